@@ -1,0 +1,155 @@
+/**
+ * The one definition of the pipeline's resources. The local cloud (`infra/local`) and the CDK stacks
+ * (`infra/stacks`) are both built from this module, so the two cannot drift.
+ * Names here are logical ids: the local cloud uses them as physical names, CDK lets CloudFormation name.
+ */
+
+export type Role = 'sector' | 'finance' | 'auditor' | 'admin';
+
+export interface TableDefinition {
+  readonly id: string;
+  /** Environment variable that carries the physical table name to the functions. */
+  readonly envVar: string;
+  readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
+  readonly sortKey?: { readonly name: string; readonly type: 'S' | 'N' };
+  readonly globalIndexes: readonly {
+    readonly name: string;
+    readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
+    readonly sortKey?: { readonly name: string; readonly type: 'S' | 'N' };
+  }[];
+  readonly ttlAttribute?: string;
+  /** Append-only tables: writers may only put, never update or delete (enforced by IAM in the cloud). */
+  readonly appendOnly?: boolean;
+}
+
+export interface QueueDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+  readonly deadLetterQueue: { readonly id: string; readonly envVar: string; readonly retentionDays: number };
+}
+
+export interface FunctionDefinition {
+  readonly id: string;
+  /** Module that exports `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly description: string;
+}
+
+export interface RouteDefinition {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway route path, with `{param}` placeholders. */
+  readonly path: string;
+  readonly functionId: string;
+  /** Roles allowed; `public` routes need no token at all. The handler still checks scope (sector). */
+  readonly access: 'public' | readonly Role[];
+}
+
+export interface EventSourceDefinition {
+  readonly queueId: string;
+  readonly functionId: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly reportBatchItemFailures: true;
+}
+
+const stringKey = (name: string) => ({ name, type: 'S' as const });
+
+export const tables = [
+  {
+    // Leads, their decision revisions and the project-uniqueness markers (one item per investor+project).
+    id: 'Leads',
+    envVar: 'LEADS_TABLE',
+    partitionKey: stringKey('pk'),
+    sortKey: stringKey('sk'),
+    globalIndexes: [
+      // All leads of a sector, newest first: gsi1pk = SECTOR#<code>, gsi1sk = <submittedAt>#<leadId>
+      { name: 'bySector', partitionKey: stringKey('gsi1pk'), sortKey: stringKey('gsi1sk') },
+      // All leads in a status, newest first: gsi2pk = STATUS#<status>, gsi2sk = <submittedAt>#<leadId>
+      { name: 'byStatus', partitionKey: stringKey('gsi2pk'), sortKey: stringKey('gsi2sk') },
+      // All leads, newest first, sharded by month: gsi3pk = MONTH#<yyyy-mm>, gsi3sk = <submittedAt>#<leadId>
+      { name: 'byMonth', partitionKey: stringKey('gsi3pk'), sortKey: stringKey('gsi3sk') },
+    ],
+  },
+  {
+    // The hash-chained audit trail: entries (pk CHAIN#<name>, sk seq) and the chain head.
+    id: 'Audit',
+    envVar: 'AUDIT_TABLE',
+    partitionKey: stringKey('pk'),
+    sortKey: { name: 'seq', type: 'N' },
+    globalIndexes: [
+      { name: 'bySubject', partitionKey: stringKey('subject'), sortKey: { name: 'seq', type: 'N' } },
+      { name: 'byActor', partitionKey: stringKey('actorId'), sortKey: { name: 'seq', type: 'N' } },
+      { name: 'byAction', partitionKey: stringKey('action'), sortKey: { name: 'seq', type: 'N' } },
+    ],
+    appendOnly: true,
+  },
+  {
+    // Funds (balance item), allocations per lead and the waitlist.
+    id: 'Funds',
+    envVar: 'FUNDS_TABLE',
+    partitionKey: stringKey('pk'),
+    sortKey: stringKey('sk'),
+    globalIndexes: [],
+  },
+  {
+    // Policy versions and sector configuration (reference data, published by admin).
+    id: 'Reference',
+    envVar: 'REFERENCE_TABLE',
+    partitionKey: stringKey('pk'),
+    sortKey: stringKey('sk'),
+    globalIndexes: [],
+  },
+  {
+    // Powertools idempotency records (Idempotency-Key of POST requests, message keys of consumers).
+    id: 'Idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: stringKey('id'),
+    globalIndexes: [],
+    ttlAttribute: 'expiration',
+  },
+] as const satisfies readonly TableDefinition[];
+
+export const queues = [
+  {
+    id: 'Evaluation',
+    envVar: 'EVALUATION_QUEUE_URL',
+    // at least 6 × the consumer's timeout (30 s) plus the batching window
+    visibilityTimeoutSeconds: 185,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    deadLetterQueue: { id: 'EvaluationDlq', envVar: 'EVALUATION_DLQ_URL', retentionDays: 14 },
+  },
+  {
+    id: 'Allocation',
+    envVar: 'ALLOCATION_QUEUE_URL',
+    visibilityTimeoutSeconds: 185,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    deadLetterQueue: { id: 'AllocationDlq', envVar: 'ALLOCATION_DLQ_URL', retentionDays: 14 },
+  },
+] as const satisfies readonly QueueDefinition[];
+
+export const functions = [
+  {
+    id: 'health',
+    entry: 'functions/health/handler.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    description: 'GET /health: are the stores reachable',
+  },
+] as const satisfies readonly FunctionDefinition[];
+
+export const routes = [
+  { method: 'GET', path: '/health', functionId: 'health', access: 'public' },
+] as const satisfies readonly RouteDefinition[];
+
+export const eventSources = [] as const satisfies readonly EventSourceDefinition[];
+
+export type TableId = (typeof tables)[number]['id'];
+export type QueueId = (typeof queues)[number]['id'];
+export type FunctionId = (typeof functions)[number]['id'];
