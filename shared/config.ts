@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Local and cloud differ by these values, never by code paths:
+ * the AWS SDK itself reads `AWS_REGION` and the endpoint overrides `AWS_ENDPOINT_URL_DYNAMODB` /
+ * `AWS_ENDPOINT_URL_SQS`, which the local cloud sets to point the same clients at its engines.
+ */
+const ConfigSchema = z.object({
+  AWS_REGION: z.string().min(1).default('cn-north-1'),
+  LEADS_TABLE: z.string().min(1),
+  AUDIT_TABLE: z.string().min(1),
+  FUNDS_TABLE: z.string().min(1),
+  REFERENCE_TABLE: z.string().min(1),
+  IDEMPOTENCY_TABLE: z.string().min(1),
+  EVALUATION_QUEUE_URL: z.string().url(),
+  EVALUATION_DLQ_URL: z.string().url(),
+  ALLOCATION_QUEUE_URL: z.string().url(),
+  ALLOCATION_DLQ_URL: z.string().url(),
+  /** Name of the audit chain; one chain per deployment. */
+  AUDIT_CHAIN: z.string().min(1).default('main'),
+  /** Lambda sets this; the local cloud sets it to the function id. */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('kfq-incentives'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: Config | undefined;
+
+/** Parsed once, on first use; throws a readable error naming every missing or bad variable. */
+export function getConfig(): Config {
+  if (cached === undefined) {
+    const parsed = ConfigSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new Error(`Invalid configuration: ${fields.join('; ')}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}

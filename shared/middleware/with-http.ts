@@ -1,0 +1,161 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { type RouteDefinition, routes } from '#infra/resources.ts';
+import type { Principal } from '#shared/auth/principal.ts';
+import { mayCall, principalFromClaims } from '#shared/auth/principal.ts';
+import {
+  ForbiddenError,
+  MalformedBodyError,
+  PayloadTooLargeError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#shared/errors.ts';
+import { logger, metrics } from '#shared/observability.ts';
+import { PROBLEM_CONTENT_TYPE, problemOf } from './problem-json.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** What a thin HTTP handler sees: the caller, and the parts of the request it may need, already checked. */
+export interface HttpRequest<TBody> {
+  readonly principal: Principal;
+  readonly body: TBody;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly requestId: string;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HttpOptions<TSchema extends z.ZodType | undefined> {
+  /** Zod schema of the JSON body; omit for routes without a body. */
+  readonly body?: TSchema;
+  readonly maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** Routes are declared once, in infra/resources.ts; the route key finds who may call. */
+const accessByRouteKey = new Map<string, RouteDefinition['access']>(
+  routes.map((route) => [`${route.method} ${route.path}`, route.access]),
+);
+
+function authorize(event: HttpEvent): Principal {
+  const access = accessByRouteKey.get(event.routeKey);
+  if (access === undefined) throw new ForbiddenError(`Route ${event.routeKey} is not declared.`);
+  if (access === 'public') return { userId: 'anonymous', roles: [] };
+  const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
+  if (principal === undefined) throw new UnauthenticatedError('A verified bearer token is required.');
+  if (!mayCall(principal, access)) {
+    throw new ForbiddenError(`This route is for ${access.join(', ')}; the caller's roles do not include it.`);
+  }
+  return principal;
+}
+
+function readBody<TSchema extends z.ZodType>(
+  event: HttpEvent,
+  schema: TSchema,
+  maxBytes: number,
+): z.infer<TSchema> {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(`The body is over ${maxBytes} bytes.`);
+  const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new UnsupportedMediaTypeError('Send the body as application/json.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new MalformedBodyError('The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({
+        field: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+function toResult(response: HttpResponse): HttpResult {
+  const hasBody = response.body !== undefined;
+  return {
+    statusCode: response.statusCode,
+    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...response.headers },
+    body: hasBody ? JSON.stringify(response.body) : '',
+  };
+}
+
+/** Answers every error as RFC 9457 problem+json; registered last so it sees every failure. */
+const problemJson = (): MiddlewareObj<HttpEvent, HttpResult> => ({
+  onError: (request) => {
+    const problem = { ...problemOf(request.error), instance: request.event.rawPath };
+    if (problem.status >= 500) logger.error('request failed', { error: request.error as Error });
+    else logger.info('request refused', { status: problem.status, problem: problem.type });
+    request.response = {
+      statusCode: problem.status,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: JSON.stringify(problem),
+    };
+  },
+});
+
+/**
+ * The one middy chain for API Gateway HTTP API routes: logger → metrics → handler, errors last.
+ * Authentication happened in the authorizer; here the route's roles are checked and the body parsed.
+ */
+export function withHttp<TSchema extends z.ZodType | undefined = undefined>(
+  options: HttpOptions<TSchema>,
+  handle: (
+    request: HttpRequest<TSchema extends z.ZodType ? z.infer<TSchema> : undefined>,
+  ) => Promise<HttpResponse>,
+) {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(problemJson())
+    .handler(async (event) => {
+      const principal = authorize(event);
+      const body = (
+        options.body === undefined ? undefined : readBody(event, options.body, maxBodyBytes)
+      ) as TSchema extends z.ZodType ? z.infer<TSchema> : undefined;
+      logger.appendKeys({ route: event.routeKey, requestId: event.requestContext.requestId });
+      const response = await handle({
+        principal,
+        body,
+        pathParameters: definedOnly(event.pathParameters),
+        query: definedOnly(event.queryStringParameters),
+        headers: definedOnly(event.headers),
+        requestId: event.requestContext.requestId,
+      });
+      return toResult(response);
+    });
+}
+
+function definedOnly(
+  record: Readonly<Record<string, string | undefined>> | undefined,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record ?? {})) if (value !== undefined) result[key] = value;
+  return result;
+}

@@ -1,0 +1,63 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger, metrics } from '#shared/observability.ts';
+
+/** What a queue consumer sees for each record: the parsed message and how often it has been received. */
+export interface QueueMessage<TBody> {
+  readonly body: TBody;
+  readonly messageId: string;
+  readonly receiveCount: number;
+  readonly record: SQSRecord;
+}
+
+/** A body that does not match its contract can never succeed: it fails until the dead-letter queue takes it. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+/**
+ * The one middy chain for SQS consumers: logger → metrics → Powertools batch processor.
+ * Each record is handled on its own; a failing record is reported in `batchItemFailures` and comes back
+ * after the visibility timeout, while the others are deleted.
+ */
+export function withSqsBatch<TSchema extends z.ZodType>(
+  schema: TSchema,
+  handleMessage: (message: QueueMessage<z.infer<TSchema>>) => Promise<void>,
+) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(record.body);
+    } catch {
+      throw new PoisonMessageError(`Message ${record.messageId} is not JSON.`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new PoisonMessageError(
+        `Message ${record.messageId} breaks its contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      );
+    }
+    logger.appendKeys({ messageId: record.messageId });
+    try {
+      await handleMessage({
+        body: parsed.data,
+        messageId: record.messageId,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        record,
+      });
+    } finally {
+      logger.removeKeys(['messageId']);
+    }
+  };
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async (event, context) =>
+      processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+    );
+}
