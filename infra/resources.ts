@@ -31,6 +31,13 @@ export interface QueueDefinition {
   readonly deadLetterQueue: { readonly id: string; readonly envVar: string; readonly retentionDays: number };
 }
 
+/**
+ * What a function may do to each store: least privilege is declared here, next to the function, and the
+ * CDK stacks turn it into IAM grants. `append` = put only (the audit trail: no update, no delete).
+ */
+export type TableAccess = 'read' | 'append' | 'readAppend' | 'readWrite';
+export type QueueAccess = 'send' | 'consume' | 'redrive';
+
 export interface FunctionDefinition {
   readonly id: string;
   /** Module that exports `handler`, relative to the repository root. */
@@ -38,6 +45,8 @@ export interface FunctionDefinition {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly description: string;
+  readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
+  readonly queues: Readonly<Partial<Record<QueueId, QueueAccess>>>;
 }
 
 export interface RouteDefinition {
@@ -141,6 +150,8 @@ export const functions = [
     timeoutSeconds: 5,
     memoryMb: 256,
     description: 'GET /health: are the stores reachable',
+    tables: { Leads: 'read' },
+    queues: { Evaluation: 'send' },
   },
 ] as const satisfies readonly FunctionDefinition[];
 
