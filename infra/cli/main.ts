@@ -15,7 +15,8 @@ const commands: Record<string, Command> = {
     load: () => import('./evaluate.ts'),
   },
   token: {
-    summary: 'token --role <sector:<code>|finance|auditor|admin> [--user <id>]: print a dev JWT for the local stack',
+    summary:
+      'token --role <sector:<code>|finance|auditor|admin> [--user <id>]: print a dev JWT for the local stack',
     load: () => import('./token.ts'),
   },
 };
