@@ -1,0 +1,219 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { emptyHead, sealEntry } from '#shared/domain/audit-chain.ts';
+import type { AuditPage, AuditQuery, AuditTrail } from '#shared/ports/audit-trail.ts';
+import {
+  type AuditEntry,
+  type AuditEntryDraft,
+  AuditEntrySchema,
+  type ChainHead,
+} from '#shared/schemas/audit-entry.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { backoffMs, TransactionConditionFailedError, transactWrite } from './transactions.ts';
+
+const HEAD_SEQ = 0;
+const MAX_APPEND_ATTEMPTS = 50;
+
+/**
+ * The audit trail in one DynamoDB partition per chain: entry N under `attribute_not_exists`, and in the
+ * same transaction the head record moved from N−1 to N under a condition on N−1. Two writers racing for
+ * the same N: one wins, the other re-reads the head and tries N+1. Nothing is ever updated or deleted.
+ */
+export class DynamoAuditTrail implements AuditTrail {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+  readonly #chain: string;
+
+  constructor(client: DynamoDBClient, table: string, chain: string) {
+    this.#client = client;
+    this.#table = table;
+    this.#chain = chain;
+  }
+
+  get #entriesKey(): string {
+    return `CHAIN#${this.#chain}`;
+  }
+
+  get #headKey(): Record<string, AttributeValue> {
+    return marshall({ pk: `HEAD#${this.#chain}`, seq: HEAD_SEQ });
+  }
+
+  append(draft: AuditEntryDraft): Promise<AuditEntry> {
+    return this.appendWithin(draft, []);
+  }
+
+  /**
+   * Appends an entry in the same transaction as other writes, so a business change and its audit entry
+   * land together or not at all. A failed condition among `items` is thrown as
+   * {@link TransactionConditionFailedError} with indexes into `items`.
+   */
+  async appendWithin(draft: AuditEntryDraft, items: readonly TransactWriteItem[]): Promise<AuditEntry> {
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
+      const head = await this.head();
+      const entry = sealEntry(draft, head);
+      try {
+        await transactWrite(this.#client, [this.#putEntry(entry), this.#moveHead(head, entry), ...items]);
+        return entry;
+      } catch (error) {
+        if (!(error instanceof TransactionConditionFailedError)) throw error;
+        const businessFailures = error.failedIndexes.filter((index) => index >= 2).map((index) => index - 2);
+        if (businessFailures.length > 0) throw new TransactionConditionFailedError(businessFailures);
+        // Another writer took this sequence number: try again on the new head.
+        await sleep(backoffMs(Math.min(attempt, 5)));
+      }
+    }
+    throw new Error(`Audit chain ${this.#chain}: no sequence number after ${MAX_APPEND_ATTEMPTS} attempts`);
+  }
+
+  async head(): Promise<ChainHead> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: this.#headKey, ConsistentRead: true }),
+    );
+    if (Item === undefined) return emptyHead(this.#chain);
+    const stored = unmarshall(Item);
+    return { chain: this.#chain, seq: Number(stored.lastSeq), hash: String(stored.lastHash) };
+  }
+
+  /** The head as stored, or undefined when there is none (an empty chain, or a deleted head). */
+  async storedHead(): Promise<ChainHead | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: this.#headKey, ConsistentRead: true }),
+    );
+    if (Item === undefined) return undefined;
+    const stored = unmarshall(Item);
+    return { chain: this.#chain, seq: Number(stored.lastSeq), hash: String(stored.lastHash) };
+  }
+
+  async query(query: AuditQuery): Promise<AuditPage> {
+    const index =
+      query.subject !== undefined
+        ? 'bySubject'
+        : query.actor !== undefined
+          ? 'byActor'
+          : query.action !== undefined
+            ? 'byAction'
+            : undefined;
+    const names: Record<string, string> = { '#pk': 'pk' };
+    const values: Record<string, unknown> = { ':pk': this.#entriesKey };
+    const filters = ['#pk = :pk'];
+    let keyCondition = '#pk = :pk';
+    if (index !== undefined) {
+      const [attribute, value] =
+        index === 'bySubject'
+          ? ['subject', query.subject]
+          : index === 'byActor'
+            ? ['actorId', query.actor]
+            : ['action', query.action];
+      names['#key'] = attribute;
+      values[':key'] = value;
+      keyCondition = '#key = :key';
+    } else {
+      filters.length = 0;
+    }
+    const optional: [string, string, string | undefined][] = [
+      ['subject', '=', query.subject],
+      ['actorId', '=', query.actor],
+      ['action', '=', query.action],
+      ['at', '>=', query.from],
+      ['at', '<=', query.to],
+    ];
+    optional.forEach(([attribute, operator, value], position) => {
+      if (value === undefined) return;
+      names[`#f${position}`] = attribute;
+      values[`:f${position}`] = value;
+      filters.push(`#f${position} ${operator} :f${position}`);
+    });
+    const input: QueryCommandInput = {
+      TableName: this.#table,
+      IndexName: index,
+      KeyConditionExpression: keyCondition,
+      FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall(values),
+      ScanIndexForward: false,
+      ExclusiveStartKey: decodeCursor(query.cursor),
+    };
+    // A filter may empty a page: keep reading until the page is full or the partition ends.
+    const entries: AuditEntry[] = [];
+    let lastKey: Record<string, AttributeValue> | undefined = input.ExclusiveStartKey;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({ ...input, ExclusiveStartKey: lastKey, Limit: query.limit - entries.length }),
+      );
+      for (const item of page.Items ?? []) entries.push(toEntry(item));
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey !== undefined && entries.length < query.limit);
+    return { entries, nextCursor: encodeCursor(lastKey) };
+  }
+
+  async *walk(): AsyncIterable<AuditEntry> {
+    let lastKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': this.#entriesKey }),
+          ConsistentRead: true,
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield toEntry(item);
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey !== undefined);
+  }
+
+  async entryAt(seq: number): Promise<AuditEntry | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: marshall({ pk: this.#entriesKey, seq }),
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : toEntry(Item);
+  }
+
+  #putEntry(entry: AuditEntry): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: marshall(
+          { pk: this.#entriesKey, actorId: entry.actor.userId, ...entry },
+          { removeUndefinedValues: true },
+        ),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  #moveHead(from: ChainHead, to: AuditEntry): TransactWriteItem {
+    const isFirst = from.seq === 0;
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: { ...this.#headKey, ...marshall({ lastSeq: to.seq, lastHash: to.hash, at: to.at }) },
+        ConditionExpression: isFirst ? 'attribute_not_exists(pk)' : 'lastSeq = :previous',
+        ExpressionAttributeValues: isFirst ? undefined : marshall({ ':previous': from.seq }),
+      },
+    };
+  }
+}
+
+/**
+ * Reads an entry back as stored. A tampered item that no longer fits the schema is still returned
+ * (with what could be read), so the verifier names it instead of the query failing.
+ */
+function toEntry(item: Record<string, AttributeValue>): AuditEntry {
+  const { pk: _pk, actorId: _actorId, ...stored } = unmarshall(item);
+  const parsed = AuditEntrySchema.safeParse(stored);
+  return parsed.success ? parsed.data : (stored as AuditEntry);
+}
