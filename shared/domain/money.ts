@@ -1,0 +1,200 @@
+/**
+ * Money is exact: an amount is an integer number of fen (分, 0.01 yuan) held in a JS number that is a
+ * safe integer. Nothing here multiplies binary floats: decimal inputs are parsed digit by digit as strings,
+ * products are taken in BigInt, and rounding (half up, 四舍五入) happens once, at the end.
+ */
+import { z } from 'zod';
+
+/** 1 yuan = 100 fen. */
+export const FEN_PER_YUAN = 100;
+/** 1万 yuan in fen. */
+export const FEN_PER_WAN = 1_000_000;
+/** 1亿 yuan in fen. */
+export const FEN_PER_YI = 10_000_000_000;
+/** The largest amount accepted anywhere: 1万亿 yuan (10^12 yuan = 10^14 fen), inclusive. */
+export const MAX_FEN = 100_000_000_000_000;
+
+/** A bad amount, naming the field it came from. The message never needs the raw value to be useful. */
+export class MoneyFormatError extends Error {
+  readonly field: string;
+  /** The reason without the field name (English), e.g. for a zod issue whose path already names it. */
+  readonly reason: string;
+  readonly reasonZh: string;
+
+  constructor(field: string, reason: string, reasonZh: string) {
+    super(`${field}: ${reason}`);
+    this.name = 'MoneyFormatError';
+    this.field = field;
+    this.reason = reason;
+    this.reasonZh = reasonZh;
+  }
+}
+
+const UNIT_FEN = { 亿: BigInt(FEN_PER_YI), 万: BigInt(FEN_PER_WAN), '': 100n } as const;
+type Unit = keyof typeof UNIT_FEN;
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+/** Up to three parts, each a decimal, in the order 亿, 万, plain yuan; then an optional 元. */
+const CHINESE = /^(?:(\d+(?:\.\d+)?)亿)?(?:(\d+(?:\.\d+)?)万)?(\d+(?:\.\d+)?)?元?$/;
+
+function fail(field: string, reason: string, reasonZh: string): never {
+  throw new MoneyFormatError(field, reason, reasonZh);
+}
+
+/** Exact value in fen of a decimal string scaled by a unit; rejects fractions of a fen. */
+function decimalToFen(text: string, unit: Unit, field: string): bigint {
+  const match = DECIMAL.exec(text);
+  if (match === null) fail(field, 'is not a decimal number', '不是十进制数字');
+  const whole = match[1] ?? '0';
+  const fraction = match[2] ?? '';
+  const scaled = BigInt(whole + fraction) * UNIT_FEN[unit];
+  const divisor = 10n ** BigInt(fraction.length);
+  if (scaled % divisor !== 0n) {
+    fail(field, 'has more than two decimals (fractions of a fen)', '小数超过两位（不足一分）');
+  }
+  return scaled / divisor;
+}
+
+function parseMoneyString(raw: string, field: string): bigint {
+  const text = raw.trim();
+  if (text === '') fail(field, 'is empty', '为空');
+  if (text.startsWith('-')) fail(field, 'must not be negative', '不能为负数');
+  if (DECIMAL.test(text) || (text.endsWith('元') && DECIMAL.test(text.slice(0, -1)))) {
+    return decimalToFen(text.endsWith('元') ? text.slice(0, -1) : text, '', field);
+  }
+  const match = CHINESE.exec(text);
+  if (match === null || text === '元') {
+    fail(
+      field,
+      'is not an amount: use a decimal in yuan ("120000000.00") or Chinese units ("1.2亿", "6000万", "1亿2000万元")',
+      '不是金额：请使用以元为单位的十进制数（如 "120000000.00"）或中文单位（如 "1.2亿"、"6000万"、"1亿2000万元"）',
+    );
+  }
+  const [, yi, wan, yuan] = match;
+  // A higher unit followed by a lower one must be whole, and the lower one must stay below the higher unit:
+  // "1亿2000万" is fine, "1.5亿2000万" and "1亿20000万" are ambiguous and refused.
+  if (yi !== undefined && (wan !== undefined || yuan !== undefined) && yi.includes('.')) {
+    fail(field, 'mixes a decimal 亿 with lower units', '带小数的“亿”后不能再跟较小单位');
+  }
+  if (wan !== undefined && yuan !== undefined && wan.includes('.')) {
+    fail(field, 'mixes a decimal 万 with lower units', '带小数的“万”后不能再跟较小单位');
+  }
+  let total = 0n;
+  if (yi !== undefined) total += decimalToFen(yi, '亿', field);
+  if (wan !== undefined) {
+    const wanFen = decimalToFen(wan, '万', field);
+    if (yi !== undefined && wanFen >= BigInt(FEN_PER_YI)) {
+      fail(field, 'has 10000万 or more after 亿', '“亿”后的“万”部分不能达到一万');
+    }
+    total += wanFen;
+  }
+  if (yuan !== undefined) {
+    const yuanFen = decimalToFen(yuan, '', field);
+    if ((yi !== undefined || wan !== undefined) && yuanFen >= BigInt(FEN_PER_WAN)) {
+      fail(field, 'has 10000 yuan or more after 万/亿', '“万/亿”后的元部分不能达到一万');
+    }
+    total += yuanFen;
+  }
+  return total;
+}
+
+/**
+ * Parses an amount into integer fen. Accepts a decimal string in yuan (`"120000000.00"`, `"1200"`,
+ * optionally ending in 元), a number with at most two decimals (`1200.5`), or Chinese units (`"1.2亿"`,
+ * `"6000万"`, `"240万元"`, `"1亿2000万"`, `"1亿2000万元"`). Rejects negatives, fractions of a fen,
+ * NaN/Infinity, empty input, other types, and anything above 1万亿 yuan. Throws {@link MoneyFormatError}.
+ */
+export function parseMoney(input: unknown, field: string): number {
+  let fen: bigint;
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) fail(field, 'must be a finite number', '必须是有限数值');
+    if (input < 0) fail(field, 'must not be negative', '不能为负数');
+    // String(n) is the shortest decimal that reads back as n: 0.1 → "0.1", 1e21 → "1e+21", 1e-7 → "1e-7".
+    const text = String(input);
+    if (/e/i.test(text)) {
+      if (input >= 1) fail(field, 'exceeds 1万亿 yuan', '超过1万亿元');
+      fail(field, 'has more than two decimals (fractions of a fen)', '小数超过两位（不足一分）');
+    }
+    fen = decimalToFen(text, '', field);
+  } else if (typeof input === 'string') {
+    if (input.length > 40) fail(field, 'is too long for an amount (40 characters at most)', '金额文本过长');
+    fen = parseMoneyString(input, field);
+  } else {
+    fail(field, 'must be a string or a number', '必须是字符串或数字');
+  }
+  if (fen > BigInt(MAX_FEN)) fail(field, 'exceeds 1万亿 yuan', '超过1万亿元');
+  return Number(fen);
+}
+
+/**
+ * zod schema of an amount: a string or number in, integer fen out. Issues name the path through zod and
+ * carry the English reason. Use it inside object schemas: `plannedInvestment: moneySchema`.
+ */
+export const moneySchema = z
+  .union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required'
+        : 'must be an amount: a decimal string in yuan, a number, or Chinese units such as "1.2亿"',
+  })
+  .transform((value, ctx) => {
+    try {
+      return parseMoney(value, 'amount');
+    } catch (error) {
+      if (!(error instanceof MoneyFormatError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.reason });
+      return z.NEVER;
+    }
+  });
+
+/** Integer fen schema for outputs and policy settings (already in fen): a safe, non-negative integer ≤ 1万亿 yuan. */
+export const fenSchema = z.number().int().min(0).max(MAX_FEN);
+
+/**
+ * Rounds numerator / denominator to the nearest integer, halves rounded up (away from zero for negative
+ * numerators, i.e. commercial 四舍五入). Use it once, at the end of a computation, e.g.
+ * `roundHalfUp(BigInt(baseFen) * BigInt(basisPoints), 10_000n)`.
+ */
+export function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
+  if (denominator <= 0n) throw new RangeError('roundHalfUp: denominator must be positive');
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const rounded = (2n * magnitude + denominator) / (2n * denominator);
+  return negative ? -rounded : rounded;
+}
+
+/** basisPoints / 10000 of an amount in fen, rounded half up to the fen (once). */
+export function applyBasisPoints(fen: number, basisPoints: number): number {
+  return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
+}
+
+/** Exact decimal text of numerator / 10^scale with trailing zeros (and a bare point) stripped. */
+function exactDecimal(value: bigint, scale: number): string {
+  const divisor = 10n ** BigInt(scale);
+  const whole = value / divisor;
+  const fraction = (value % divisor).toString().padStart(scale, '0').replace(/0+$/, '');
+  return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
+}
+
+/**
+ * Display text of an amount in fen. Rules (exact, never rounded, trailing zeros stripped):
+ * - 1亿 yuan or more: in 亿 — 12000000000 → "1.2亿元", 100000000000 → "10亿元",
+ *   10000000025 → "1.0000000025亿元";
+ * - 1万 yuan or more: in 万 — 240000000 → "240万元", 2400000000 → "2400万元", 1234567 → "1.234567万元";
+ * - below 1万 yuan: in 元 — 12345 → "123.45元", 0 → "0元".
+ * {@link parseMoney} reads every output back to the same fen.
+ */
+export function formatFen(fen: number): string {
+  if (!Number.isSafeInteger(fen) || fen < 0) {
+    throw new RangeError('formatFen: expected a non-negative safe integer number of fen');
+  }
+  const value = BigInt(fen);
+  if (fen >= FEN_PER_YI) return `${exactDecimal(value, 10)}亿元`;
+  if (fen >= FEN_PER_WAN) return `${exactDecimal(value, 6)}万元`;
+  return `${exactDecimal(value, 2)}元`;
+}
+
+/** Basis points as an exact percentage: 200 → "2%", 250 → "2.5%", 1000 → "10%". */
+export function formatBasisPoints(basisPoints: number): string {
+  return `${exactDecimal(BigInt(basisPoints), 2)}%`;
+}

@@ -1,0 +1,69 @@
+/**
+ * Canonical JSON: object keys sorted recursively (by UTF-16 code units, as RFC 8785), no whitespace,
+ * numbers and strings serialized as JSON.stringify does (which matches RFC 8785 for finite numbers).
+ * Refuses what JSON cannot say exactly: undefined, functions, symbols, bigints, non-finite numbers,
+ * non-plain objects (Date, Map, class instances) and cycles. Used for policy and input hashes and the audit
+ * trail, so the same value always gives the same bytes and the same hash.
+ */
+import { createHash } from 'node:crypto';
+
+export class CanonicalJsonError extends Error {
+  readonly path: string;
+
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'CanonicalJsonError';
+    this.path = path;
+  }
+}
+
+function write(value: unknown, path: string, ancestors: Set<object>): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(path, 'non-finite number');
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new CanonicalJsonError(path, `cannot serialize a value of type ${typeof value}`);
+  }
+  const object = value as object;
+  if (ancestors.has(object)) throw new CanonicalJsonError(path, 'cycle');
+  ancestors.add(object);
+  try {
+    if (Array.isArray(object)) {
+      return `[${object.map((item, index) => write(item, `${path}[${index}]`, ancestors)).join(',')}]`;
+    }
+    const prototype = Object.getPrototypeOf(object);
+    if (prototype !== Object.prototype && prototype !== null) {
+      throw new CanonicalJsonError(path, 'not a plain object');
+    }
+    const record = object as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys
+      .map((key) => `${JSON.stringify(key)}:${write(record[key], `${path}.${key}`, ancestors)}`)
+      .join(',')}}`;
+  } finally {
+    ancestors.delete(object);
+  }
+}
+
+/** The canonical JSON text of a value (see the module comment). Throws {@link CanonicalJsonError}. */
+export function canonicalJson(value: unknown): string {
+  return write(value, '$', new Set());
+}
+
+/** Lower-case hex SHA-256 of the UTF-8 bytes of a text. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** SHA-256 (hex) of the canonical JSON of a value. */
+export function hashCanonical(value: unknown): string {
+  return sha256Hex(canonicalJson(value));
+}
