@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KFQ_2019_POLICY } from '#shared/policy/default-policy.ts';
+import { DecisionSchema } from '#shared/schemas/decision.ts';
+import { leadInput, PERSON_RESIDENT_ID } from '#test/fixtures/leads.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'cli-evaluate-'));
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, ['infra/cli/main.ts', 'evaluate', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('cli evaluate', () => {
+  it.each([
+    ['lead-referral.json', 240_000_000, true, [], 'per_project_cap'],
+    ['lead-natural-person.json', 200_000_000, false, [], 'request'],
+    [
+      'lead-major-project.json',
+      1_260_000_000,
+      false,
+      ['planned_investment_at_or_above_threshold', 'municipal_major_project'],
+      null,
+    ],
+    ['lead-intermediary.json', 0, false, [], null],
+  ])('prints the decision for docs/examples/%s and exits 0', (name, amountFen, payable, reasons, boundBy) => {
+    const { code, stdout, stderr } = cli(`docs/examples/${name}`);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('\n  "policyVersion": "kfq-2019"');
+    const decision = DecisionSchema.parse(JSON.parse(stdout));
+    expect(decision.referralReward.amountFen).toBe(amountFen);
+    expect(decision.referralReward.payable).toBe(payable);
+    expect(decision.flags.flatMap((flag) => flag.reasons)).toEqual(reasons);
+    expect(decision.fund.boundBy).toBe(boundBy);
+  });
+
+  it('evaluates under another policy version given with --policy (what-if)', () => {
+    const policy = structuredClone(KFQ_2019_POLICY);
+    const rules = policy.rules.map((rule) =>
+      rule.type === 'referral_reward' ? { ...rule, basisPoints: 300 } : rule,
+    );
+    const path = file('policy-3pct.json', { ...policy, version: 'kfq-whatif', rules });
+    const { code, stdout } = cli('docs/examples/lead-referral.json', '--policy', path);
+    expect(code).toBe(0);
+    const decision = DecisionSchema.parse(JSON.parse(stdout));
+    expect(decision.policyVersion).toBe('kfq-whatif');
+    expect(decision.referralReward.amountFen).toBe(360_000_000);
+  });
+
+  it('selects the version in force with --at among the built-in ones, and refuses an instant before any', () => {
+    expect(cli('docs/examples/lead-referral.json', '--at', '2018-12-31T16:00:00Z').code).toBe(0);
+    const before = cli('docs/examples/lead-referral.json', '--at', '2018-12-31T15:59:59Z');
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain('no policy is in force');
+  });
+
+  it('lists every bad lead field on stderr, without the resident ID, and exits 2', () => {
+    const badId = `${PERSON_RESIDENT_ID.slice(0, 17)}${PERSON_RESIDENT_ID.endsWith('0') ? '1' : '0'}`;
+    const path = file('bad-lead.json', {
+      ...leadInput(),
+      introducer: { type: 'natural_person', name: '李明', residentId: badId },
+      actualInvestment: '1.234',
+      sector: 'mining',
+    });
+    const { code, stdout, stderr } = cli(path);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('lead.introducer.residentId: ');
+    expect(stderr).toContain('lead.actualInvestment: has more than two decimals');
+    expect(stderr).toContain('lead.sector: is not a configured sector team');
+    expect(stderr).not.toContain(badId);
+  });
+
+  it.each([
+    ['a missing file', () => [join(dir, 'absent.json')], 'cannot read'],
+    ['bad JSON', () => [file('broken.json', '{"sector": ')], 'is not valid JSON'],
+    [
+      'an invalid policy',
+      () => ['docs/examples/lead-referral.json', '--policy', file('bad-policy.json', { version: 'x' })],
+      'policy.',
+    ],
+    ['no lead file', () => [], '<lead.json>: is required'],
+    [
+      'an unknown option',
+      () => ['docs/examples/lead-referral.json', '--fast'],
+      '--fast: is not a known option',
+    ],
+  ])('exits 2 on %s', (_label, args, message) => {
+    const { code, stderr } = cli(...args());
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+});
