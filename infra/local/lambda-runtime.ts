@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { repoRoot } from './paths.ts';
+
+/**
+ * Runs a function's `handler` in this process the way Lambda calls it: `handler(event, context)` with a
+ * Lambda-like context whose remaining time counts down from the function's timeout, and a timeout that
+ * fails the invocation as Lambda's does.
+ */
+
+export type LambdaHandler = (event: unknown, context: Context) => unknown;
+
+/** What the runtime needs of a function definition (`infra/resources.ts` FunctionDefinition fits). */
+export interface LocalFunction {
+  readonly id: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb?: number;
+  /** Module exporting `handler`, relative to the repository root; or give `handler` directly (tests). */
+  readonly entry?: string;
+  readonly handler?: LambdaHandler;
+}
+
+export class FunctionTimeoutError extends Error {
+  override readonly name = 'FunctionTimeoutError';
+}
+
+export class HandlerImportError extends Error {
+  override readonly name = 'HandlerImportError';
+}
+
+export interface Invoker {
+  invoke(fn: LocalFunction, event: unknown, requestId?: string): Promise<unknown>;
+}
+
+export function createLambdaContext(
+  fn: LocalFunction,
+  region: string,
+  accountId: string,
+  requestId: string,
+): Context {
+  const deadline = Date.now() + fn.timeoutSeconds * 1000;
+  const unsupported = () => {
+    throw new Error('callback-style completion is not supported: return a promise');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:${partitionOf(region)}:lambda:${region}:${accountId}:function:${fn.id}`,
+    memoryLimitInMB: String(fn.memoryMb ?? 256),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${fn.id}`,
+    logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]local`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}
+
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
+
+/** Loads each entry module once (a warm Lambda), then calls it with a per-invocation context. */
+export function createInvoker(options: { readonly region: string; readonly accountId: string }): Invoker {
+  const loaded = new Map<string, Promise<LambdaHandler>>();
+
+  const load = (fn: LocalFunction): Promise<LambdaHandler> => {
+    if (fn.handler !== undefined) return Promise.resolve(fn.handler);
+    const entry = fn.entry;
+    if (entry === undefined) return Promise.reject(new HandlerImportError(`function ${fn.id} has no entry`));
+    let pending = loaded.get(entry);
+    if (pending === undefined) {
+      pending = import(pathToFileURL(resolve(repoRoot, entry)).href).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') {
+          throw new HandlerImportError(`${entry} does not export a function named handler`);
+        }
+        return module.handler as LambdaHandler;
+      });
+      // A failed import is retried on the next call (the file may be fixed meanwhile).
+      pending.catch(() => loaded.delete(entry));
+      loaded.set(entry, pending);
+    }
+    return pending;
+  };
+
+  return {
+    async invoke(fn, event, requestId = randomUUID()) {
+      const handler = await load(fn);
+      const context = createLambdaContext(fn, options.region, options.accountId, requestId);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new FunctionTimeoutError(`${fn.id} timed out after ${fn.timeoutSeconds} s`)),
+          fn.timeoutSeconds * 1000,
+        );
+      });
+      try {
+        return await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import type { DevRole } from './dev-identity.ts';
+import { startLocalCloud } from './local-cloud.ts';
+import { errorFields, jsonLog } from './log.ts';
+
+/**
+ * `npm start [-- --data-dir DIR] [--no-demo] [--port N]`: the whole pipeline on this machine.
+ * Logs are JSON on stderr; the banner (URL, curl examples, one token per role) is on stdout.
+ * Ctrl-C or SIGTERM stops everything it started, DynamoDB Local's Java process included.
+ */
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    'data-dir': { type: 'string' },
+    'no-demo': { type: 'boolean', default: false },
+    port: { type: 'string' },
+  },
+  strict: true,
+});
+
+const log = jsonLog();
+// biome-ignore lint/complexity/useLiteralKeys: PORT is an index-signature key
+const portText = values.port ?? process.env['PORT'];
+const port = portText === undefined ? 3000 : Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  process.stderr.write(`invalid port: ${portText}\n`);
+  process.exit(2);
+}
+
+const started = Date.now();
+const cloud = await startLocalCloud({
+  port,
+  seed: true,
+  demo: !values['no-demo'],
+  log,
+  ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+});
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log('info', 'stopping', { signal });
+  cloud
+    .stop()
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      log('error', 'stop failed', errorFields(error));
+      process.exit(1);
+    });
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGHUP', () => shutdown('SIGHUP'));
+
+const roles: readonly DevRole[] = ['sector:optoelectronics', 'finance', 'auditor', 'admin'];
+const tokens = await Promise.all(roles.map((role) => cloud.tokenFor(role, undefined, 12 * 3600)));
+const dataDirFlag = values['data-dir'] === undefined ? '' : ` --data-dir ${values['data-dir']}`;
+
+process.stdout.write(
+  [
+    '',
+    `Local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${cloud.baseUrl}`,
+    `  DynamoDB Local ${cloud.endpoints.dynamodb} (${values['data-dir'] === undefined ? 'in memory' : `data in ${values['data-dir']}`}, pid ${cloud.pids.dynamodb})`,
+    `  SQS server     ${cloud.endpoints.sqs} (in memory${values['data-dir'] === undefined ? '' : '; queued messages saved to the data dir on stop'})`,
+    '',
+    'Try:',
+    `  curl -s ${cloud.baseUrl}/health`,
+    `  curl -s -H "Authorization: Bearer $(npm run --silent cli -- token --role finance${dataDirFlag})" ${cloud.baseUrl}/health`,
+    '',
+    'DEV-ONLY tokens (12 h), one per role:',
+    ...roles.flatMap((role, index) => [`  ${role}:`, `    ${tokens[index]}`]),
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n'),
+);
