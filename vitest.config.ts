@@ -20,6 +20,19 @@ export default defineConfig({
           testTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'cloud',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // Starts the local cloud once for the whole run (port 0, short visibility timeouts).
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          // One shared stack: files take turns so timing-sensitive queue tests do not starve each other.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

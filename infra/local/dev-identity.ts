@@ -10,6 +10,7 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
+import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
 import { defaultDataRoot } from './paths.ts';
 
 /**
@@ -24,22 +25,8 @@ export const DEV_ISSUER = 'https://dev-identity.kfq-incentives.local';
 export const DEV_AUDIENCE = 'kfq-incentives-local';
 export const DEV_ALGORITHM = 'ES256';
 
-/**
- * The default sector teams (docs/domain.md). TODO: import the list from `shared/domain/sectors.ts` once it
- * exists, so token roles are validated against the same configuration as the API.
- */
-export const DEFAULT_SECTOR_CODES: readonly string[] = [
-  'optoelectronics',
-  'biomedicine',
-  'bio_manufacturing',
-  'food',
-  'equipment',
-  'new_materials',
-  'finance_hq',
-  'logistics',
-  'culture_tourism',
-  'new_energy',
-];
+/** The default sector teams (configuration in `shared/domain/sectors.ts`). */
+export const DEFAULT_SECTOR_CODES: readonly string[] = DEFAULT_SECTORS.map((sector) => sector.code);
 
 export type DevRole = `sector:${string}` | 'finance' | 'auditor' | 'admin';
 
