@@ -113,14 +113,6 @@ export const tables = [
     sortKey: stringKey('sk'),
     globalIndexes: [],
   },
-  {
-    // Powertools idempotency records (Idempotency-Key of POST requests, message keys of consumers).
-    id: 'Idempotency',
-    envVar: 'IDEMPOTENCY_TABLE',
-    partitionKey: stringKey('id'),
-    globalIndexes: [],
-    ttlAttribute: 'expiration',
-  },
 ] as const satisfies readonly TableDefinition[];
 
 export const queues = [
@@ -153,13 +145,40 @@ export const functions = [
     tables: { Leads: 'read' },
     queues: { Evaluation: 'send' },
   },
+  {
+    id: 'submit-lead',
+    entry: 'functions/submit-lead/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    description: 'POST /leads: store a lead and its audit entry, queue its evaluation',
+    tables: { Leads: 'readWrite', Audit: 'readAppend' },
+    queues: { Evaluation: 'send' },
+  },
+  {
+    id: 'evaluate-lead',
+    entry: 'functions/evaluate-lead/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    description: 'Evaluation queue consumer: apply the policy in force, store the decision revision',
+    tables: { Leads: 'readWrite', Audit: 'readAppend', Reference: 'read' },
+    queues: { Evaluation: 'consume', Allocation: 'send' },
+  },
 ] as const satisfies readonly FunctionDefinition[];
 
 export const routes = [
   { method: 'GET', path: '/health', functionId: 'health', access: 'public' },
+  { method: 'POST', path: '/leads', functionId: 'submit-lead', access: ['sector'] },
 ] as const satisfies readonly RouteDefinition[];
 
-export const eventSources = [] as const satisfies readonly EventSourceDefinition[];
+export const eventSources = [
+  {
+    queueId: 'Evaluation',
+    functionId: 'evaluate-lead',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    reportBatchItemFailures: true,
+  },
+] as const satisfies readonly EventSourceDefinition[];
 
 export type TableId = (typeof tables)[number]['id'];
 export type QueueId = (typeof queues)[number]['id'];

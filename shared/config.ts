@@ -11,7 +11,6 @@ const ConfigSchema = z.object({
   AUDIT_TABLE: z.string().min(1),
   FUNDS_TABLE: z.string().min(1),
   REFERENCE_TABLE: z.string().min(1),
-  IDEMPOTENCY_TABLE: z.string().min(1),
   EVALUATION_QUEUE_URL: z.string().url(),
   EVALUATION_DLQ_URL: z.string().url(),
   ALLOCATION_QUEUE_URL: z.string().url(),

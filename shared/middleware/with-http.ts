@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { type RouteDefinition, routes } from '#infra/resources.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { mayCall, principalFromClaims } from '#shared/auth/principal.ts';
+import type { FieldProblem } from '#shared/errors.ts';
 import {
   ForbiddenError,
   MalformedBodyError,
@@ -29,6 +30,8 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export interface HttpRequest<TBody> {
   readonly principal: Principal;
   readonly body: TBody;
+  /** The JSON body as sent, before parsing (undefined for routes without a body). */
+  readonly rawBody: unknown;
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly headers: Readonly<Record<string, string>>;
@@ -41,10 +44,33 @@ export interface HttpResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export interface HttpOptions<TSchema extends z.ZodType | undefined> {
-  /** Zod schema of the JSON body; omit for routes without a body. */
-  readonly body?: TSchema;
+export type BodyParseResult<TBody> =
+  | { readonly ok: true; readonly value: TBody }
+  | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+
+/** Turns the JSON body into the use case's input, or lists every bad field. */
+export type BodyParser<TBody> = (json: unknown) => BodyParseResult<TBody>;
+
+export interface HttpOptions<TBody> {
+  /** Parser of the JSON body; omit for routes without a body. */
+  readonly body?: BodyParser<TBody>;
   readonly maxBodyBytes?: number;
+}
+
+/** A body parser from a zod schema, naming each bad field by its dotted path. */
+export function zodBody<TSchema extends z.ZodType>(schema: TSchema): BodyParser<z.output<TSchema>> {
+  return (json) => {
+    const parsed = schema.safeParse(json);
+    return parsed.success
+      ? { ok: true, value: parsed.data }
+      : {
+          ok: false,
+          problems: parsed.error.issues.map((issue) => ({
+            field: issue.path.map(String).join('.') || '(root)',
+            message: issue.message,
+          })),
+        };
+  };
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -66,11 +92,11 @@ function authorize(event: HttpEvent): Principal {
   return principal;
 }
 
-function readBody<TSchema extends z.ZodType>(
+function readBody<TBody>(
   event: HttpEvent,
-  schema: TSchema,
+  parse: BodyParser<TBody>,
   maxBytes: number,
-): z.infer<TSchema> {
+): { body: TBody; rawBody: unknown } {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(`The body is over ${maxBytes} bytes.`);
@@ -84,16 +110,9 @@ function readBody<TSchema extends z.ZodType>(
   } catch {
     throw new MalformedBodyError('The body is not valid JSON.');
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((issue) => ({
-        field: issue.path.map(String).join('.'),
-        message: issue.message,
-      })),
-    );
-  }
-  return parsed.data;
+  const parsed = parse(json);
+  if (!parsed.ok) throw new ValidationError(parsed.problems);
+  return { body: parsed.value, rawBody: json };
 }
 
 function toResult(response: HttpResponse): HttpResult {
@@ -123,11 +142,9 @@ const problemJson = (): MiddlewareObj<HttpEvent, HttpResult> => ({
  * The one middy chain for API Gateway HTTP API routes: logger → metrics → handler, errors last.
  * Authentication happened in the authorizer; here the route's roles are checked and the body parsed.
  */
-export function withHttp<TSchema extends z.ZodType | undefined = undefined>(
-  options: HttpOptions<TSchema>,
-  handle: (
-    request: HttpRequest<TSchema extends z.ZodType ? z.infer<TSchema> : undefined>,
-  ) => Promise<HttpResponse>,
+export function withHttp<TBody = undefined>(
+  options: HttpOptions<TBody>,
+  handle: (request: HttpRequest<TBody>) => Promise<HttpResponse>,
 ) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return middy<HttpEvent, HttpResult, Error, Context>()
@@ -136,13 +153,15 @@ export function withHttp<TSchema extends z.ZodType | undefined = undefined>(
     .use(problemJson())
     .handler(async (event) => {
       const principal = authorize(event);
-      const body = (
-        options.body === undefined ? undefined : readBody(event, options.body, maxBodyBytes)
-      ) as TSchema extends z.ZodType ? z.infer<TSchema> : undefined;
+      const { body, rawBody } =
+        options.body === undefined
+          ? { body: undefined as TBody, rawBody: undefined }
+          : readBody(event, options.body, maxBodyBytes);
       logger.appendKeys({ route: event.routeKey, requestId: event.requestContext.requestId });
       const response = await handle({
         principal,
         body,
+        rawBody,
         pathParameters: definedOnly(event.pathParameters),
         query: definedOnly(event.queryStringParameters),
         headers: definedOnly(event.headers),

@@ -1,0 +1,35 @@
+import { queues } from '#infra/resources.ts';
+import { productionAdapters } from '#shared/adapters/composition.ts';
+import { withSqsBatch } from '#shared/middleware/with-sqs-batch.ts';
+import { logger } from '#shared/observability.ts';
+import { EvaluateLeadMessageSchema } from '#shared/schemas/messages.ts';
+import {
+  type EvaluateLeadDeps,
+  evaluateLeadRevision,
+  recordEvaluationGaveUp,
+} from '#shared/use-cases/evaluate-lead-revision.ts';
+
+const maxReceiveCount = queues.find((queue) => queue.id === 'Evaluation')?.maxReceiveCount ?? 5;
+
+/** Consumer of the evaluation queue: one decision revision per message, failures per record. */
+export function createHandler(deps: EvaluateLeadDeps) {
+  return withSqsBatch(EvaluateLeadMessageSchema, async ({ body, receiveCount }) => {
+    logger.appendKeys({ leadId: body.leadId, revision: body.revision });
+    try {
+      const outcome = await evaluateLeadRevision(deps, body);
+      logger.info('lead evaluated', { outcome });
+    } catch (error) {
+      if (receiveCount >= maxReceiveCount) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+        await recordEvaluationGaveUp(deps, body, receiveCount, reason.slice(0, 500)).catch((cause: unknown) =>
+          logger.error('could not mark the lead as failed', { error: cause as Error }),
+        );
+      }
+      throw error;
+    } finally {
+      logger.removeKeys(['leadId', 'revision']);
+    }
+  });
+}
+
+export const handler = createHandler(productionAdapters());

@@ -1,0 +1,35 @@
+import { productionAdapters } from '#shared/adapters/composition.ts';
+import { ValidationError } from '#shared/errors.ts';
+import { type BodyParser, withHttp } from '#shared/middleware/with-http.ts';
+import { type Lead, parseLead } from '#shared/schemas/lead.ts';
+import { type SubmitLeadDeps, submitLead } from '#shared/use-cases/submit-lead.ts';
+
+const leadBody: BodyParser<Lead> = (json) => {
+  const parsed = parseLead(json);
+  return parsed.ok ? { ok: true, value: parsed.lead } : parsed;
+};
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** POST /leads: a sector team submits a lead; 202 once it is stored and queued for evaluation. */
+export function createHandler(deps: SubmitLeadDeps) {
+  return withHttp({ body: leadBody }, async ({ principal, body, rawBody, headers }) => {
+    const idempotencyKey = headers['idempotency-key'];
+    if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError([
+        { field: 'Idempotency-Key', message: 'header is required: 1 to 128 visible ASCII characters' },
+      ]);
+    }
+    const result = await submitLead(deps, { principal, idempotencyKey, lead: body, rawBody });
+    return {
+      statusCode: 202,
+      headers: {
+        location: `/leads/${result.leadId}`,
+        ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),
+      },
+      body: { leadId: result.leadId, status: result.status, duplicateOf: result.duplicateOf },
+    };
+  });
+}
+
+export const handler = createHandler(productionAdapters());

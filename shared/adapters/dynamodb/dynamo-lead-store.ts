@@ -1,0 +1,302 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  CreateLeadOutcome,
+  LeadListQuery,
+  LeadPage,
+  LeadStore,
+  RecordDecisionOutcome,
+} from '#shared/ports/leads.ts';
+import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
+import {
+  type DecisionRecord,
+  DecisionRecordSchema,
+  type LeadRecord,
+  LeadRecordSchema,
+} from '#shared/schemas/lead-record.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
+import { TransactionConditionFailedError } from './transactions.ts';
+
+const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+const decisionKey = (leadId: string, revision: number) => ({
+  pk: `LEAD#${leadId}`,
+  sk: `DECISION#${String(revision).padStart(6, '0')}`,
+});
+const projectKeyItem = (projectKey: string) => ({ pk: `PROJECT#${projectKey}`, sk: 'PROJECT' });
+
+/** Index keys: newest first by sector, by status and by month of submission. */
+function indexKeys(lead: LeadRecord) {
+  const order = `${lead.submittedAt}#${lead.leadId}`;
+  return {
+    gsi1pk: `SECTOR#${lead.sector}`,
+    gsi1sk: order,
+    gsi2pk: `STATUS#${lead.status}`,
+    gsi2sk: order,
+    gsi3pk: `MONTH#${lead.submittedAt.slice(0, 7)}`,
+    gsi3sk: order,
+  };
+}
+
+const STRIP = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
+
+function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T {
+  const stored = unmarshall(item);
+  for (const key of STRIP) delete stored[key];
+  return schema.parse(stored);
+}
+
+export class DynamoLeadStore implements LeadStore {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+  readonly #audit: DynamoAuditTrail;
+
+  constructor(client: DynamoDBClient, table: string, audit: DynamoAuditTrail) {
+    this.#client = client;
+    this.#table = table;
+    this.#audit = audit;
+  }
+
+  async get(leadId: string): Promise<LeadRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: marshall(leadKey(leadId)), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : fromItem(Item, LeadRecordSchema);
+  }
+
+  async projectOwner(projectKey: string): Promise<string | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: marshall(projectKeyItem(projectKey)),
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : String(unmarshall(Item).leadId);
+  }
+
+  async create(lead: LeadRecord, audit: AuditEntryDraft): Promise<CreateLeadOutcome> {
+    const putLead = {
+      Put: {
+        TableName: this.#table,
+        Item: marshall(
+          { ...leadKey(lead.leadId), ...indexKeys(lead), ...lead },
+          { removeUndefinedValues: true },
+        ),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    const claimProject = {
+      Put: {
+        TableName: this.#table,
+        Item: marshall({ ...projectKeyItem(lead.projectKey), leadId: lead.leadId, at: lead.submittedAt }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    try {
+      await this.#audit.appendWithin(audit, lead.duplicateOf === null ? [putLead, claimProject] : [putLead]);
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailedError)) throw error;
+      return error.failedIndexes.includes(0) ? 'lead_exists' : 'project_taken';
+    }
+  }
+
+  async recordDecision(decision: DecisionRecord, audit: AuditEntryDraft): Promise<RecordDecisionOutcome> {
+    const current = await this.get(decision.leadId);
+    if (current === undefined) throw new Error(`Lead ${decision.leadId} does not exist`);
+    const moved: LeadRecord = {
+      ...current,
+      status: decision.status,
+      latestRevision: decision.revision,
+      evaluationFailure: null,
+      updatedAt: decision.evaluatedAt,
+    };
+    try {
+      await this.#audit.appendWithin(audit, [
+        {
+          Put: {
+            TableName: this.#table,
+            Item: marshall(
+              { ...decisionKey(decision.leadId, decision.revision), ...decision },
+              {
+                removeUndefinedValues: true,
+              },
+            ),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.#table,
+            Item: marshall(
+              { ...leadKey(moved.leadId), ...indexKeys(moved), ...moved },
+              { removeUndefinedValues: true },
+            ),
+            ConditionExpression: 'latestRevision = :previous',
+            ExpressionAttributeValues: marshall({ ':previous': decision.revision - 1 }),
+          },
+        },
+      ]);
+      return 'recorded';
+    } catch (error) {
+      if (error instanceof TransactionConditionFailedError) return 'already_recorded';
+      throw error;
+    }
+  }
+
+  async decisions(leadId: string): Promise<DecisionRecord[]> {
+    const records: DecisionRecord[] = [];
+    let lastKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :decision)',
+          ExpressionAttributeValues: marshall({ ':pk': `LEAD#${leadId}`, ':decision': 'DECISION#' }),
+          ConsistentRead: true,
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(fromItem(item, DecisionRecordSchema));
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey !== undefined);
+    return records;
+  }
+
+  async recordEvaluationFailure(
+    leadId: string,
+    failure: NonNullable<LeadRecord['evaluationFailure']>,
+    audit: AuditEntryDraft,
+  ): Promise<void> {
+    const current = await this.get(leadId);
+    if (current === undefined) return;
+    const failed: LeadRecord = { ...current, evaluationFailure: failure, updatedAt: failure.at };
+    await this.#audit.appendWithin(audit, [
+      {
+        Put: {
+          TableName: this.#table,
+          Item: marshall(
+            { ...leadKey(leadId), ...indexKeys(failed), ...failed },
+            { removeUndefinedValues: true },
+          ),
+          // Only over the version read, so a concurrent decision is never overwritten.
+          ConditionExpression: 'updatedAt = :seen',
+          ExpressionAttributeValues: marshall({ ':seen': current.updatedAt }),
+        },
+      },
+    ]);
+  }
+
+  async list(query: LeadListQuery): Promise<LeadPage> {
+    const from = query.from ?? '0000';
+    const to = `${query.to ?? '9999'}\uffff`;
+    const base = {
+      TableName: this.#table,
+      ScanIndexForward: false,
+      ExpressionAttributeValues: {} as Record<string, unknown>,
+    };
+    let input: QueryCommandInput;
+    if (query.sector !== undefined) {
+      input = {
+        ...base,
+        IndexName: 'bySector',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        FilterExpression: query.status !== undefined ? '#status = :status' : undefined,
+        ExpressionAttributeNames: query.status !== undefined ? { '#status': 'status' } : undefined,
+        ExpressionAttributeValues: marshall({
+          ':pk': `SECTOR#${query.sector}`,
+          ':from': from,
+          ':to': to,
+          ...(query.status !== undefined ? { ':status': query.status } : {}),
+        }),
+      };
+    } else if (query.status !== undefined) {
+      input = {
+        ...base,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: marshall({ ':pk': `STATUS#${query.status}`, ':from': from, ':to': to }),
+      };
+    } else {
+      return this.#listByMonth(query, from, to);
+    }
+    return this.#pageOf(input, query.limit, decodeCursor(query.cursor));
+  }
+
+  async receivedBefore(before: string, limit: number): Promise<LeadRecord[]> {
+    const page = await this.#pageOf(
+      {
+        TableName: this.#table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+        ExpressionAttributeValues: marshall({ ':pk': 'STATUS#RECEIVED', ':before': before }),
+        ScanIndexForward: true,
+      },
+      limit,
+      undefined,
+    );
+    return [...page.leads];
+  }
+
+  async #pageOf(
+    input: QueryCommandInput,
+    limit: number,
+    start: Record<string, AttributeValue> | undefined,
+  ): Promise<LeadPage> {
+    const leads: LeadRecord[] = [];
+    let lastKey = start;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({ ...input, ExclusiveStartKey: lastKey, Limit: limit - leads.length }),
+      );
+      for (const item of page.Items ?? []) leads.push(fromItem(item, LeadRecordSchema));
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey !== undefined && leads.length < limit);
+    return { leads, nextCursor: encodeCursor(lastKey) };
+  }
+
+  /** Without a sector or status, walk the month partitions from the newest down. */
+  async #listByMonth(query: LeadListQuery, from: string, to: string): Promise<LeadPage> {
+    const resume = decodeCursor(query.cursor);
+    const resumeMonth = resume?.gsi3pk?.S?.slice('MONTH#'.length);
+    const firstMonth = from === '0000' ? '2019-01' : from.slice(0, 7);
+    let month =
+      resumeMonth ?? (to.startsWith('9999') ? new Date().toISOString().slice(0, 7) : to.slice(0, 7));
+    const leads: LeadRecord[] = [];
+    let start = resume;
+    while (month >= firstMonth && leads.length < query.limit) {
+      const page = await this.#pageOf(
+        {
+          TableName: this.#table,
+          IndexName: 'byMonth',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: marshall({ ':pk': `MONTH#${month}`, ':from': from, ':to': to }),
+          ScanIndexForward: false,
+        },
+        query.limit - leads.length,
+        start,
+      );
+      leads.push(...page.leads);
+      if (page.nextCursor !== null) return { leads, nextCursor: page.nextCursor };
+      month = previousMonth(month);
+      start = undefined;
+    }
+    const more = month >= firstMonth;
+    return {
+      leads,
+      nextCursor: more ? encodeCursor(marshall({ gsi3pk: `MONTH#${month}` })) : null,
+    };
+  }
+}
+
+function previousMonth(month: string): string {
+  const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
+  return monthOfYear === 1 ? `${year - 1}-12` : `${year}-${String(monthOfYear - 1).padStart(2, '0')}`;
+}

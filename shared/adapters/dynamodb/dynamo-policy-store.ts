@@ -1,0 +1,67 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
+import type { PolicyStore } from '#shared/ports/policies.ts';
+
+const PARTITION = 'POLICY';
+
+/**
+ * Published policy versions in the reference table, one item per version, never overwritten. The
+ * document is kept as its JSON text, so it reads back exactly as published (and hashes the same).
+ */
+export class DynamoPolicyStore implements PolicyStore {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+
+  constructor(client: DynamoDBClient, table: string) {
+    this.#client = client;
+    this.#table = table;
+  }
+
+  async all(): Promise<readonly Policy[]> {
+    const policies: Policy[] = [];
+    let lastKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': PARTITION }),
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        policies.push(PolicySchema.parse(JSON.parse(String(unmarshall(item).document))));
+      }
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey !== undefined);
+    return policies;
+  }
+
+  async publish(policy: Policy): Promise<'published' | 'version_exists'> {
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: marshall({
+            pk: PARTITION,
+            sk: policy.version,
+            effectiveFrom: policy.effectiveFrom,
+            document: JSON.stringify(policy),
+          }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'published';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'version_exists';
+      throw error;
+    }
+  }
+}

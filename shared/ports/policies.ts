@@ -1,0 +1,13 @@
+import type { Policy } from '#shared/policy/policy-schema.ts';
+
+/** Published policy versions; never edited, only added. */
+export interface PolicyStore {
+  all(): Promise<readonly Policy[]>;
+  publish(policy: Policy): Promise<'published' | 'version_exists'>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

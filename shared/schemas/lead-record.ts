@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { DecisionSchema } from '#shared/schemas/decision.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
+
+export const LEAD_STATUSES = [
+  'RECEIVED',
+  'EVALUATED',
+  'PENDING_FINANCE',
+  'PENDING_CASE_REVIEW',
+  'APPROVED',
+  'REJECTED',
+  'PAID',
+] as const;
+export const LeadStatusSchema = z.enum(LEAD_STATUSES);
+export type LeadStatus = z.infer<typeof LeadStatusSchema>;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const instant = z.iso.datetime({ offset: true });
+
+/** The stored lead is already parsed (amounts in fen): it is checked for shape, not parsed again. */
+const ParsedLeadSchema = z.custom<Lead>(
+  (value) => typeof value === 'object' && value !== null && 'sector' in value && 'plannedInvestment' in value,
+);
+
+export const LeadRecordSchema = z.object({
+  leadId: z.string().min(1),
+  sector: z.string().min(1),
+  status: LeadStatusSchema,
+  submittedAt: instant,
+  submittedBy: z.object({ userId: z.string(), role: z.string() }),
+  /** SHA-256 of the request body as sent: the same Idempotency-Key with another body is refused. */
+  requestHash: sha256,
+  lead: ParsedLeadSchema,
+  inputHash: sha256,
+  projectKey: sha256,
+  /** Set when another lead registered the same investor and project first (撞单). */
+  duplicateOf: z.string().nullable(),
+  latestRevision: z.number().int().nonnegative(),
+  /** Set when evaluation gave up and the message went to the dead-letter queue. */
+  evaluationFailure: z.object({ at: instant, reason: z.string(), receiveCount: z.number().int() }).nullable(),
+  updatedAt: instant,
+});
+export type LeadRecord = z.infer<typeof LeadRecordSchema>;
+
+export const LEAD_ADJUSTMENTS = ['DUPLICATE_PROJECT'] as const;
+
+/** One evaluation of a lead: the engine's decision plus what the pipeline knew around it. */
+export const DecisionRecordSchema = z.object({
+  leadId: z.string(),
+  revision: z.number().int().positive(),
+  evaluatedAt: instant,
+  /** The exact input the engine saw, so an auditor can replay it. */
+  lead: ParsedLeadSchema,
+  policyVersion: z.string(),
+  decision: DecisionSchema,
+  /** Facts outside the engine that change what is payable (a duplicate project earns no second reward). */
+  adjustments: z.array(
+    z.object({ code: z.enum(LEAD_ADJUSTMENTS), firstLeadId: z.string(), effect: z.string() }),
+  ),
+  /** The referral reward finance may pay on this revision, after adjustments; 0 when nothing is payable. */
+  payableRewardFen: z.number().int().nonnegative(),
+  status: LeadStatusSchema,
+});
+export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;

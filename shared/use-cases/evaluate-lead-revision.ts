@@ -1,0 +1,119 @@
+import { settleDecision } from '#shared/domain/lead-outcome.ts';
+import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
+import { selectPolicy } from '#shared/policy/select-policy.ts';
+import type { LeadStore } from '#shared/ports/leads.ts';
+import type { Clock, PolicyStore } from '#shared/ports/policies.ts';
+import type { AllocationQueue } from '#shared/ports/queues.ts';
+import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
+import type { EvaluateLeadMessage } from '#shared/schemas/messages.ts';
+
+export interface EvaluateLeadDeps {
+  readonly leads: LeadStore;
+  readonly policies: PolicyStore;
+  readonly allocationQueue: AllocationQueue;
+  readonly clock: Clock;
+}
+
+export class LeadNotFoundError extends Error {
+  override readonly name = 'LeadNotFoundError';
+}
+
+/** A later revision was asked for before the one it builds on: try again once that one is stored. */
+export class RevisionOutOfOrderError extends Error {
+  override readonly name = 'RevisionOutOfOrderError';
+}
+
+export type EvaluationOutcome = 'recorded' | 'already_recorded';
+
+/**
+ * Evaluates one revision of a lead under the policy in force when the lead was submitted, stores the
+ * decision with its audit entry, and sends fund-eligible leads on to allocation. Delivered twice, the
+ * second delivery writes nothing (the decision write is conditional on the revision).
+ */
+export async function evaluateLeadRevision(
+  deps: EvaluateLeadDeps,
+  message: EvaluateLeadMessage,
+): Promise<EvaluationOutcome> {
+  const lead = await deps.leads.get(message.leadId);
+  if (lead === undefined) throw new LeadNotFoundError(`Lead ${message.leadId} does not exist.`);
+
+  if (lead.latestRevision >= message.revision) {
+    // Already decided. The allocation message may have been lost after the write: send it again;
+    // allocation is idempotent per (lead, revision).
+    const recorded = (await deps.leads.decisions(lead.leadId)).find((d) => d.revision === message.revision);
+    if (recorded !== undefined) await forwardToAllocation(deps, recorded);
+    return 'already_recorded';
+  }
+  if (message.revision !== lead.latestRevision + 1) {
+    throw new RevisionOutOfOrderError(
+      `Lead ${lead.leadId} is at revision ${lead.latestRevision}; revision ${message.revision} must wait.`,
+    );
+  }
+
+  const policy = selectPolicy(await deps.policies.all(), lead.submittedAt);
+  const decision = evaluateLead(lead.lead, policy);
+  const evaluatedAt = deps.clock.now().toISOString();
+  const record: DecisionRecord = {
+    leadId: lead.leadId,
+    revision: message.revision,
+    evaluatedAt,
+    lead: lead.lead,
+    policyVersion: policy.version,
+    decision,
+    ...settleDecision(decision, lead.duplicateOf),
+  };
+  const outcome = await deps.leads.recordDecision(record, {
+    at: evaluatedAt,
+    actor: { userId: 'pipeline', role: 'system' },
+    action: 'lead.evaluated',
+    subject: lead.leadId,
+    inputHash: decision.inputHash,
+    policyVersion: policy.version,
+    details: {
+      revision: record.revision,
+      from: lead.status,
+      to: record.status,
+      policyHash: decision.policyHash,
+      rewardFen: decision.referralReward.amountFen,
+      payableRewardFen: record.payableRewardFen,
+      fundCapFen: decision.fund.capFen,
+      duplicateOf: lead.duplicateOf,
+    },
+  });
+  if (outcome === 'recorded') await forwardToAllocation(deps, record);
+  return outcome;
+}
+
+async function forwardToAllocation(deps: EvaluateLeadDeps, record: DecisionRecord): Promise<void> {
+  const fund = record.decision.fund;
+  if (fund.eligible !== true || fund.capFen <= 0) return;
+  await deps.allocationQueue.send({
+    schemaVersion: 1,
+    leadId: record.leadId,
+    revision: record.revision,
+    fundId: fund.fundId,
+  });
+}
+
+/** On the last delivery before the dead-letter queue, the lead records why it could not be evaluated. */
+export async function recordEvaluationGaveUp(
+  deps: Pick<EvaluateLeadDeps, 'leads' | 'clock'>,
+  message: EvaluateLeadMessage,
+  receiveCount: number,
+  reason: string,
+): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await deps.leads.recordEvaluationFailure(
+    message.leadId,
+    { at, reason, receiveCount },
+    {
+      at,
+      actor: { userId: 'pipeline', role: 'system' },
+      action: 'lead.evaluation_failed',
+      subject: message.leadId,
+      inputHash: null,
+      policyVersion: null,
+      details: { revision: message.revision, receiveCount, reason },
+    },
+  );
+}

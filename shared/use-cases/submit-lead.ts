@@ -1,0 +1,130 @@
+import type { Principal } from '#shared/auth/principal.ts';
+import { sectorsOf } from '#shared/auth/principal.ts';
+import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
+import { ConflictError, ForbiddenError } from '#shared/errors.ts';
+import { hashCanonical } from '#shared/policy/canonical-json.ts';
+import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import type { LeadStore } from '#shared/ports/leads.ts';
+import type { Clock } from '#shared/ports/policies.ts';
+import type { EvaluationQueue } from '#shared/ports/queues.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
+import type { LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
+
+export interface SubmitLeadDeps {
+  readonly leads: LeadStore;
+  readonly evaluationQueue: EvaluationQueue;
+  readonly clock: Clock;
+}
+
+export interface SubmitLeadCommand {
+  readonly principal: Principal;
+  readonly idempotencyKey: string;
+  readonly lead: Lead;
+  /** The body as sent (before parsing), to tell a retry from another request under the same key. */
+  readonly rawBody: unknown;
+}
+
+export interface SubmitLeadResult {
+  readonly leadId: string;
+  readonly status: LeadStatus;
+  readonly duplicateOf: string | null;
+  /** True when this answers a retry of an earlier request with the same key. */
+  readonly replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Stores a lead with its audit entry, then asks for its evaluation. The same key and body answer the same
+ * lead (and finish a submission a crash interrupted); the same key with another body is a conflict.
+ */
+export async function submitLead(
+  deps: SubmitLeadDeps,
+  command: SubmitLeadCommand,
+): Promise<SubmitLeadResult> {
+  const { principal, lead } = command;
+  const sectorRole = sectorsOf(principal).find((sector) => sector === lead.sector);
+  if (sectorRole === undefined) {
+    throw new ForbiddenError(`A lead for sector ${lead.sector} can only be submitted by that sector's team.`);
+  }
+  const leadId = leadIdFor(principal.userId, command.idempotencyKey);
+  const requestHash = hashCanonical(command.rawBody);
+  const projectKey = projectKeyOf(lead);
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const existing = await deps.leads.get(leadId);
+    if (existing !== undefined) return replay(deps, existing, requestHash);
+
+    const duplicateOf = (await deps.leads.projectOwner(projectKey)) ?? null;
+    const now = deps.clock.now().toISOString();
+    const record: LeadRecord = {
+      leadId,
+      sector: lead.sector,
+      status: 'RECEIVED',
+      submittedAt: now,
+      submittedBy: { userId: principal.userId, role: `sector:${lead.sector}` },
+      requestHash,
+      lead,
+      inputHash: leadHash(lead),
+      projectKey,
+      duplicateOf,
+      latestRevision: 0,
+      evaluationFailure: null,
+      updatedAt: now,
+    };
+    const outcome = await deps.leads.create(record, {
+      at: now,
+      actor: record.submittedBy,
+      action: 'lead.received',
+      subject: leadId,
+      inputHash: record.inputHash,
+      policyVersion: null,
+      details: { sector: lead.sector, status: 'RECEIVED', duplicateOf },
+    });
+    if (outcome === 'created') {
+      // If this send fails the request fails; a retry with the same key (or the sweeper) sends it again.
+      await deps.evaluationQueue.send({ schemaVersion: 1, leadId, revision: 1 });
+      return { leadId, status: 'RECEIVED', duplicateOf, replayed: false };
+    }
+    // 'lead_exists': a concurrent request with the same key won; 'project_taken': another team's lead
+    // took the project a moment ago. Either way, look again.
+  }
+  throw new Error(`Lead ${leadId}: could not be stored after ${MAX_ATTEMPTS} attempts`);
+}
+
+async function replay(
+  deps: SubmitLeadDeps,
+  existing: LeadRecord,
+  requestHash: string,
+): Promise<SubmitLeadResult> {
+  if (existing.requestHash !== requestHash) {
+    throw new ConflictError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with another body. Use a new key for a new lead.',
+    );
+  }
+  if (existing.status === 'RECEIVED' && existing.latestRevision === 0) {
+    // The first request may have stopped between the write and the send: finish it. The consumer is
+    // idempotent per (lead, revision), so a second message changes nothing.
+    await deps.evaluationQueue.send({ schemaVersion: 1, leadId: existing.leadId, revision: 1 });
+  }
+  return { leadId: existing.leadId, status: 'RECEIVED', duplicateOf: existing.duplicateOf, replayed: true };
+}
+
+/** Sends again every lead left `RECEIVED` for longer than `staleAfterMs`: no accepted lead is lost. */
+export async function resendStaleLeads(
+  deps: SubmitLeadDeps,
+  staleAfterMs: number,
+  limit = 100,
+): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - staleAfterMs).toISOString();
+  const stale = await deps.leads.receivedBefore(before, limit);
+  for (const lead of stale) {
+    await deps.evaluationQueue.send({
+      schemaVersion: 1,
+      leadId: lead.leadId,
+      revision: lead.latestRevision + 1,
+    });
+  }
+  return stale.length;
+}
