@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { KFQ_2019_POLICY } from '#shared/policy/default-policy.ts';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
 import { leadInput, PERSON_RESIDENT_ID } from '#test/fixtures/leads.ts';
@@ -10,12 +10,21 @@ import { leadInput, PERSON_RESIDENT_ID } from '#test/fixtures/leads.ts';
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'cli-evaluate-'));
 
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, ['infra/cli/main.ts', 'evaluate', ...args], {
-    cwd: root,
-    encoding: 'utf8',
+/** Runs the CLI in a child Node (the one running vitest, Node 24) and collects its output and exit code. */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['infra/cli/main.ts', 'evaluate', ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function file(name: string, content: unknown): string {
@@ -24,8 +33,9 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-describe('cli evaluate', () => {
-  it.each([
+// The cases spawn processes, so they run concurrently (each uses its own `expect`).
+describe.concurrent('cli evaluate', () => {
+  it.for<[string, number, boolean, string[], string | null]>([
     ['lead-referral.json', 240_000_000, true, [], 'per_project_cap'],
     ['lead-natural-person.json', 200_000_000, false, [], 'request'],
     [
@@ -36,39 +46,44 @@ describe('cli evaluate', () => {
       null,
     ],
     ['lead-intermediary.json', 0, false, [], null],
-  ])('prints the decision for docs/examples/%s and exits 0', (name, amountFen, payable, reasons, boundBy) => {
-    const { code, stdout, stderr } = cli(`docs/examples/${name}`);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(stdout).toContain('\n  "policyVersion": "kfq-2019"');
-    const decision = DecisionSchema.parse(JSON.parse(stdout));
-    expect(decision.referralReward.amountFen).toBe(amountFen);
-    expect(decision.referralReward.payable).toBe(payable);
-    expect(decision.flags.flatMap((flag) => flag.reasons)).toEqual(reasons);
-    expect(decision.fund.boundBy).toBe(boundBy);
-  });
+  ])(
+    'prints the decision for docs/examples/%s and exits 0',
+    async ([name, amountFen, payable, reasons, boundBy], { expect }) => {
+      const { code, stdout, stderr } = await cli(`docs/examples/${name}`);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('\n  "policyVersion": "kfq-2019"');
+      const decision = DecisionSchema.parse(JSON.parse(stdout));
+      expect(decision.referralReward.amountFen).toBe(amountFen);
+      expect(decision.referralReward.payable).toBe(payable);
+      expect(decision.flags.flatMap((flag) => flag.reasons)).toEqual(reasons);
+      expect(decision.fund.boundBy).toBe(boundBy);
+    },
+  );
 
-  it('evaluates under another policy version given with --policy (what-if)', () => {
+  it('evaluates under another policy version given with --policy (what-if)', async ({ expect }) => {
     const policy = structuredClone(KFQ_2019_POLICY);
     const rules = policy.rules.map((rule) =>
       rule.type === 'referral_reward' ? { ...rule, basisPoints: 300 } : rule,
     );
     const path = file('policy-3pct.json', { ...policy, version: 'kfq-whatif', rules });
-    const { code, stdout } = cli('docs/examples/lead-referral.json', '--policy', path);
+    const { code, stdout } = await cli('docs/examples/lead-referral.json', '--policy', path);
     expect(code).toBe(0);
     const decision = DecisionSchema.parse(JSON.parse(stdout));
     expect(decision.policyVersion).toBe('kfq-whatif');
     expect(decision.referralReward.amountFen).toBe(360_000_000);
   });
 
-  it('selects the version in force with --at among the built-in ones, and refuses an instant before any', () => {
-    expect(cli('docs/examples/lead-referral.json', '--at', '2018-12-31T16:00:00Z').code).toBe(0);
-    const before = cli('docs/examples/lead-referral.json', '--at', '2018-12-31T15:59:59Z');
+  it('selects the version in force with --at among the built-in ones, and refuses an instant before any', async ({
+    expect,
+  }) => {
+    expect((await cli('docs/examples/lead-referral.json', '--at', '2018-12-31T16:00:00Z')).code).toBe(0);
+    const before = await cli('docs/examples/lead-referral.json', '--at', '2018-12-31T15:59:59Z');
     expect(before.code).toBe(2);
     expect(before.stderr).toContain('no policy is in force');
   });
 
-  it('lists every bad lead field on stderr, without the resident ID, and exits 2', () => {
+  it('lists every bad lead field on stderr, without the resident ID, and exits 2', async ({ expect }) => {
     const badId = `${PERSON_RESIDENT_ID.slice(0, 17)}${PERSON_RESIDENT_ID.endsWith('0') ? '1' : '0'}`;
     const path = file('bad-lead.json', {
       ...leadInput(),
@@ -76,7 +91,7 @@ describe('cli evaluate', () => {
       actualInvestment: '1.234',
       sector: 'mining',
     });
-    const { code, stdout, stderr } = cli(path);
+    const { code, stdout, stderr } = await cli(path);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('lead.introducer.residentId: ');
@@ -85,7 +100,7 @@ describe('cli evaluate', () => {
     expect(stderr).not.toContain(badId);
   });
 
-  it.each([
+  it.for<[string, () => string[], string]>([
     ['a missing file', () => [join(dir, 'absent.json')], 'cannot read'],
     ['bad JSON', () => [file('broken.json', '{"sector": ')], 'is not valid JSON'],
     [
@@ -99,8 +114,8 @@ describe('cli evaluate', () => {
       () => ['docs/examples/lead-referral.json', '--fast'],
       '--fast: is not a known option',
     ],
-  ])('exits 2 on %s', (_label, args, message) => {
-    const { code, stderr } = cli(...args());
+  ])('exits 2 on %s', async ([, args, message], { expect }) => {
+    const { code, stderr } = await cli(...args());
     expect(code).toBe(2);
     expect(stderr).toContain(message);
   });

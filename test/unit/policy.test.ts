@@ -24,7 +24,7 @@ describe('canonicalJson', () => {
     );
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     [undefined, 'undefined'],
     [{ a: undefined }, 'undefined property'],
     [[1, () => 1], 'function'],
@@ -33,7 +33,7 @@ describe('canonicalJson', () => {
     [10n, 'bigint'],
     [new Date(0), 'Date'],
     [new Map(), 'Map'],
-  ])('refuses %s (%s)', (value) => {
+  ])('refuses %s (%s)', (value, _label) => {
     expect(() => canonicalJson(value)).toThrow(CanonicalJsonError);
   });
 
