@@ -33,7 +33,10 @@ export const IntroducerTypeSchema = z.enum(INTRODUCER_TYPES);
 
 export const PROJECT_CATEGORIES = ['new_productive_force', 'old_capacity_upgrade', 'other'] as const;
 export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
-export const ProjectCategorySchema = z.enum(PROJECT_CATEGORIES);
+export const ProjectCategorySchema = z.enum(PROJECT_CATEGORIES, {
+  error: (issue) =>
+    issue.input === undefined ? 'is required' : `must be one of ${PROJECT_CATEGORIES.join(', ')}`,
+});
 
 // C0, DEL and C1 controls, plus line/paragraph separators and bidi overrides that can disguise text.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters.
@@ -113,8 +116,8 @@ export const LeadSchema = z
     actualInvestment: moneySchema.optional(),
     category: ProjectCategorySchema,
     fundRequest: positiveMoney.optional(),
-    municipalMajorProject: z.boolean().default(false),
-    bespokeTermsRequested: z.boolean().default(false),
+    municipalMajorProject: z.boolean({ error: 'must be true or false' }).default(false),
+    bespokeTermsRequested: z.boolean({ error: 'must be true or false' }).default(false),
     responsibleOfficer: z
       .object({
         name: textSchema(100),
