@@ -125,8 +125,10 @@ export class DynamoAuditTrail implements AuditTrail {
       ['at', '>=', query.from],
       ['at', '<=', query.to],
     ];
+    const keyAttribute = names['#key'];
     optional.forEach(([attribute, operator, value], position) => {
-      if (value === undefined) return;
+      // The index key is in the key condition already; DynamoDB refuses it in a filter.
+      if (value === undefined || attribute === keyAttribute) return;
       names[`#f${position}`] = attribute;
       values[`:f${position}`] = value;
       filters.push(`#f${position} ${operator} :f${position}`);
