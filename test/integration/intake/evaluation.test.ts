@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Adapters } from '#shared/adapters/composition.ts';
+import { ChainVerifier } from '#shared/domain/audit-chain.ts';
+import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import type { LeadRecord } from '#shared/schemas/lead-record.ts';
+import { submitLead } from '#shared/use-cases/submit-lead.ts';
+import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { leadInput, parseValidLead } from '#test/fixtures/leads.ts';
+import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
+
+let adapters: Adapters;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  useLocalCloudEnv();
+  const { productionAdapters } = await import('#shared/adapters/composition.ts');
+  adapters = productionAdapters();
+  sqs = new SQSClient({});
+  await adapters.policies.publish(DEFAULT_POLICY);
+});
+
+function uniqueInvestor() {
+  const seed = randomUUID()
+    .replace(/[^0-9]/g, '')
+    .padEnd(7, '1')
+    .slice(0, 7);
+  return { name: '聊城测试投资有限公司', uscc: makeValidUscc(`91371500MA${seed}`) };
+}
+
+function sqsEvent(body: unknown, receiveCount = 1): SQSEvent {
+  const messageId = randomUUID();
+  return {
+    Records: [
+      {
+        messageId,
+        receiptHandle: `handle-${messageId}`,
+        body: JSON.stringify(body),
+        attributes: {
+          ApproximateReceiveCount: String(receiveCount),
+          SentTimestamp: String(Date.now()),
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:cn-north-1:000000000000:Evaluation',
+        awsRegion: 'cn-north-1',
+      },
+    ],
+  };
+}
+
+const lambdaContext = {
+  functionName: 'evaluate-lead',
+  awsRequestId: randomUUID(),
+  getRemainingTimeInMillis: () => 30_000,
+} as never;
+
+/** Stores a lead directly, as intake would, without sending its evaluation message. */
+async function storeLeadOnly(overrides: Partial<LeadRecord> = {}): Promise<LeadRecord> {
+  const lead = parseValidLead(leadInput({ investor: uniqueInvestor() }));
+  const at = new Date().toISOString();
+  const record: LeadRecord = {
+    leadId: leadIdFor('test-writer', randomUUID()),
+    sector: lead.sector,
+    status: 'RECEIVED',
+    submittedAt: at,
+    submittedBy: { userId: 'test-writer', role: `sector:${lead.sector}` },
+    requestHash: '0'.repeat(64),
+    lead,
+    inputHash: leadHash(lead),
+    projectKey: projectKeyOf(lead),
+    duplicateOf: null,
+    latestRevision: 0,
+    evaluationFailure: null,
+    updatedAt: at,
+    ...overrides,
+  };
+  const draft = {
+    at,
+    actor: record.submittedBy,
+    action: 'lead.received',
+    subject: record.leadId,
+    inputHash: record.inputHash,
+    policyVersion: null,
+    details: {},
+  };
+  expect(await adapters.leads.create(record, draft)).toBe('created');
+  return record;
+}
+
+async function auditCount(leadId: string, action: string) {
+  const page = await adapters.audit.query({ subject: leadId, action, limit: 100 });
+  return page.entries.length;
+}
+
+describe('the evaluation consumer', () => {
+  it('writes one decision and one audit entry when the same message is delivered twice', async () => {
+    const { handler } = await import('#functions/evaluate-lead/handler.ts');
+    const lead = await storeLeadOnly();
+    const message = { schemaVersion: 1, leadId: lead.leadId, revision: 1 };
+    const first = await handler(sqsEvent(message), lambdaContext);
+    const second = await handler(sqsEvent(message, 2), lambdaContext);
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(await adapters.leads.decisions(lead.leadId)).toHaveLength(1);
+    expect(await auditCount(lead.leadId, 'lead.evaluated')).toBe(1);
+  });
+
+  it('reports a message that breaks its contract as a failed record, keeping the others', async () => {
+    const { handler } = await import('#functions/evaluate-lead/handler.ts');
+    const lead = await storeLeadOnly();
+    const good = sqsEvent({ schemaVersion: 1, leadId: lead.leadId, revision: 1 });
+    const bad = sqsEvent({ schemaVersion: 99, leadId: lead.leadId });
+    const result = await handler({ Records: [...good.Records, ...bad.Records] }, lambdaContext);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.Records[0]?.messageId }]);
+    expect(await adapters.leads.decisions(lead.leadId)).toHaveLength(1);
+  });
+
+  it('sends a message that always fails to the dead-letter queue, and the lead shows it', async () => {
+    // Submitted before any policy was in force: evaluation can never succeed.
+    const lead = await storeLeadOnly({ submittedAt: '2018-06-01T00:00:00.000Z' });
+    await adapters.evaluationQueue.send({ schemaVersion: 1, leadId: lead.leadId, revision: 1 });
+    const failed = await eventually(async () => {
+      const stored = await adapters.leads.get(lead.leadId);
+      return stored?.evaluationFailure ?? undefined;
+    }, 40_000);
+    expect(failed.reason).toMatch(/PolicySelectionError/);
+    expect(failed.receiveCount).toBe(5);
+    const dlq = inject('localCloud').env.EVALUATION_DLQ_URL as string;
+    const inDlq = await eventually(async () => {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: dlq,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 5,
+        }),
+      );
+      return Messages?.find((m) => m.Body?.includes(lead.leadId));
+    }, 15_000);
+    expect(inDlq).toBeDefined();
+    expect(await auditCount(lead.leadId, 'lead.evaluation_failed')).toBe(1);
+  }, 60_000);
+});
+
+describe('a crash between the lead write and the send', () => {
+  it('converges on a retry with the same key: one lead, evaluated once', async () => {
+    const lead = parseValidLead(leadInput({ investor: uniqueInvestor() }));
+    const principal = { userId: 'officer-crash', roles: ['sector:optoelectronics' as const] };
+    const key = randomUUID();
+    const rawBody = { key };
+    const crashingQueue = {
+      send: async () => {
+        throw new Error('SQS unreachable');
+      },
+    };
+    await expect(
+      submitLead(
+        { ...adapters, evaluationQueue: crashingQueue },
+        { principal, idempotencyKey: key, lead, rawBody },
+      ),
+    ).rejects.toThrow('SQS unreachable');
+    const leadId = leadIdFor(principal.userId, key);
+    expect((await adapters.leads.get(leadId))?.status).toBe('RECEIVED');
+
+    const retry = await submitLead(adapters, { principal, idempotencyKey: key, lead, rawBody });
+    expect(retry).toMatchObject({ leadId, replayed: true });
+    await eventually(async () =>
+      (await adapters.leads.get(leadId))?.latestRevision === 1 ? true : undefined,
+    );
+    // let any duplicate message settle, then count
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await adapters.leads.decisions(leadId)).toHaveLength(1);
+    expect(await auditCount(leadId, 'lead.received')).toBe(1);
+    expect(await auditCount(leadId, 'lead.evaluated')).toBe(1);
+  });
+
+  it('is finished by the sweeper when nobody retries', async () => {
+    const { resendStaleLeads } = await import('#shared/use-cases/submit-lead.ts');
+    const stale = await storeLeadOnly({ submittedAt: new Date(Date.now() - 10 * 60_000).toISOString() });
+    const sent = await resendStaleLeads(adapters, 5 * 60_000);
+    expect(sent).toBeGreaterThanOrEqual(1);
+    const evaluated = await eventually(async () => {
+      const lead = await adapters.leads.get(stale.leadId);
+      return lead?.latestRevision === 1 ? lead : undefined;
+    });
+    expect(evaluated.status).toBe('PENDING_FINANCE');
+  });
+});
+
+describe('20 concurrent submissions from different teams', () => {
+  it('leave a chain that verifies, with no sequence number twice', async () => {
+    const sectors = ['optoelectronics', 'biomedicine', 'bio_manufacturing', 'food', 'equipment'];
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        const sector = sectors[index % sectors.length] as string;
+        const token = await tokenFor(`sector:${sector}`, `officer-${sector}-${index}`);
+        return api.post(
+          '/leads',
+          leadInput({ sector, investor: uniqueInvestor(), projectName: `并发项目${index}` }),
+          {
+            token,
+            headers: { 'idempotency-key': randomUUID() },
+          },
+        );
+      }),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));
+    const verifier = new ChainVerifier('main');
+    const seqs: number[] = [];
+    for await (const entry of adapters.audit.walk()) {
+      seqs.push(entry.seq);
+      verifier.accept(entry);
+    }
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(verifier.finish(await adapters.audit.storedHead())).toMatchObject({ ok: true });
+  });
+});
