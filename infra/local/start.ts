@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DevRole } from './dev-identity.ts';
-import { startLocalCloud } from './local-cloud.ts';
+import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 import { errorFields, jsonLog } from './log.ts';
 
 /**
@@ -29,7 +29,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 
 const started = Date.now();
-const cloud = await startLocalCloud({
+const starting = startLocalCloud({
   port,
   seed: true,
   demo: !values['no-demo'],
@@ -37,13 +37,14 @@ const cloud = await startLocalCloud({
   ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
 });
 
+// Installed before the engines are up: a signal during start still stops whatever has started.
 let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
   log('info', 'stopping', { signal });
-  cloud
-    .stop()
+  starting
+    .then((cloud) => cloud.stop())
     .then(() => process.exit(0))
     .catch((error: unknown) => {
       log('error', 'stop failed', errorFields(error));
@@ -53,6 +54,15 @@ const shutdown = (signal: string) => {
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGHUP', () => shutdown('SIGHUP'));
+
+let cloud: LocalCloud;
+try {
+  cloud = await starting;
+} catch (error) {
+  // startLocalCloud has already stopped what it started.
+  log('error', 'the local cloud could not start', errorFields(error));
+  process.exit(1);
+}
 
 const roles: readonly DevRole[] = ['sector:optoelectronics', 'finance', 'auditor', 'admin'];
 const tokens = await Promise.all(roles.map((role) => cloud.tokenFor(role, undefined, 12 * 3600)));

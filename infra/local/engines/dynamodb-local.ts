@@ -123,7 +123,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
       String(port),
       ...(dbPath === undefined ? ['-inMemory'] : ['-dbPath', dbPath]),
     ];
-    const child = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a Ctrl-C in the terminal reaches only Node, which stops the pollers and the
+    // gateway first (no invocation abandoned) and then this process; the exit hook covers other exits.
+    const child = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.add(child);
     const output: string[] = [];
     const keep = (chunk: Buffer) => {
@@ -138,6 +140,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
       await waitUntilReady(endpoint, options, child);
     } catch (error) {
       lastError = new Error(`${String(error)}\n${output.join('')}`);
+      if (child.signalCode !== null || child.exitCode === 130 || child.exitCode === 143) {
+        // Stopped by SIGINT/SIGTERM (Java exits 130/143; Ctrl-C reaches the whole process group): the
+        // user is stopping, do not retry.
+        await stopChild(child);
+        throw lastError;
+      }
       options.log('warn', 'DynamoDB Local failed to start, retrying', {
         attempt,
         port,
