@@ -163,11 +163,68 @@ export const functions = [
     tables: { Leads: 'readWrite', Audit: 'readAppend', Reference: 'read' },
     queues: { Evaluation: 'consume', Allocation: 'send' },
   },
+  {
+    id: 'get-lead',
+    entry: 'functions/get-lead/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description: 'GET /leads/{id}: a lead, its latest decision and revisions (sector-scoped)',
+    tables: { Leads: 'read' },
+    queues: {},
+  },
+  {
+    id: 'list-leads',
+    entry: 'functions/list-leads/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description: 'GET /leads: leads newest first through the indexes (sector-scoped)',
+    tables: { Leads: 'read' },
+    queues: {},
+  },
+  {
+    id: 'audit',
+    entry: 'functions/audit/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    description: 'GET /audit, /audit/verify, /audit/digest: query, verify and take the digest of the trail',
+    tables: { Audit: 'read' },
+    queues: {},
+  },
+  {
+    id: 'replay-decision',
+    entry: 'functions/replay-decision/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    description: 'POST /leads/{id}/decisions/{revision}/replay: recompute a decision and compare',
+    tables: { Leads: 'read', Reference: 'read' },
+    queues: {},
+  },
+  {
+    id: 'openapi',
+    entry: 'functions/openapi/handler.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    description: 'GET /openapi.json: the OpenAPI 3.1 document generated from the zod schemas',
+    tables: {},
+    queues: {},
+  },
 ] as const satisfies readonly FunctionDefinition[];
 
 export const routes = [
   { method: 'GET', path: '/health', functionId: 'health', access: 'public' },
   { method: 'POST', path: '/leads', functionId: 'submit-lead', access: ['sector'] },
+  { method: 'GET', path: '/leads', functionId: 'list-leads', access: ['sector', 'finance', 'auditor'] },
+  { method: 'GET', path: '/leads/{id}', functionId: 'get-lead', access: ['sector', 'finance', 'auditor'] },
+  { method: 'GET', path: '/audit', functionId: 'audit', access: ['auditor'] },
+  { method: 'GET', path: '/audit/verify', functionId: 'audit', access: ['auditor'] },
+  { method: 'GET', path: '/audit/digest', functionId: 'audit', access: ['auditor'] },
+  {
+    method: 'POST',
+    path: '/leads/{id}/decisions/{revision}/replay',
+    functionId: 'replay-decision',
+    access: ['auditor'],
+  },
+  { method: 'GET', path: '/openapi.json', functionId: 'openapi', access: 'public' },
 ] as const satisfies readonly RouteDefinition[];
 
 export const eventSources = [

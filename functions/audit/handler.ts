@@ -1,0 +1,46 @@
+import type { Context } from 'aws-lambda';
+import { productionAdapters } from '#shared/adapters/composition.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import { type HttpEvent, withHttp } from '#shared/middleware/with-http.ts';
+import type { Clock } from '#shared/ports/policies.ts';
+import { type QueryAuditDeps, queryAudit } from '#shared/use-cases/query-audit.ts';
+import {
+  auditDigest,
+  keptDigestOf,
+  type VerifiableAuditTrail,
+  verifyAuditTrail,
+} from '#shared/use-cases/verify-audit-trail.ts';
+
+export interface AuditHandlerDeps {
+  readonly audit: VerifiableAuditTrail & QueryAuditDeps['audit'];
+  readonly clock: Clock;
+}
+
+/**
+ * The auditor's read-only routes on the trail (GET /audit, /audit/verify, /audit/digest): one function,
+ * one middy chain per route, dispatched on the route key API Gateway sends.
+ */
+export function createHandler(deps: AuditHandlerDeps) {
+  const routes = {
+    'GET /audit': withHttp({}, async ({ query }) => ({
+      statusCode: 200,
+      body: await queryAudit(deps, query),
+    })),
+    'GET /audit/verify': withHttp({}, async ({ query }) => ({
+      statusCode: 200,
+      body: await verifyAuditTrail(deps, keptDigestOf(query)),
+    })),
+    'GET /audit/digest': withHttp({}, async () => ({
+      statusCode: 200,
+      headers: { 'cache-control': 'no-store' },
+      body: await auditDigest(deps),
+    })),
+  } as const;
+  const unknown = withHttp({}, async () => {
+    throw new NotFoundError('This function serves the audit routes only.');
+  });
+  return (event: HttpEvent, context: Context) =>
+    (routes[event.routeKey as keyof typeof routes] ?? unknown)(event, context);
+}
+
+export const handler = createHandler(productionAdapters());

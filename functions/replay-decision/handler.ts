@@ -1,0 +1,16 @@
+import { productionAdapters } from '#shared/adapters/composition.ts';
+import { withHttp } from '#shared/middleware/with-http.ts';
+import { type ReplayDecisionDeps, replayDecision, revisionOf } from '#shared/use-cases/replay-decision.ts';
+
+/** POST /leads/{id}/decisions/{revision}/replay: recompute a recorded decision and compare. */
+export function createHandler(deps: ReplayDecisionDeps) {
+  return withHttp({}, async ({ pathParameters }) => ({
+    statusCode: 200,
+    body: await replayDecision(deps, {
+      leadId: pathParameters.id ?? '',
+      revision: revisionOf(pathParameters.revision),
+    }),
+  }));
+}
+
+export const handler = createHandler(productionAdapters());

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
+import { maskResidentId } from '#shared/domain/identifiers.ts';
+import { NotFoundError } from '#shared/errors.ts';
+import type { LeadStore } from '#shared/ports/leads.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
+import {
+  type DecisionRecord,
+  DecisionRecordSchema,
+  type LeadRecord,
+  LeadRecordSchema,
+  LeadStatusSchema,
+} from '#shared/schemas/lead-record.ts';
+
+export interface GetLeadDeps {
+  readonly leads: Pick<LeadStore, 'get' | 'decisions'>;
+}
+
+/** One line per decision revision, oldest first. */
+export const RevisionSummarySchema = z.object({
+  revision: z.number().int().positive(),
+  evaluatedAt: z.iso.datetime({ offset: true }),
+  status: LeadStatusSchema,
+  policyVersion: z.string(),
+  payableRewardFen: z.number().int().nonnegative(),
+});
+export type RevisionSummary = z.infer<typeof RevisionSummarySchema>;
+
+/**
+ * `GET /leads/{id}`: the lead as stored (resident IDs masked, internal hashes left out), its latest
+ * decision in full and the list of its revisions.
+ */
+export const LeadViewSchema = LeadRecordSchema.pick({
+  leadId: true,
+  sector: true,
+  status: true,
+  submittedAt: true,
+  submittedBy: true,
+  lead: true,
+  inputHash: true,
+  duplicateOf: true,
+  latestRevision: true,
+  evaluationFailure: true,
+  updatedAt: true,
+}).extend({
+  latestDecision: DecisionRecordSchema.nullable(),
+  revisions: z.array(RevisionSummarySchema),
+});
+export type LeadView = z.infer<typeof LeadViewSchema>;
+
+/** Finance and auditors see every sector; a sector team sees its own sectors' leads only. */
+export function maySeeSector(principal: Principal, sector: string): boolean {
+  return (
+    hasRole(principal, 'finance') || hasRole(principal, 'auditor') || sectorsOf(principal).includes(sector)
+  );
+}
+
+/**
+ * Resident IDs are masked in every read view, for every role: the full number is needed only when a
+ * reward is paid, and that is the payment export's business, not a query's.
+ */
+export function maskLead(lead: Lead): Lead {
+  const introducer = lead.introducer;
+  if (!('residentId' in introducer) || introducer.residentId === undefined) return lead;
+  return { ...lead, introducer: { ...introducer, residentId: maskResidentId(introducer.residentId) } };
+}
+
+function maskDecision(decision: DecisionRecord): DecisionRecord {
+  return { ...decision, lead: maskLead(decision.lead) };
+}
+
+export async function getLead(
+  deps: GetLeadDeps,
+  command: { readonly principal: Principal; readonly leadId: string },
+): Promise<LeadView> {
+  const record = await deps.leads.get(command.leadId);
+  // Another sector's lead answers exactly as a missing one: its existence is not disclosed.
+  if (record === undefined || !maySeeSector(command.principal, record.sector)) {
+    throw new NotFoundError(`There is no lead ${command.leadId}.`);
+  }
+  const decisions = (await deps.leads.decisions(record.leadId)).sort((a, b) => a.revision - b.revision);
+  const latest =
+    decisions.find((decision) => decision.revision === record.latestRevision) ?? decisions.at(-1);
+  return {
+    ...viewFields(record),
+    latestDecision: latest === undefined ? null : maskDecision(latest),
+    revisions: decisions.map((decision) => ({
+      revision: decision.revision,
+      evaluatedAt: decision.evaluatedAt,
+      status: decision.status,
+      policyVersion: decision.policyVersion,
+      payableRewardFen: decision.payableRewardFen,
+    })),
+  };
+}
+
+function viewFields(record: LeadRecord): Omit<LeadView, 'latestDecision' | 'revisions'> {
+  return {
+    leadId: record.leadId,
+    sector: record.sector,
+    status: record.status,
+    submittedAt: record.submittedAt,
+    submittedBy: record.submittedBy,
+    lead: maskLead(record.lead),
+    inputHash: record.inputHash,
+    duplicateOf: record.duplicateOf,
+    latestRevision: record.latestRevision,
+    evaluationFailure: record.evaluationFailure,
+    updatedAt: record.updatedAt,
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '#shared/errors.ts';
+import { canonicalJson } from '#shared/policy/canonical-json.ts';
+import { evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
+import type { LeadStore } from '#shared/ports/leads.ts';
+import type { PolicyStore } from '#shared/ports/policies.ts';
+import { DecisionSchema } from '#shared/schemas/decision.ts';
+
+export interface ReplayDecisionDeps {
+  readonly leads: Pick<LeadStore, 'decisions'>;
+  readonly policies: Pick<PolicyStore, 'all'>;
+}
+
+export const ReplaySchema = z.object({
+  leadId: z.string(),
+  revision: z.number().int().positive(),
+  policyVersion: z.string(),
+  /** The replayed decision is byte-for-byte the recorded one (canonical JSON). */
+  identical: z.boolean(),
+  /** The recorded policy version is still published. */
+  policyFound: z.boolean(),
+  /** The published version hashes to the `policyHash` the decision recorded. */
+  policyHashMatches: z.boolean(),
+  /** The recorded inputs hash to the `inputHash` the decision recorded. */
+  inputHashMatches: z.boolean(),
+  recorded: DecisionSchema,
+  /** null when the recorded policy version cannot be found. */
+  replayed: DecisionSchema.nullable(),
+});
+export type Replay = z.infer<typeof ReplaySchema>;
+
+/** Reads the `{revision}` path parameter. */
+export function revisionOf(raw: string | undefined): number {
+  if (raw === undefined || !/^[1-9]\d{0,8}$/.test(raw)) {
+    throw new ValidationError([{ field: 'revision', message: 'must be a positive whole number' }]);
+  }
+  return Number(raw);
+}
+
+/**
+ * Recomputes decision revision N of a lead from the inputs it recorded and the policy version it
+ * recorded (not the one in force today), and compares the two as canonical JSON.
+ */
+export async function replayDecision(
+  deps: ReplayDecisionDeps,
+  command: { readonly leadId: string; readonly revision: number },
+): Promise<Replay> {
+  const record = (await deps.leads.decisions(command.leadId)).find(
+    (decision) => decision.revision === command.revision,
+  );
+  if (record === undefined) {
+    throw new NotFoundError(`Lead ${command.leadId} has no decision revision ${command.revision}.`);
+  }
+  const recorded = record.decision;
+  const policy = (await deps.policies.all()).find((candidate) => candidate.version === record.policyVersion);
+  const replayed = policy === undefined ? null : evaluateLead(record.lead, policy);
+  return {
+    leadId: record.leadId,
+    revision: record.revision,
+    policyVersion: record.policyVersion,
+    identical: replayed !== null && canonicalJson(replayed) === canonicalJson(recorded),
+    policyFound: policy !== undefined,
+    policyHashMatches: policy !== undefined && policyHash(policy) === recorded.policyHash,
+    inputHashMatches: leadHash(record.lead) === recorded.inputHash,
+    recorded,
+    replayed,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * A user's view of the local cloud: signed dev tokens, JSON calls to the gateway, lead submission and
+ * waiting for evaluation; plus the few direct store handles the tests need (the default policy, a
+ * separate audit chain). Shared by `test/e2e` and `test/integration/{queries,audit}`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { type DevIdentity, type DevRole, loadDevIdentity } from '#infra/local/dev-identity.ts';
+import { DynamoPolicyStore } from '#shared/adapters/dynamodb/dynamo-policy-store.ts';
+import { USCC_ALPHABET } from '#shared/domain/identifiers.ts';
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import type { LeadInput } from '#shared/schemas/lead.ts';
+import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { leadInput } from '#test/fixtures/leads.ts';
+
+export const cloud = inject('localCloud');
+
+let identity: Promise<DevIdentity> | undefined;
+
+/** A dev token for a role, as `cli token` prints it. */
+export async function tokenFor(
+  role: DevRole,
+  userId = `${role.replace(':', '-')}-${randomUUID().slice(0, 8)}`,
+) {
+  identity ??= loadDevIdentity();
+  return (await identity).issue({ role, userId });
+}
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+export async function api<T = Record<string, unknown>>(
+  method: 'GET' | 'POST',
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer<T>> {
+  const response = await fetch(`${cloud.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: (text === '' ? {} : JSON.parse(text)) as T,
+    headers: response.headers,
+  };
+}
+
+/** A random valid USCC, so every test's investor (and so its project) is its own. */
+export function randomUscc(): string {
+  const bytes = randomBytes(17);
+  const seed = [...bytes].map((byte) => USCC_ALPHABET[byte % USCC_ALPHABET.length]).join('');
+  return makeValidUscc(`9137${seed.slice(4)}`);
+}
+
+/** A valid lead for a sector, with an investor nobody else used. */
+export function freshLead(sector: string, overrides: Partial<LeadInput> = {}): LeadInput {
+  return leadInput({
+    sector,
+    projectName: `测试项目 ${randomUUID().slice(0, 8)}`,
+    investor: { name: '聊城测试投资有限公司', uscc: randomUscc() },
+    ...overrides,
+  });
+}
+
+export async function submit(token: string, lead: LeadInput, key = randomUUID()) {
+  const answer = await api<{ leadId: string; status: string }>('POST', '/leads', {
+    token,
+    body: lead,
+    headers: { 'idempotency-key': key },
+  });
+  if (answer.status !== 202) throw new Error(`submit: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.leadId;
+}
+
+const SETTLED = new Set(['PENDING_FINANCE', 'PENDING_CASE_REVIEW']);
+
+/** Polls GET /leads/{id} until the pipeline has evaluated the lead (about a second locally). */
+export async function waitForEvaluation(token: string, leadId: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await api<{ status: string }>('GET', `/leads/${leadId}`, { token });
+    if (answer.status === 200 && SETTLED.has(answer.body.status)) return answer;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `lead ${leadId} not evaluated in ${timeoutMs} ms: ${answer.status} ${answer.body.status}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** A DynamoDB client on the local engine, with the handlers' credentials and region. */
+export function localDynamoDb(): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: cloud.endpoints.dynamodb,
+    region: cloud.env.AWS_REGION ?? 'cn-north-1',
+    credentials: {
+      accessKeyId: cloud.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  });
+}
+
+export function tableName(envVar: 'LEADS_TABLE' | 'AUDIT_TABLE' | 'REFERENCE_TABLE'): string {
+  const name = cloud.env[envVar];
+  if (name === undefined) throw new Error(`the local cloud sets no ${envVar}`);
+  return name;
+}
+
+/** Publishes kfq-2019 unless a seeder already did ('version_exists' then). */
+export async function ensureDefaultPolicy(client: DynamoDBClient): Promise<void> {
+  await new DynamoPolicyStore(client, tableName('REFERENCE_TABLE')).publish(DEFAULT_POLICY);
+}
