@@ -42,3 +42,31 @@ export interface LeadStore {
   /** Leads still `RECEIVED` that were submitted before `before`: the sweeper sends them again. */
   receivedBefore(before: string, limit: number): Promise<LeadRecord[]>;
 }
+
+export type ReportActualInvestmentOutcome =
+  /** Stored; revision `latestRevision + 1` must now be evaluated. */
+  | 'recorded'
+  /** The same amount is already waiting for that re-evaluation (a retry): send the message again. */
+  | 'same_pending'
+  /** The lead moved on (another report pending, a new revision, or review closed). */
+  | 'conflict';
+
+/** The verified actual investment of a lead, stored before its re-evaluation is asked for. */
+export interface ActualInvestmentStore {
+  /**
+   * Sets the lead's actual investment and marks revision `expectedRevision + 1` pending, only while the
+   * lead is at `expectedRevision`, in `allowedStatuses`, with no other re-evaluation pending; together
+   * with the audit entry. The mark goes away when that revision's decision is recorded.
+   */
+  reportActualInvestment(
+    report: {
+      readonly leadId: string;
+      readonly expectedRevision: number;
+      readonly allowedStatuses: readonly LeadStatus[];
+      readonly actualInvestmentFen: number;
+      readonly inputHash: string;
+      readonly at: string;
+    },
+    audit: AuditEntryDraft,
+  ): Promise<ReportActualInvestmentOutcome>;
+}

@@ -4,16 +4,26 @@ import {
   GetItemCommand,
   QueryCommand,
   type QueryCommandInput,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { LeadTransition, ReviewStore } from '#shared/ports/funds.ts';
 import type {
+  ActualInvestmentStore,
   CreateLeadOutcome,
   LeadListQuery,
   LeadPage,
   LeadStore,
   RecordDecisionOutcome,
+  ReportActualInvestmentOutcome,
 } from '#shared/ports/leads.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
+import {
+  type CaseOutcomeRecord,
+  CaseOutcomeRecordSchema,
+  type ReviewRecord,
+  ReviewRecordSchema,
+} from '#shared/schemas/fund.ts';
 import {
   type DecisionRecord,
   DecisionRecordSchema,
@@ -24,15 +34,17 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
-const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 const decisionKey = (leadId: string, revision: number) => ({
   pk: `LEAD#${leadId}`,
   sk: `DECISION#${String(revision).padStart(6, '0')}`,
 });
+const reviewKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'REVIEW' });
+const caseOutcomeKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'CASE_OUTCOME' });
 const projectKeyItem = (projectKey: string) => ({ pk: `PROJECT#${projectKey}`, sk: 'PROJECT' });
 
 /** Index keys: newest first by sector, by status and by month of submission. */
-function indexKeys(lead: LeadRecord) {
+export function indexKeys(lead: LeadRecord) {
   const order = `${lead.submittedAt}#${lead.leadId}`;
   return {
     gsi1pk: `SECTOR#${lead.sector}`,
@@ -52,7 +64,7 @@ function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (val
   return schema.parse(stored);
 }
 
-export class DynamoLeadStore implements LeadStore {
+export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestmentStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #audit: DynamoAuditTrail;
@@ -243,6 +255,139 @@ export class DynamoLeadStore implements LeadStore {
       undefined,
     );
     return [...page.leads];
+  }
+
+  // Finance review (issue 5). The review record and the case outcome are items of their own
+  // (`sk REVIEW`, `sk CASE_OUTCOME`): `recordDecision` rewrites the whole lead item, so nothing finance
+  // records may live in it. The lead item only carries the status (for the byStatus index) and, while a
+  // re-evaluation on a reported actual investment is pending, `pendingRevision` (which the next
+  // `recordDecision` drops, since it writes the lead back as parsed).
+
+  async review(leadId: string): Promise<ReviewRecord | undefined> {
+    return this.#getParsed(reviewKey(leadId), ReviewRecordSchema);
+  }
+
+  async caseOutcome(leadId: string): Promise<CaseOutcomeRecord | undefined> {
+    return this.#getParsed(caseOutcomeKey(leadId), CaseOutcomeRecordSchema);
+  }
+
+  async transition(transition: LeadTransition, audit: AuditEntryDraft): Promise<'applied' | 'conflict'> {
+    try {
+      await this.#audit.appendWithin(audit, this.transitionItems(transition));
+      return 'applied';
+    } catch (error) {
+      if (error instanceof TransactionConditionFailedError) return 'conflict';
+      throw error;
+    }
+  }
+
+  /**
+   * The transaction items of a lead transition, for a caller that writes them with other items
+   * (the fund store): [lead status update, review record?, case outcome?], in this order.
+   */
+  transitionItems(transition: LeadTransition): TransactWriteItem[] {
+    const items: TransactWriteItem[] = [
+      {
+        Update: {
+          TableName: this.#table,
+          Key: marshall(leadKey(transition.leadId)),
+          UpdateExpression: 'SET #status = :to, gsi2pk = :gsi2pk, updatedAt = :at',
+          ConditionExpression:
+            '#status = :from AND latestRevision = :revision AND attribute_not_exists(pendingRevision)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({
+            ':to': transition.toStatus,
+            ':gsi2pk': `STATUS#${transition.toStatus}`,
+            ':at': transition.at,
+            ':from': transition.fromStatus,
+            ':revision': transition.revision,
+          }),
+        },
+      },
+    ];
+    if (transition.review !== undefined) {
+      const { before, after } = transition.review;
+      items.push({
+        Put: {
+          TableName: this.#table,
+          Item: marshall({ ...reviewKey(transition.leadId), ...after }, { removeUndefinedValues: true }),
+          ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : '#state = :before',
+          ExpressionAttributeNames: before === undefined ? undefined : { '#state': 'state' },
+          ExpressionAttributeValues: before === undefined ? undefined : marshall({ ':before': before.state }),
+        },
+      });
+    }
+    if (transition.caseOutcome !== undefined) {
+      items.push({
+        Put: {
+          TableName: this.#table,
+          Item: marshall(
+            { ...caseOutcomeKey(transition.leadId), ...transition.caseOutcome },
+            { removeUndefinedValues: true },
+          ),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    return items;
+  }
+
+  async reportActualInvestment(
+    report: Parameters<ActualInvestmentStore['reportActualInvestment']>[0],
+    audit: AuditEntryDraft,
+  ): Promise<ReportActualInvestmentOutcome> {
+    const pending = report.expectedRevision + 1;
+    const statuses = Object.fromEntries(report.allowedStatuses.map((status, i) => [`:s${i}`, status]));
+    try {
+      await this.#audit.appendWithin(audit, [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: marshall(leadKey(report.leadId)),
+            UpdateExpression:
+              'SET #lead.#actual = :actual, inputHash = :hash, pendingRevision = :pending, updatedAt = :at',
+            ConditionExpression: `latestRevision = :revision AND attribute_not_exists(pendingRevision) AND #status IN (${Object.keys(statuses).join(', ')})`,
+            ExpressionAttributeNames: { '#lead': 'lead', '#actual': 'actualInvestment', '#status': 'status' },
+            ExpressionAttributeValues: marshall({
+              ':actual': report.actualInvestmentFen,
+              ':hash': report.inputHash,
+              ':pending': pending,
+              ':at': report.at,
+              ':revision': report.expectedRevision,
+              ...statuses,
+            }),
+          },
+        },
+      ]);
+      return 'recorded';
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailedError)) throw error;
+      const { Item } = await this.#client.send(
+        new GetItemCommand({
+          TableName: this.#table,
+          Key: marshall(leadKey(report.leadId)),
+          ConsistentRead: true,
+        }),
+      );
+      const stored = Item === undefined ? undefined : unmarshall(Item);
+      const samePending =
+        stored !== undefined &&
+        stored.pendingRevision === pending &&
+        stored.latestRevision === report.expectedRevision &&
+        (stored.lead as { actualInvestment?: number } | undefined)?.actualInvestment ===
+          report.actualInvestmentFen;
+      return samePending ? 'same_pending' : 'conflict';
+    }
+  }
+
+  async #getParsed<T>(
+    key: Record<string, string>,
+    schema: { parse: (value: unknown) => T },
+  ): Promise<T | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: marshall(key), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : fromItem(Item, schema);
   }
 
   async #pageOf(

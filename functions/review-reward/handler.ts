@@ -1,0 +1,82 @@
+import type { Context } from 'aws-lambda';
+import { productionAdapters } from '#shared/adapters/composition.ts';
+import { ValidationError } from '#shared/errors.ts';
+import { type HttpEvent, withHttp, zodBody } from '#shared/middleware/with-http.ts';
+import {
+  ApproveBodySchema,
+  CaseOutcomeBodySchema,
+  PaidBodySchema,
+  RejectBodySchema,
+} from '#shared/schemas/fund.ts';
+import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
+import {
+  approveReward,
+  listRewards,
+  markPaid,
+  type ReviewDeps,
+  recordCaseOutcome,
+  rejectReward,
+} from '#shared/use-cases/review-reward.ts';
+
+/** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
+export function createHandler(deps: ReviewDeps) {
+  const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
+  const routes = {
+    'GET /rewards': withHttp({}, async ({ query }) => {
+      const status = LeadStatusSchema.safeParse(query.status ?? 'PENDING_FINANCE');
+      if (!status.success) {
+        throw new ValidationError([
+          { field: 'status', message: `must be one of ${LeadStatusSchema.options.join(', ')}` },
+        ]);
+      }
+      const limit = Number(query.limit ?? '20');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        throw new ValidationError([{ field: 'limit', message: 'must be an integer from 1 to 100' }]);
+      }
+      const body = await listRewards(deps, {
+        status: status.data,
+        sector: query.sector,
+        cursor: query.cursor,
+        limit,
+      });
+      return { statusCode: 200, body };
+    }),
+    'POST /leads/{id}/approve': withHttp({ body: zodBody(ApproveBodySchema) }, async (r) => ({
+      statusCode: 200,
+      body: await approveReward(deps, {
+        principal: r.principal,
+        leadId: leadId(r.pathParameters),
+        note: r.body.note,
+      }),
+    })),
+    'POST /leads/{id}/reject': withHttp({ body: zodBody(RejectBodySchema) }, async (r) => ({
+      statusCode: 200,
+      body: await rejectReward(deps, {
+        principal: r.principal,
+        leadId: leadId(r.pathParameters),
+        reason: r.body.reason,
+      }),
+    })),
+    'POST /leads/{id}/case-outcome': withHttp({ body: zodBody(CaseOutcomeBodySchema) }, async (r) => ({
+      statusCode: 200,
+      body: await recordCaseOutcome(deps, {
+        principal: r.principal,
+        leadId: leadId(r.pathParameters),
+        ...r.body,
+      }),
+    })),
+    'POST /leads/{id}/paid': withHttp({ body: zodBody(PaidBodySchema) }, async (r) => ({
+      statusCode: 200,
+      body: await markPaid(deps, {
+        principal: r.principal,
+        leadId: leadId(r.pathParameters),
+        reference: r.body.reference,
+      }),
+    })),
+  } as const;
+  const fallback = withHttp({}, async () => ({ statusCode: 404, body: { message: 'Not Found' } }));
+  return (event: HttpEvent, context: Context) =>
+    (routes[event.routeKey as keyof typeof routes] ?? fallback)(event, context);
+}
+
+export const handler = createHandler(productionAdapters());

@@ -1,0 +1,310 @@
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Policy } from '#shared/policy/policy-schema.ts';
+import type {
+  FundChange,
+  FundChangeOutcome,
+  FundChangePart,
+  FundStore,
+  PolicyPublisher,
+} from '#shared/ports/funds.ts';
+import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
+import {
+  type Allocation,
+  AllocationSchema,
+  type FundBalanceRecord,
+  FundBalanceSchema,
+  type WaitlistEntry,
+  WaitlistEntrySchema,
+} from '#shared/schemas/fund.ts';
+import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
+import type { DynamoLeadStore } from './dynamo-lead-store.ts';
+import { TransactionConditionFailedError } from './transactions.ts';
+
+/**
+ * The Funds table, one partition per fund (`pk FUND#<fundId>`):
+ * - `sk FUND`: the balance {totalFen, availableFen, reservedFen, committedFen, version};
+ * - `sk ALLOC#<leadId>`: the lead's allocation {state, revision, capFen, reservedFen, committedFen, wantFen};
+ * - `sk WAIT#<evaluatedAt>#<leadId>`: a waitlist entry; a query on the prefix gives the order of evaluation.
+ *
+ * Every change is one TransactWriteItems: the balance update under its condition, the allocation record
+ * under `attribute_not_exists` or under the exact values read, the waitlist entry, the lead's review
+ * items when finance acts, and the audit entry (via `appendWithin`). Whatever fails, nothing is written.
+ * One balance item per fund is the write ceiling (~1,000 writes/s per partition): fine for a zone.
+ */
+const fundPk = (fundId: string) => `FUND#${fundId}`;
+const balanceKey = (fundId: string) => ({ pk: fundPk(fundId), sk: 'FUND' });
+const allocationKey = (fundId: string, leadId: string) => ({ pk: fundPk(fundId), sk: `ALLOC#${leadId}` });
+
+function strip(item: Record<string, AttributeValue>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
+  return rest;
+}
+
+export class DynamoFundStore implements FundStore {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+  readonly #audit: DynamoAuditTrail;
+  readonly #leads: DynamoLeadStore;
+
+  constructor(client: DynamoDBClient, table: string, audit: DynamoAuditTrail, leads: DynamoLeadStore) {
+    this.#client = client;
+    this.#table = table;
+    this.#audit = audit;
+    this.#leads = leads;
+  }
+
+  async balance(fundId: string): Promise<FundBalanceRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: marshall(balanceKey(fundId)), ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : FundBalanceSchema.parse(strip(Item));
+  }
+
+  async allocation(fundId: string, leadId: string): Promise<Allocation | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: marshall(allocationKey(fundId, leadId)),
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : AllocationSchema.parse(strip(Item));
+  }
+
+  async waitlist(fundId: string, limit: number): Promise<WaitlistEntry[]> {
+    const entries: WaitlistEntry[] = [];
+    let lastKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wait)',
+          ExpressionAttributeValues: marshall({ ':pk': fundPk(fundId), ':wait': 'WAIT#' }),
+          ConsistentRead: true,
+          ScanIndexForward: true,
+          Limit: limit - entries.length,
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push(WaitlistEntrySchema.parse(strip(item)));
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey !== undefined && entries.length < limit);
+    return entries;
+  }
+
+  async open(
+    fund: { fundId: string; totalFen: number; at: string },
+    audit: AuditEntryDraft,
+  ): Promise<'opened' | 'exists'> {
+    try {
+      await this.#audit.appendWithin(audit, [openFundItem(this.#table, fund)]);
+      return 'opened';
+    } catch (error) {
+      if (error instanceof TransactionConditionFailedError) return 'exists';
+      throw error;
+    }
+  }
+
+  async apply(change: FundChange, audit: AuditEntryDraft): Promise<FundChangeOutcome> {
+    const items: TransactWriteItem[] = [];
+    const parts: FundChangePart[] = [];
+    const add = (part: FundChangePart, item: TransactWriteItem) => {
+      items.push(item);
+      parts.push(part);
+    };
+    const key = marshall(balanceKey(change.fundId));
+    const move = change.move;
+    if (move !== undefined && move.amountFen > 0) {
+      const amount = { ':a': move.amountFen, ':one': 1, ':at': change.at };
+      const updates = {
+        reserve: ['availableFen = availableFen - :a, reservedFen = reservedFen + :a', 'availableFen >= :a'],
+        release: ['availableFen = availableFen + :a, reservedFen = reservedFen - :a', 'reservedFen >= :a'],
+        commit: ['reservedFen = reservedFen - :a, committedFen = committedFen + :a', 'reservedFen >= :a'],
+        top_up: ['totalFen = totalFen + :a, availableFen = availableFen + :a', 'attribute_exists(pk)'],
+      } as const;
+      const [set, condition] = updates[move.kind];
+      add('balance', {
+        Update: {
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: `SET ${set}, version = version + :one, updatedAt = :at`,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: marshall(amount),
+        },
+      });
+    } else if (change.requireNothingAvailable === true) {
+      add('balance', {
+        ConditionCheck: {
+          TableName: this.#table,
+          Key: key,
+          ConditionExpression: 'availableFen = :zero',
+          ExpressionAttributeValues: marshall({ ':zero': 0 }),
+        },
+      });
+    }
+    if (change.allocation !== undefined) {
+      const { before, after } = change.allocation;
+      add('allocation', {
+        Put: {
+          TableName: this.#table,
+          Item: marshall({ ...allocationKey(change.fundId, after.leadId), ...after }),
+          ...(before === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                // Only over exactly what was read: a concurrent change makes this one fail and re-read.
+                ConditionExpression:
+                  '#revision = :revision AND #state = :state AND reservedFen = :reserved AND wantFen = :want AND committedFen = :committed',
+                ExpressionAttributeNames: { '#revision': 'revision', '#state': 'state' },
+                ExpressionAttributeValues: marshall({
+                  ':revision': before.revision,
+                  ':state': before.state,
+                  ':reserved': before.reservedFen,
+                  ':want': before.wantFen,
+                  ':committed': before.committedFen,
+                }),
+              }),
+        },
+      });
+    }
+    const waitlist = change.waitlist;
+    if (waitlist?.removeKey !== undefined) {
+      add('waitlist', {
+        Delete: {
+          TableName: this.#table,
+          Key: marshall({ pk: fundPk(change.fundId), sk: waitlist.removeKey }),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      });
+    }
+    if (waitlist?.add !== undefined) {
+      const entry = waitlist.add;
+      add('waitlist', {
+        Put: {
+          TableName: this.#table,
+          Item: marshall({
+            pk: fundPk(change.fundId),
+            sk: `WAIT#${entry.evaluatedAt}#${entry.leadId}`,
+            ...entry,
+          }),
+          // A re-put of the same entry (new want after a new revision) is allowed only when the removal
+          // above is not for the same key; the allocation condition already orders the writers.
+        },
+      });
+    }
+    if (change.lead !== undefined) {
+      const leadItems = this.#leads.transitionItems(change.lead);
+      const leadParts: FundChangePart[] = ['lead'];
+      if (change.lead.review !== undefined) leadParts.push('review');
+      if (change.lead.caseOutcome !== undefined) leadParts.push('case_outcome');
+      for (const [index, item] of leadItems.entries()) add(leadParts[index] ?? 'lead', item);
+    }
+    try {
+      await this.#audit.appendWithin(audit, items);
+      return { applied: true };
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailedError)) throw error;
+      return {
+        applied: false,
+        failed: error.failedIndexes.map((index) => parts[index] ?? 'balance'),
+      };
+    }
+  }
+}
+
+function openFundItem(
+  table: string,
+  fund: { fundId: string; totalFen: number; at: string },
+): TransactWriteItem {
+  const balance: FundBalanceRecord = {
+    fundId: fund.fundId,
+    totalFen: fund.totalFen,
+    availableFen: fund.totalFen,
+    reservedFen: 0,
+    committedFen: 0,
+    openedAt: fund.at,
+    updatedAt: fund.at,
+    version: 0,
+  };
+  return {
+    Put: {
+      TableName: table,
+      Item: marshall({ ...balanceKey(fund.fundId), ...FundBalanceSchema.parse(balance) }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Seeds a fund (the local cloud's reference data: `conversion-2019` from the default policy). Idempotent:
+ * a conditional put of the balance item with its audit entry; an open fund is left as it is.
+ */
+export async function seedFund(
+  audit: DynamoAuditTrail,
+  fundsTable: string,
+  fund: { fundId: string; totalFen: number },
+  at: string = new Date().toISOString(),
+): Promise<'opened' | 'exists'> {
+  try {
+    await audit.appendWithin(
+      {
+        at,
+        actor: { userId: 'seed', role: 'system' },
+        action: 'fund.opened',
+        subject: `fund:${fund.fundId}`,
+        inputHash: null,
+        policyVersion: null,
+        details: { fundId: fund.fundId, totalFen: fund.totalFen },
+      },
+      [openFundItem(fundsTable, { ...fund, at })],
+    );
+    return 'opened';
+  } catch (error) {
+    if (error instanceof TransactionConditionFailedError) return 'exists';
+    throw error;
+  }
+}
+
+/**
+ * Publishes a policy version with its audit entry in one transaction. The item is exactly the one
+ * `DynamoPolicyStore.publish` writes (pk POLICY, sk version, effectiveFrom, the document as JSON text), so
+ * `DynamoPolicyStore.all()` reads it back (a test holds the two together).
+ */
+export class DynamoPolicyPublisher implements PolicyPublisher {
+  readonly #table: string;
+  readonly #audit: DynamoAuditTrail;
+
+  constructor(table: string, audit: DynamoAuditTrail) {
+    this.#table = table;
+    this.#audit = audit;
+  }
+
+  async publishAudited(policy: Policy, audit: AuditEntryDraft): Promise<'published' | 'version_exists'> {
+    try {
+      await this.#audit.appendWithin(audit, [
+        {
+          Put: {
+            TableName: this.#table,
+            Item: marshall({
+              pk: 'POLICY',
+              sk: policy.version,
+              effectiveFrom: policy.effectiveFrom,
+              document: JSON.stringify(policy),
+            }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+      return 'published';
+    } catch (error) {
+      if (error instanceof TransactionConditionFailedError) return 'version_exists';
+      throw error;
+    }
+  }
+}

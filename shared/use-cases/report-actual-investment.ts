@@ -1,0 +1,82 @@
+import type { Principal } from '#shared/auth/principal.ts';
+import { sectorsOf } from '#shared/auth/principal.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import type { ActualInvestmentStore, LeadStore } from '#shared/ports/leads.ts';
+import type { Clock } from '#shared/ports/policies.ts';
+import type { EvaluationQueue } from '#shared/ports/queues.ts';
+import type { LeadStatus } from '#shared/schemas/lead-record.ts';
+
+export interface ReportInvestmentDeps {
+  readonly leads: LeadStore & ActualInvestmentStore;
+  readonly evaluationQueue: EvaluationQueue;
+  readonly clock: Clock;
+}
+
+const REPORTABLE: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
+
+/**
+ * The lead's sector team reports the verified actual investment: it is stored on the lead (with the
+ * audit entry) and revision N+1 is queued for evaluation; the new decision has basis `actual`, and its
+ * allocation message adjusts the fund reservation to the new cap. Refused once finance has decided
+ * (APPROVED, REJECTED, PAID) and while another re-evaluation is pending. A retry of the same report
+ * whose message may not have been sent sends it again (evaluation is idempotent per revision).
+ * Another sector's lead answers 404: a team does not learn of leads outside its sector.
+ */
+export async function reportActualInvestment(
+  deps: ReportInvestmentDeps,
+  command: { principal: Principal; leadId: string; amountFen: number; evidence?: string | undefined },
+): Promise<{ leadId: string; revision: number; actualInvestmentFen: number }> {
+  const lead = await deps.leads.get(command.leadId);
+  if (lead === undefined || !sectorsOf(command.principal).includes(lead.sector)) {
+    throw new NotFoundError(`Lead ${command.leadId} does not exist in your sector.`);
+  }
+  if (lead.latestRevision === 0) {
+    throw new ConflictError(
+      'not_evaluated',
+      `Lead ${lead.leadId} has not been evaluated yet; report once it is.`,
+    );
+  }
+  if (!REPORTABLE.includes(lead.status)) {
+    throw new ConflictError(
+      'review_closed',
+      `Lead ${lead.leadId} is ${lead.status}: its investment can no longer change the reward.`,
+    );
+  }
+  const at = deps.clock.now().toISOString();
+  const updated = { ...lead.lead, actualInvestment: command.amountFen };
+  const inputHash = leadHash(updated);
+  const revision = lead.latestRevision + 1;
+  const outcome = await deps.leads.reportActualInvestment(
+    {
+      leadId: lead.leadId,
+      expectedRevision: lead.latestRevision,
+      allowedStatuses: REPORTABLE,
+      actualInvestmentFen: command.amountFen,
+      inputHash,
+      at,
+    },
+    {
+      at,
+      actor: { userId: command.principal.userId, role: `sector:${lead.sector}` },
+      action: 'lead.actual_investment_reported',
+      subject: lead.leadId,
+      inputHash,
+      policyVersion: null,
+      details: {
+        actualInvestmentFen: command.amountFen,
+        previousActualInvestmentFen: lead.lead.actualInvestment ?? null,
+        nextRevision: revision,
+        evidence: command.evidence ?? null,
+      },
+    },
+  );
+  if (outcome === 'conflict') {
+    throw new ConflictError(
+      'reevaluation_in_progress',
+      `Lead ${lead.leadId} changed or is being re-evaluated; look at it again and report once its new decision is recorded.`,
+    );
+  }
+  await deps.evaluationQueue.send({ schemaVersion: 1, leadId: lead.leadId, revision });
+  return { leadId: lead.leadId, revision, actualInvestmentFen: command.amountFen };
+}
