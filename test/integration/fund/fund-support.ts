@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Adapters } from '#shared/adapters/composition.ts';
+import type { Principal } from '#shared/auth/principal.ts';
+import { sha256Hex } from '#shared/policy/canonical-json.ts';
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import type { Policy } from '#shared/policy/policy-schema.ts';
+import { noFundMetrics } from '#shared/ports/funds.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
+import type { LeadRecord } from '#shared/schemas/lead-record.ts';
+import type { AllocateFundMessage } from '#shared/schemas/messages.ts';
+import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
+import { evaluateLeadRevision } from '#shared/use-cases/evaluate-lead-revision.ts';
+import { leadInFen } from '#test/fixtures/leads.ts';
+
+/** Helpers for fund tests on the local engines: a fresh fund per test, leads evaluated under a policy naming it. */
+export function fundTestKit(adapters: Adapters) {
+  const fundId = `test-${randomUUID().slice(0, 8)}`;
+  const policy: Policy = {
+    ...DEFAULT_POLICY,
+    version: `test-${fundId}`,
+    rules: DEFAULT_POLICY.rules.map((rule) => (rule.type === 'conversion_fund' ? { ...rule, fundId } : rule)),
+  };
+  const sent: AllocateFundMessage[] = [];
+  const deps = {
+    funds: adapters.funds,
+    leads: adapters.leads,
+    reviews: adapters.reviews,
+    clock: adapters.clock,
+    fundMetrics: noFundMetrics,
+    policies: { all: async () => [policy], publish: async () => 'published' as const },
+    allocationQueue: { send: async (message: AllocateFundMessage) => void sent.push(message) },
+    evaluationQueue: { send: async () => undefined },
+  };
+  const submitter: Principal = { userId: `officer-${fundId}`, roles: ['sector:optoelectronics'] };
+
+  /** Stores a lead (planned only unless `actualFen`) and records decision revision 1. */
+  async function evaluatedLead(fields: { plannedFen?: number; actualFen?: number; fundRequestFen: number }) {
+    const lead: Lead = leadInFen({
+      plannedFen: fields.plannedFen ?? 12_000_000_000,
+      fundRequestFen: fields.fundRequestFen,
+      ...(fields.actualFen === undefined ? {} : { actualFen: fields.actualFen }),
+    });
+    const now = adapters.clock.now().toISOString();
+    const leadId = `ld_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const record: LeadRecord = {
+      leadId,
+      sector: lead.sector,
+      status: 'RECEIVED',
+      submittedAt: now,
+      submittedBy: { userId: submitter.userId, role: `sector:${lead.sector}` },
+      requestHash: sha256Hex(leadId),
+      lead,
+      inputHash: leadHash(lead),
+      projectKey: sha256Hex(`project-${leadId}`),
+      duplicateOf: null,
+      latestRevision: 0,
+      evaluationFailure: null,
+      updatedAt: now,
+    };
+    const created = await adapters.leads.create(record, {
+      at: now,
+      actor: record.submittedBy,
+      action: 'lead.received',
+      subject: leadId,
+      inputHash: record.inputHash,
+      policyVersion: null,
+      details: {},
+    });
+    if (created !== 'created') throw new Error(`fixture lead not created: ${created}`);
+    await evaluateLeadRevision(deps, { schemaVersion: 1, leadId, revision: 1 });
+    return leadId;
+  }
+
+  function message(leadId: string, revision = 1): AllocateFundMessage {
+    return { schemaVersion: 1, leadId, revision, fundId };
+  }
+
+  async function allocate(leadId: string, revision = 1) {
+    return allocateFund(deps, message(leadId, revision));
+  }
+
+  async function openFund(totalFen: number) {
+    const outcome = await adapters.funds.open(
+      { fundId, totalFen, at: adapters.clock.now().toISOString() },
+      {
+        at: adapters.clock.now().toISOString(),
+        actor: { userId: 'test-admin', role: 'admin' },
+        action: 'fund.opened',
+        subject: `fund:${fundId}`,
+        inputHash: null,
+        policyVersion: null,
+        details: { fundId, totalFen },
+      },
+    );
+    if (outcome !== 'opened') throw new Error('test fund already open');
+  }
+
+  return { fundId, policy, deps, sent, submitter, evaluatedLead, message, allocate, openFund };
+}
+
+export const finance = (userId: string): Principal => ({ userId, roles: ['finance'] });
