@@ -125,6 +125,12 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   /** Failed records still possibly invisible, newest receipt handle per message (bounded). */
   const leftFailed = new Map<string, SQSRecord>();
 
+  /**
+   * Stop aborts a long poll that is still waiting, so stopping is immediate. A message the server hands
+   * out just as the poll is aborted stays invisible until its visibility timeout: harmless in memory,
+   * so with `releaseFailedOnStop` (a data dir whose queues are saved) the poll is let finish instead.
+   */
+  const aborter = new AbortController();
   const receive = async (max: number, wait: number): Promise<Message[]> => {
     const received = await options.sqs.send(
       new ReceiveMessageCommand({
@@ -134,6 +140,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         AttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      options.releaseFailedOnStop === true ? {} : { abortSignal: aborter.signal },
     );
     return received.Messages ?? [];
   };
@@ -280,6 +287,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     stop: async () => {
       running = false;
       wake?.();
+      aborter.abort();
       await done;
       if (options.releaseFailedOnStop === true) await release([...leftFailed.values()]);
       options.log('info', 'poller stopped', { poller: options.name, invocations });

@@ -59,9 +59,9 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolveExit) => child.once('exit', () => resolveExit()));
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited(child);
     clearTimeout(timer);
@@ -168,7 +168,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
       persistent: dbPath !== undefined,
       stop: async () => {
         stopping = true;
-        await stopChild(child);
+        // In memory there is nothing to flush: end it at once. On disk, let it close its database.
+        await stopChild(child, dbPath === undefined ? 'SIGKILL' : 'SIGTERM');
         options.log('info', 'DynamoDB Local stopped', { pid });
       },
     };
