@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type RouteDefinition, routes } from '../resources.ts';
 import type { DevRole } from './dev-identity.ts';
 import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 import { errorFields, jsonLog } from './log.ts';
@@ -66,6 +67,16 @@ try {
 
 const roles: readonly DevRole[] = ['sector:optoelectronics', 'finance', 'auditor', 'admin'];
 const tokens = await Promise.all(roles.map((role) => cloud.tokenFor(role, undefined, 12 * 3600)));
+// An authenticated example from the route table: a protected GET without path parameters.
+const protectedGet = (routes as readonly RouteDefinition[]).find(
+  (route) => route.method === 'GET' && route.access !== 'public' && !route.path.includes('{'),
+);
+const firstAccess =
+  protectedGet === undefined || protectedGet.access === 'public' ? undefined : protectedGet.access[0];
+const example =
+  protectedGet === undefined || firstAccess === undefined
+    ? { role: 'finance', path: '/health' }
+    : { role: firstAccess === 'sector' ? 'sector:optoelectronics' : firstAccess, path: protectedGet.path };
 const dataDirFlag = values['data-dir'] === undefined ? '' : ` --data-dir ${values['data-dir']}`;
 
 process.stdout.write(
@@ -77,7 +88,7 @@ process.stdout.write(
     '',
     'Try:',
     `  curl -s ${cloud.baseUrl}/health`,
-    `  curl -s -H "Authorization: Bearer $(npm run --silent cli -- token --role finance${dataDirFlag})" ${cloud.baseUrl}/health`,
+    `  curl -s -H "Authorization: Bearer $(npm run --silent cli -- token --role ${example.role}${dataDirFlag})" ${cloud.baseUrl}${example.path}`,
     '',
     'DEV-ONLY tokens (12 h), one per role:',
     ...roles.flatMap((role, index) => [`  ${role}:`, `    ${tokens[index]}`]),
