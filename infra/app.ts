@@ -1,0 +1,48 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from '#infra/constructs/nag.ts';
+import { DataStack } from '#infra/stacks/data-stack.ts';
+import { ServiceStack } from '#infra/stacks/service-stack.ts';
+import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
+
+export interface KfqStacks {
+  readonly data: DataStack;
+  readonly service: ServiceStack;
+}
+
+/** Funds that get an availability alarm of their own (context `kfq:fundIds`); all funds share one more. */
+function fundIdsFrom(app: App): string[] {
+  const value: unknown = app.node.tryGetContext('kfq:fundIds');
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/**
+ * The two stacks, environment-agnostic (no lookups: synth works offline), with cdk-nag's AwsSolutions
+ * pack applied to everything. Stateful resources live in the data stack and are passed as props.
+ */
+export function buildApp(app: App): KfqStacks {
+  const data = new DataStack(app, 'KfqData', {
+    description: 'kfq-incentives: tables, queues and dead-letter queues (stateful, retained)',
+  });
+  const service = new ServiceStack(app, 'KfqService', {
+    description: 'kfq-incentives: functions, HTTP API, user pool, event sources, alarms',
+    tables: data.tables,
+    queues: data.queues,
+    deadLetterQueues: data.deadLetterQueues,
+    tableDefinitions: data.tableDefinitions,
+    queueDefinitions: data.queueDefinitions,
+    sectorCodes: DEFAULT_SECTORS.map((sector) => sector.code),
+    fundIds: fundIdsFrom(app),
+  });
+  Tags.of(app).add('project', 'kfq-incentives');
+  // cdk-nag v3 is a policy-validation plugin: synth fails on any unacknowledged error finding.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+  );
+  return { data, service };
+}
+
+if (import.meta.main) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -1,0 +1,102 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionDefinition } from '#infra/resources.ts';
+import { acknowledge } from './nag.ts';
+
+/** Repository root: entries in the resource definition are relative to it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One service name and one metrics namespace for every function (see `shared/observability.ts`). */
+export const SERVICE_NAME = 'kfq-incentives';
+export const METRICS_NAMESPACE = 'KfqIncentives';
+
+/** ESM output still meets CommonJS dependencies that call `require`: give them one. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __kfqCreateRequire } from 'node:module'; const require = __kfqCreateRequire(import.meta.url);";
+
+export interface KfqFunctionProps {
+  readonly definition: FunctionDefinition;
+  /** Table names and queue URLs, by the env var names of the resource definition. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention?: RetentionDays;
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/**
+ * The defaults every function shares: Node.js 24 on ARM64, bundled by the local esbuild (never Docker)
+ * to minified ESM with source maps and the AWS SDK inside the bundle (tree-shaken), X-Ray active
+ * tracing, its own log group with retention, Powertools settings. The role starts empty except for
+ * writing to its own log group and X-Ray: every data grant comes from the resource definition.
+ */
+export class KfqFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly definition: FunctionDefinition;
+
+  constructor(scope: Construct, id: string, props: KfqFunctionProps) {
+    super(scope, id);
+    const { definition } = props;
+    this.definition = definition;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // Logs are operational, not the record: the audit trail lives in its own retained table.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: logs may go to this log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${definition.id}: grants come from infra/resources.ts`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${REPO_ROOT}${definition.entry}`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      description: definition.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: definition.memoryMb,
+      timeout: Duration.seconds(definition.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // The SDK is bundled and tree-shaken: the function runs the version we tested, not the runtime's.
+        bundleAwsSDK: true,
+        externalModules: [],
+        banner: ESM_REQUIRE_BANNER,
+      },
+    });
+
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions: active tracing needs Resource "*". Every data grant names its table, index or queue.',
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { KfqAlarms } from '#infra/constructs/alarms.ts';
+import { KfqHttpApi } from '#infra/constructs/http-api.ts';
+import { KfqFunction } from '#infra/constructs/kfq-function.ts';
+import {
+  grantDeclaredAccess,
+  type QueuePair,
+  type TableWithIndexes,
+} from '#infra/constructs/least-privilege.ts';
+import { wireQueueConsumers } from '#infra/constructs/queue-consumers.ts';
+import {
+  type EventSourceDefinition,
+  eventSources as eventSourceDefinitions,
+  type FunctionDefinition,
+  functions as functionDefinitions,
+  type QueueDefinition,
+  type RouteDefinition,
+  routes as routeDefinitions,
+  type TableDefinition,
+} from '#infra/resources.ts';
+
+export interface ServiceStackProps extends StackProps {
+  /** Stateful resources from the data stack, by definition id. */
+  readonly tables: ReadonlyMap<string, ITable>;
+  readonly queues: ReadonlyMap<string, IQueue>;
+  /** Dead-letter queues by the id of their source queue. */
+  readonly deadLetterQueues: ReadonlyMap<string, IQueue>;
+  readonly tableDefinitions: readonly TableDefinition[];
+  readonly queueDefinitions: readonly QueueDefinition[];
+  /** Default to `infra/resources.ts`; tests may pass their own. */
+  readonly functions?: readonly FunctionDefinition[];
+  readonly routes?: readonly RouteDefinition[];
+  readonly eventSources?: readonly EventSourceDefinition[];
+  /** Sector codes: one Cognito group each. */
+  readonly sectorCodes: readonly string[];
+  /** Funds known at deploy time (each gets its own availability alarm). */
+  readonly fundIds?: readonly string[];
+}
+
+/** `submit-lead` → `SubmitLead`: construct ids stay readable in the console. */
+const pascal = (id: string) =>
+  id
+    .split(/[^a-zA-Z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+
+/**
+ * The stateless half: functions, HTTP API with its user pool, event sources and alarms, all built
+ * generically from the resource definition, so a new function, route or mapping needs no change here.
+ */
+export class ServiceStack extends Stack {
+  readonly functions: ReadonlyMap<string, KfqFunction>;
+  readonly httpApi: KfqHttpApi;
+  readonly alarms: KfqAlarms;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const functions = props.functions ?? functionDefinitions;
+    const routes = props.routes ?? routeDefinitions;
+    const eventSources = props.eventSources ?? eventSourceDefinitions;
+
+    // Every function gets every store's name: config is parsed whole (shared/config.ts); IAM decides access.
+    const environment: Record<string, string> = {};
+    for (const table of props.tableDefinitions) {
+      environment[table.envVar] = required(props.tables, table.id, 'table').tableName;
+    }
+    for (const queue of props.queueDefinitions) {
+      environment[queue.envVar] = required(props.queues, queue.id, 'queue').queueUrl;
+      environment[queue.deadLetterQueue.envVar] = required(
+        props.deadLetterQueues,
+        queue.id,
+        'dead-letter queue',
+      ).queueUrl;
+    }
+
+    const queuePairs = new Map<string, QueuePair>();
+    for (const queue of props.queueDefinitions) {
+      queuePairs.set(queue.id, {
+        queue: required(props.queues, queue.id, 'queue'),
+        deadLetterQueue: required(props.deadLetterQueues, queue.id, 'dead-letter queue'),
+      });
+    }
+
+    const tablesWithIndexes = new Map<string, TableWithIndexes>();
+    for (const table of props.tableDefinitions) {
+      tablesWithIndexes.set(table.id, {
+        table: required(props.tables, table.id, 'table'),
+        indexNames: table.globalIndexes.map((index) => index.name),
+      });
+    }
+
+    const built = new Map<string, KfqFunction>();
+    for (const definition of functions) {
+      if (built.has(definition.id)) throw new Error(`Function id ${definition.id} is defined twice`);
+      const fn = new KfqFunction(this, pascal(definition.id), { definition, environment });
+      grantDeclaredAccess(fn.function, definition, {
+        tables: tablesWithIndexes,
+        queues: queuePairs,
+        eventSources,
+      });
+      built.set(definition.id, fn);
+    }
+    this.functions = built;
+
+    const lambdas = new Map<string, IFunction>([...built].map(([fnId, fn]) => [fnId, fn.function]));
+
+    wireQueueConsumers({
+      eventSources,
+      queueDefinitions: props.queueDefinitions,
+      queues: props.queues,
+      functions: new Map(
+        [...built].map(([fnId, fn]) => [fnId, { function: fn.function, definition: fn.definition }]),
+      ),
+    });
+
+    this.httpApi = new KfqHttpApi(this, 'Api', {
+      routes,
+      functions: lambdas,
+      sectorCodes: props.sectorCodes,
+    });
+
+    this.alarms = new KfqAlarms(this, 'Alarms', {
+      functions: lambdas,
+      deadLetterQueues: props.deadLetterQueues,
+      api: this.httpApi.api,
+      fundIds: props.fundIds ?? [],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'UserPoolId', { value: this.httpApi.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.httpApi.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Subscribe an e-mail or chat endpoint to receive the alarms',
+    });
+  }
+}
+
+function required<T>(map: ReadonlyMap<string, T>, id: string, kind: string): T {
+  const value = map.get(id);
+  if (value === undefined) throw new Error(`The data stack has no ${kind} ${id}`);
+  return value;
+}
