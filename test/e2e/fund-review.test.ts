@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Adapters } from '#shared/adapters/composition.ts';
+import { leadIdFor } from '#shared/domain/lead-outcome.ts';
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import { ruleOf } from '#shared/policy/policy-schema.ts';
+import type { FundView } from '#shared/schemas/fund.ts';
+import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { leadInput } from '#test/fixtures/leads.ts';
+import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
+
+const FUND = ruleOf(DEFAULT_POLICY, 'conversion_fund');
+const REQUEST_FEN = 100_000_000; // 100万元
+
+let adapters: Adapters;
+
+beforeAll(async () => {
+  useLocalCloudEnv();
+  const { productionAdapters } = await import('#shared/adapters/composition.ts');
+  const { seedFund } = await import('#shared/adapters/dynamodb/dynamo-fund-store.ts');
+  adapters = productionAdapters();
+  await adapters.policies.publish(DEFAULT_POLICY);
+  await seedFund(adapters.audit, adapters.config.FUNDS_TABLE, {
+    fundId: FUND.fundId,
+    totalFen: FUND.totalFen,
+  });
+});
+
+function freshInvestor() {
+  const seed = randomUUID()
+    .replace(/-/g, '')
+    .toUpperCase()
+    .replace(/[IOSVZ]/g, '7')
+    .slice(0, 7);
+  return { name: '聊城测试投资有限公司', uscc: makeValidUscc(`91371500MA${seed}`) };
+}
+
+describe('the fund and finance review over HTTP', () => {
+  it('takes a lead from submission through allocation, verified investment, approval and payment', async () => {
+    const sectorUser = `officer-${randomUUID().slice(0, 6)}`;
+    const sectorToken = await tokenFor('sector:optoelectronics', sectorUser);
+    const approverToken = await tokenFor('finance', 'finance-approver');
+    const payerToken = await tokenFor('finance', 'finance-payer');
+    const adminToken = await tokenFor('admin', 'admin-1');
+    const auditorToken = await tokenFor('auditor', 'auditor-1');
+
+    // Make room in the shared fund, whatever earlier tests reserved (the waitlist, if any, is served first).
+    const topUp = await api.post<FundView>(
+      `/funds/${FUND.fundId}/top-up`,
+      { amount: '1亿' },
+      { token: adminToken },
+    );
+    expect(topUp.status).toBe(200);
+
+    const key = randomUUID();
+    const lead = leadInput({ investor: freshInvestor(), actualInvestment: undefined, fundRequest: '100万' });
+    const submitted = await api.post('/leads', lead, {
+      token: sectorToken,
+      headers: { 'idempotency-key': key },
+    });
+    expect(submitted.status).toBe(202);
+    const leadId = leadIdFor(sectorUser, key);
+
+    // Evaluation and allocation happen through the queues.
+    const reserved = await eventually(async () => {
+      const allocation = await adapters.funds.allocation(FUND.fundId, leadId);
+      return allocation?.revision === 1 ? allocation : undefined;
+    });
+    expect(reserved).toMatchObject({ state: 'reserved', reservedFen: REQUEST_FEN });
+
+    const early = await api.post<{ code: string }>(`/leads/${leadId}/approve`, {}, { token: approverToken });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('not_payable');
+
+    const otherSector = await tokenFor('sector:food', 'officer-food');
+    const foreign = await api.post(
+      `/leads/${leadId}/actual-investment`,
+      { amount: '1.2亿' },
+      { token: otherSector },
+    );
+    expect(foreign.status).toBe(404);
+
+    const reported = await api.post<{ revision: number }>(
+      `/leads/${leadId}/actual-investment`,
+      { amount: '1.2亿', evidence: 'statistics bureau record 2019-07' },
+      { token: sectorToken },
+    );
+    expect(reported.status).toBe(202);
+    expect(reported.body.revision).toBe(2);
+    await eventually(async () => {
+      const allocation = await adapters.funds.allocation(FUND.fundId, leadId);
+      return allocation?.revision === 2 ? allocation : undefined;
+    });
+
+    const malformed = await api.post('/leads/x/approve', 'not json', { token: approverToken });
+    expect(malformed.status).toBe(400);
+    const listed = await api.get<{ items: { leadId: string; approvable: boolean }[] }>(
+      '/rewards?status=PENDING_FINANCE&sector=optoelectronics&limit=100',
+      { token: approverToken },
+    );
+    expect(listed.status).toBe(200);
+
+    const approved = await api.post<{ state: string; rewardFen: number; fundFen: number }>(
+      `/leads/${leadId}/approve`,
+      { note: 'verified' },
+      { token: approverToken },
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ state: 'APPROVED', rewardFen: 240_000_000, fundFen: REQUEST_FEN });
+
+    const selfPay = await api.post(`/leads/${leadId}/paid`, { reference: 'PAY-1' }, { token: approverToken });
+    expect(selfPay.status).toBe(403);
+    const paid = await api.post(`/leads/${leadId}/paid`, { reference: 'PAY-1' }, { token: payerToken });
+    expect(paid.status).toBe(200);
+    const again = await api.post(`/leads/${leadId}/paid`, { reference: 'PAY-2' }, { token: payerToken });
+    expect(again.status).toBe(409);
+
+    const fund = await api.get<FundView>(`/funds/${FUND.fundId}`, { token: auditorToken });
+    expect(fund.status).toBe(200);
+    expect(fund.body.committedFen).toBeGreaterThanOrEqual(REQUEST_FEN);
+    expect(fund.body.totalFen).toBe(fund.body.availableFen + fund.body.reservedFen + fund.body.committedFen);
+    expect(await adapters.funds.allocation(FUND.fundId, leadId)).toMatchObject({
+      state: 'committed',
+      committedFen: REQUEST_FEN,
+    });
+    const sectorView = await api.get(`/funds/${FUND.fundId}`, { token: sectorToken });
+    expect(sectorView.status).toBe(403);
+  });
+});
