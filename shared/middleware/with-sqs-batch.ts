@@ -42,17 +42,13 @@ export function withSqsBatch<TSchema extends z.ZodType>(
         `Message ${record.messageId} breaks its contract: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
       );
     }
-    logger.appendKeys({ messageId: record.messageId });
-    try {
-      await handleMessage({
-        body: parsed.data,
-        messageId: record.messageId,
-        receiveCount: Number(record.attributes.ApproximateReceiveCount),
-        record,
-      });
-    } finally {
-      logger.removeKeys(['messageId']);
-    }
+    // Records of a batch run concurrently: per-record facts go in each log call, never appendKeys.
+    await handleMessage({
+      body: parsed.data,
+      messageId: record.messageId,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      record,
+    });
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

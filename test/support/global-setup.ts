@@ -75,6 +75,9 @@ let cloud: LocalCloud | undefined;
 export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({
     port: 0,
+    // Reference data (the default policy) as `npm start` seeds it; no demo leads.
+    seed: true,
+    demo: false,
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
     log: jsonLog('warn'),
     extraRoutes: testRoutes,
