@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { buildApp, type KfqStacks } from '#infra/app.ts';
+import { REPO_ROOT } from '#infra/constructs/kfq-function.ts';
+
+/** A CloudFormation resource as it appears in a template. */
+export interface CfnResourceJson {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly Metadata?: Record<string, unknown>;
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stacks: KfqStacks;
+  readonly assembly: CloudAssembly;
+  readonly outdir: string;
+  readonly data: Template;
+  readonly service: Template;
+  readonly dataJson: { Resources: Record<string, CfnResourceJson>; Outputs?: Record<string, unknown> };
+  readonly serviceJson: { Resources: Record<string, CfnResourceJson>; Outputs?: Record<string, unknown> };
+}
+
+/** Points CDK's Docker at a path that does not exist: any attempt to bundle through Docker fails synth. */
+export const NO_DOCKER = '/nonexistent/docker-must-not-be-used';
+
+/** The context the CLI would read from cdk.json, so the tests synthesize the app `cdk synth` does. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * Synthesizes the real app once per test file, in process, bundling with the local esbuild (the slow
+ * part). `app.synth()` runs the cdk-nag validation plugin and throws on any unacknowledged error.
+ */
+export function synthesizeApp(): Synthesized {
+  process.env.CDK_DOCKER = NO_DOCKER;
+  const outdir = mkdtempSync(join(tmpdir(), 'kfq-cdk-'));
+  const app = new App({ outdir, context: cdkJsonContext() });
+  const stacks = buildApp(app);
+  const assembly = app.synth();
+  const dataJson = assembly.getStackArtifact(stacks.data.artifactId).template;
+  const serviceJson = assembly.getStackArtifact(stacks.service.artifactId).template;
+  return {
+    app,
+    stacks,
+    assembly,
+    outdir,
+    data: Template.fromJSON(dataJson),
+    service: Template.fromJSON(serviceJson),
+    dataJson,
+    serviceJson,
+  };
+}
+
+/** The logical id CloudFormation sees for a construct (its default child for L2 constructs). */
+export function logicalIdOf(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(element).getLogicalId(element);
+}
+
+/** Resources of a type, as [logicalId, resource] pairs. */
+export function resourcesOfType(
+  template: { Resources: Record<string, CfnResourceJson> },
+  type: string,
+): [string, CfnResourceJson][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+export const asArray = <T>(value: T | readonly T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? [...value] : [value as T];
