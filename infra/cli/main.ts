@@ -19,6 +19,10 @@ const commands: Record<string, Command> = {
       'token --role <sector:<code>|finance|auditor|admin> [--user <id>]: print a dev JWT for the local stack',
     load: () => import('./token.ts'),
   },
+  redrive: {
+    summary: 'redrive [--queue Evaluation|Allocation] [--data-dir DIR]: move dead-lettered messages back',
+    load: () => import('./redrive.ts'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

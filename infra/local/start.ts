@@ -3,6 +3,7 @@ import { type RouteDefinition, routes } from '../resources.ts';
 import type { DevRole } from './dev-identity.ts';
 import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 import { errorFields, jsonLog } from './log.ts';
+import { removeStackFile, writeStackFile } from './stack-file.ts';
 
 /**
  * `npm start [-- --data-dir DIR] [--no-demo] [--port N]`: the whole pipeline on this machine.
@@ -46,6 +47,7 @@ const shutdown = (signal: string) => {
   log('info', 'stopping', { signal });
   starting
     .then((cloud) => cloud.stop())
+    .then(() => removeStackFile(values['data-dir']))
     .then(() => process.exit(0))
     .catch((error: unknown) => {
       log('error', 'stop failed', errorFields(error));
@@ -64,6 +66,8 @@ try {
   log('error', 'the local cloud could not start', errorFields(error));
   process.exit(1);
 }
+
+writeStackFile(values['data-dir'], cloud.env);
 
 const roles: readonly DevRole[] = ['sector:optoelectronics', 'finance', 'auditor', 'admin'];
 const tokens = await Promise.all(roles.map((role) => cloud.tokenFor(role, undefined, 12 * 3600)));

@@ -73,6 +73,9 @@ const VISIBILITY_TIMEOUT_SECONDS = 2;
 let cloud: LocalCloud | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Handlers log through Powertools; tests only want to see errors (expected warnings are noise).
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   cloud = await startLocalCloud({
     port: 0,
     // Reference data (the default policy) as `npm start` seeds it; no demo leads.

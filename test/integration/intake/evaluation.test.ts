@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { promisify } from 'node:util';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
@@ -221,5 +223,29 @@ describe('20 concurrent submissions from different teams', () => {
     }
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(verifier.finish(await adapters.audit.storedHead())).toMatchObject({ ok: true });
+  });
+});
+
+describe('npm run cli -- redrive', () => {
+  it('moves dead-lettered messages back to their queue, where they are processed', async () => {
+    const lead = await storeLeadOnly();
+    const env = inject('localCloud').env;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: env.EVALUATION_DLQ_URL as string,
+        MessageBody: JSON.stringify({ schemaVersion: 1, leadId: lead.leadId, revision: 1 }),
+      }),
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['infra/cli/main.ts', 'redrive', '--queue', 'Evaluation'],
+      { env: { ...process.env, ...env } },
+    );
+    expect(stdout).toMatch(/Evaluation: moved [1-9]\d* message/);
+    const evaluated = await eventually(async () => {
+      const stored = await adapters.leads.get(lead.leadId);
+      return stored?.latestRevision === 1 ? stored : undefined;
+    });
+    expect(evaluated.status).toBe('PENDING_FINANCE');
   });
 });
