@@ -91,6 +91,8 @@ describe('a lead over HTTP, per role', () => {
       instance: '',
     });
     expect(String(other.body.detail)).not.toContain('food');
+    const absurd = await api('GET', `/leads/${'x'.repeat(3000)}`, { token: finance });
+    expect(absurd.status).toBe(404);
   });
 
   it('lets finance and an auditor read any sector’s lead', async () => {
