@@ -66,6 +66,13 @@ export interface EventSourceDefinition {
   readonly reportBatchItemFailures: true;
 }
 
+/** A function run on a fixed rate (EventBridge Scheduler in the cloud, a timer in the local cloud). */
+export interface ScheduleDefinition {
+  readonly id: string;
+  readonly functionId: string;
+  readonly rateMinutes: number;
+}
+
 const stringKey = (name: string) => ({ name, type: 'S' as const });
 
 export const tables = [
@@ -152,6 +159,15 @@ export const functions = [
     memoryMb: 512,
     description: 'POST /leads: store a lead and its audit entry, queue its evaluation',
     tables: { Leads: 'readWrite', Audit: 'readAppend' },
+    queues: { Evaluation: 'send' },
+  },
+  {
+    id: 'sweep-leads',
+    entry: 'functions/sweep-leads/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    description: 'Every few minutes: send leads left RECEIVED to evaluation again',
+    tables: { Leads: 'read' },
     queues: { Evaluation: 'send' },
   },
   {
@@ -303,6 +319,11 @@ export const eventSources = [
     reportBatchItemFailures: true,
   },
 ] as const satisfies readonly EventSourceDefinition[];
+
+export const schedules = [
+  // No accepted lead is lost: a lead left RECEIVED (its send failed and nobody retried) is sent again.
+  { id: 'SweepStaleLeads', functionId: 'sweep-leads', rateMinutes: 5 },
+] as const satisfies readonly ScheduleDefinition[];
 
 export type TableId = (typeof tables)[number]['id'];
 export type QueueId = (typeof queues)[number]['id'];

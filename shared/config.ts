@@ -17,6 +17,8 @@ const ConfigSchema = z.object({
   ALLOCATION_DLQ_URL: z.string().url(),
   /** Name of the audit chain; one chain per deployment. */
   AUDIT_CHAIN: z.string().min(1).default('main'),
+  /** A lead still RECEIVED this long after submission is sent to evaluation again by the sweeper. */
+  STALE_LEAD_SECONDS: z.coerce.number().int().positive().default(300),
   /** Lambda sets this; the local cloud sets it to the function id. */
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('kfq-incentives'),
 });

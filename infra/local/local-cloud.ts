@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -5,12 +6,14 @@ import {
   functions as definedFunctions,
   queues as definedQueues,
   routes as definedRoutes,
+  schedules as definedSchedules,
   tables as definedTables,
   type EventSourceDefinition,
   type FunctionDefinition,
   type QueueDefinition,
   type Role,
   type RouteDefinition,
+  type ScheduleDefinition,
   type TableDefinition,
 } from '../resources.ts';
 import { DEV_ALGORITHM, type DevIdentity, type DevRole, loadDevIdentity } from './dev-identity.ts';
@@ -85,6 +88,23 @@ export interface LocalCloud {
   readonly identity: { readonly issuer: string; readonly audience: string; readonly keyFile: string };
   tokenFor(role: DevRole, userId?: string, ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** The event EventBridge sends a scheduled target. */
+function scheduledEvent(scheduleId: string, region: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.scheduler',
+    account: LOCAL_ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region,
+    resources: [
+      `arn:${partitionOf(region)}:scheduler:${region}:${LOCAL_ACCOUNT_ID}:schedule/default/${scheduleId}`,
+    ],
+    detail: {},
+  };
 }
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -260,6 +280,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await Promise.all(pollers.map((poller) => poller.stop()));
     });
     cleanups.push(() => gateway.stop());
+
+    // Scheduled functions, as EventBridge Scheduler would call them: a timer per schedule.
+    const timers = (definedSchedules as readonly ScheduleDefinition[]).map((schedule) =>
+      setInterval(() => {
+        const event = scheduledEvent(schedule.id, region);
+        invoker
+          .invoke(functionById(schedule.functionId), event)
+          .catch((error: unknown) =>
+            log('error', 'scheduled function failed', { schedule: schedule.id, ...errorFields(error) }),
+          );
+      }, schedule.rateMinutes * 60_000).unref(),
+    );
+    cleanups.push(async () => {
+      for (const timer of timers) clearInterval(timer);
+    });
 
     const tokenFor = (role: DevRole, userId?: string, ttlSeconds?: number) =>
       identity.issue({

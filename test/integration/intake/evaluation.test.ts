@@ -184,11 +184,12 @@ describe('a crash between the lead write and the send', () => {
     expect(await auditCount(leadId, 'lead.evaluated')).toBe(1);
   });
 
-  it('is finished by the sweeper when nobody retries', async () => {
-    const { resendStaleLeads } = await import('#shared/use-cases/submit-lead.ts');
+  it('is finished by the scheduled sweeper when nobody retries', async () => {
+    const { handler } = await import('#functions/sweep-leads/handler.ts');
     const stale = await storeLeadOnly({ submittedAt: new Date(Date.now() - 10 * 60_000).toISOString() });
-    const sent = await resendStaleLeads(adapters, 5 * 60_000);
-    expect(sent).toBeGreaterThanOrEqual(1);
+    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} } as never;
+    const { resent } = await handler(scheduled, lambdaContext);
+    expect(resent).toBeGreaterThanOrEqual(1);
     const evaluated = await eventually(async () => {
       const lead = await adapters.leads.get(stale.leadId);
       return lead?.latestRevision === 1 ? lead : undefined;

@@ -1,0 +1,20 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { productionAdapters } from '#shared/adapters/composition.ts';
+import { logger } from '#shared/observability.ts';
+import { resendStaleLeads, type SubmitLeadDeps } from '#shared/use-cases/submit-lead.ts';
+
+/** Scheduled: no accepted lead is lost, even when its first send failed and nobody retried. */
+export function createHandler(deps: SubmitLeadDeps, staleAfterSeconds: number) {
+  return middy<ScheduledEvent, { resent: number }, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async () => {
+      const resent = await resendStaleLeads(deps, staleAfterSeconds * 1000);
+      if (resent > 0) logger.warn('stale leads sent to evaluation again', { resent });
+      return { resent };
+    });
+}
+
+const adapters = productionAdapters();
+export const handler = createHandler(adapters, adapters.config.STALE_LEAD_SECONDS);
