@@ -6,6 +6,7 @@ import { checkEventSource } from '#infra/constructs/queue-consumers.ts';
 import {
   type EventSourceDefinition,
   eventSources,
+  type FunctionDefinition,
   functions,
   type QueueDefinition,
   queues,
@@ -13,14 +14,7 @@ import {
   tables,
 } from '#infra/resources.ts';
 import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
-import {
-  asArray,
-  logicalIdOf,
-  NO_DOCKER,
-  resourcesOfType,
-  type Synthesized,
-  synthesizeApp,
-} from './synth.ts';
+import { logicalIdOf, NO_DOCKER, resourcesOfType, type Synthesized, synthesizeApp } from './synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -136,24 +130,24 @@ describe('queue consumers', () => {
   });
 
   const queue: QueueDefinition = {
-    id: 'Q',
+    id: 'Evaluation',
     envVar: 'Q_URL',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
     deadLetterQueue: { id: 'QDlq', envVar: 'Q_DLQ_URL', retentionDays: 14 },
   };
-  const consumer = {
+  const consumer: FunctionDefinition = {
     id: 'consumer',
     entry: 'functions/health/handler.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
     description: 'test consumer',
     tables: {},
-    queues: { Q: 'consume' },
-  } as const;
+    queues: { Evaluation: 'consume' },
+  };
   const source: EventSourceDefinition = {
-    queueId: 'Q',
+    queueId: 'Evaluation',
     functionId: 'consumer',
     batchSize: 10,
     maxBatchingWindowSeconds: 1,
@@ -169,7 +163,7 @@ describe('queue consumers', () => {
 
   it('refuses at synth a consumer that does not declare consume, or an unknown queue or function', () => {
     const fixed = { ...queue, visibilityTimeoutSeconds: 181 };
-    expect(() => checkEventSource(source, [fixed], { ...consumer, queues: { Q: 'send' } })).toThrow(
+    expect(() => checkEventSource(source, [fixed], { ...consumer, queues: { Evaluation: 'send' } })).toThrow(
       /not 'consume'/,
     );
     expect(() => checkEventSource({ ...source, queueId: 'Nope' }, [fixed], consumer)).toThrow(
