@@ -107,12 +107,14 @@ export class KfqHttpApi extends Construct {
       'The pool holds a closed set of zone staff created by admins (self sign-up off) with TOTP MFA required for everyone; the Plus tier (threat protection, per-MAU cost) is a documented opt-in in docs/deploy.md.',
     );
 
+    // Precedence (lower wins, used only for a token's preferred IAM role): admin, finance, auditor, sectors.
+    const precedence = ['admin', 'finance', 'auditor'];
     roleGroupNames(props.sectorCodes).forEach((groupName, index) => {
       new UserPoolGroup(this, `Group-${groupName}`, {
         userPool: this.userPool,
         groupName,
         description: GROUP_DESCRIPTIONS[groupName] ?? `Sector team ${groupName.slice('sector-'.length)}`,
-        precedence: index,
+        precedence: precedence.includes(groupName) ? precedence.indexOf(groupName) : 10 + index,
       });
     });
 
