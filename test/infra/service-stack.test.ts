@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { roleGroupNames } from '#infra/constructs/http-api.ts';
 import { checkEventSource } from '#infra/constructs/queue-consumers.ts';
@@ -13,6 +15,8 @@ import {
   routes,
   tables,
 } from '#infra/resources.ts';
+import { DataStack } from '#infra/stacks/data-stack.ts';
+import { ServiceStack } from '#infra/stacks/service-stack.ts';
 import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
 import { logicalIdOf, NO_DOCKER, resourcesOfType, type Synthesized, synthesizeApp } from './synth.ts';
 
@@ -159,6 +163,24 @@ describe('queue consumers', () => {
     expect(() =>
       checkEventSource(source, [{ ...queue, visibilityTimeoutSeconds: 181 }], consumer),
     ).not.toThrow();
+  });
+
+  it('throws while building the service stack when a definition breaks the rule', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'kfq-cdk-bad-')) });
+    const data = new DataStack(app, 'Data', { tables: [], queues: [queue] });
+    const build = () =>
+      new ServiceStack(app, 'Service', {
+        tables: data.tables,
+        queues: data.queues,
+        deadLetterQueues: data.deadLetterQueues,
+        tableDefinitions: [],
+        queueDefinitions: [queue],
+        functions: [consumer],
+        routes: [],
+        eventSources: [source],
+        sectorCodes: ['food'],
+      });
+    expect(build).toThrow(/visibility timeout 180s is below 6 × 30s/);
   });
 
   it('refuses at synth a consumer that does not declare consume, or an unknown queue or function', () => {
