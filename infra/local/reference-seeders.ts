@@ -1,17 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { productionAdapters } from '#shared/adapters/composition.ts';
+import { seedFund } from '#shared/adapters/dynamodb/dynamo-fund-store.ts';
+import { hashCanonical } from '#shared/policy/canonical-json.ts';
 import { DEFAULT_POLICIES } from '#shared/policy/default-policy.ts';
+import { ruleOf } from '#shared/policy/policy-schema.ts';
 import { demoLeads } from './demo-leads.ts';
 import type { Seeder } from './seeders.ts';
 
-/** The default policy versions (kfq-2019): published once, left alone on a restart. */
-export const policySeeder: Seeder = {
-  name: 'policies',
+const SEED_ACTOR = { userId: 'seed', role: 'system' } as const;
+
+/**
+ * The default policy versions (kfq-2019) and the funds they name (conversion-2019, 6000万元), each with
+ * its audit entry; left alone on a restart over a data dir.
+ */
+export const referenceSeeder: Seeder = {
+  name: 'reference-data',
   run: async ({ log }) => {
-    const { policies } = productionAdapters();
+    const { publisher, audit, config, clock } = productionAdapters();
     for (const policy of DEFAULT_POLICIES) {
-      const outcome = await policies.publish(policy);
+      const at = clock.now().toISOString();
+      const policyHash = hashCanonical(policy);
+      const outcome = await publisher.publishAudited(policy, {
+        at,
+        actor: SEED_ACTOR,
+        action: 'policy.published',
+        subject: `policy:${policy.version}`,
+        inputHash: policyHash,
+        policyVersion: policy.version,
+        details: { version: policy.version, effectiveFrom: policy.effectiveFrom, policyHash },
+      });
       log('info', 'policy seeded', { version: policy.version, outcome });
+      const fundRule = ruleOf(policy, 'conversion_fund');
+      const fund = { fundId: fundRule.fundId, totalFen: fundRule.totalFen };
+      log('info', 'fund seeded', { ...fund, outcome: await seedFund(audit, config.FUNDS_TABLE, fund, at) });
     }
   },
 };

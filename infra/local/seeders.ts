@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalLog } from './log.ts';
-import { demoLeadSeeder, policySeeder } from './reference-seeders.ts';
+import { demoLeadSeeder, referenceSeeder } from './reference-seeders.ts';
 
 /**
  * Seeding hooks run by `startLocalCloud({ seed: true })` (and so by `npm start`) once the tables and
@@ -40,5 +40,5 @@ export interface Seeder {
   readonly run: (context: SeedContext) => Promise<void>;
 }
 
-// Reference data first (the policy), then demo leads through the API.
-export const seeders: Seeder[] = [policySeeder, demoLeadSeeder];
+// Reference data first (policies and their funds), then demo leads through the API.
+export const seeders: Seeder[] = [referenceSeeder, demoLeadSeeder];

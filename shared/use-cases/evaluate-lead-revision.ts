@@ -86,7 +86,9 @@ export async function evaluateLeadRevision(
 
 async function forwardToAllocation(deps: EvaluateLeadDeps, record: DecisionRecord): Promise<void> {
   const fund = record.decision.fund;
-  if (fund.eligible !== true || fund.capFen <= 0) return;
+  // A later revision goes on even with a cap of 0: an earlier reservation must then be released.
+  const mayHoldReservation = record.revision > 1;
+  if (!mayHoldReservation && (fund.eligible !== true || fund.capFen <= 0)) return;
   await deps.allocationQueue.send({
     schemaVersion: 1,
     leadId: record.leadId,

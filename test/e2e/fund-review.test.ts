@@ -44,10 +44,14 @@ describe('the fund and finance review over HTTP', () => {
     const adminToken = await tokenFor('admin', 'admin-1');
     const auditorToken = await tokenFor('auditor', 'auditor-1');
 
-    // Make room in the shared fund, whatever earlier tests reserved (the waitlist, if any, is served first).
+    // Make room in the shared fund, whatever earlier tests reserved: the waitlist is served first, so
+    // top up what it waits for, plus room for this lead and for allocations still in flight.
+    const before = await api.get<FundView>(`/funds/${FUND.fundId}`, { token: adminToken });
+    const waitingFen = before.body.waitlist.reduce((sum, entry) => sum + entry.wantFen, 0);
+    const topUpFen = waitingFen + 500_000_000_00;
     const topUp = await api.post<FundView>(
       `/funds/${FUND.fundId}/top-up`,
-      { amount: '1亿' },
+      { amount: (topUpFen / 100).toFixed(2) },
       { token: adminToken },
     );
     expect(topUp.status).toBe(200);
