@@ -1,5 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -20,6 +22,8 @@ import {
   type QueueDefinition,
   type RouteDefinition,
   routes as routeDefinitions,
+  type ScheduleDefinition,
+  schedules as scheduleDefinitions,
   type TableDefinition,
 } from '#infra/resources.ts';
 
@@ -35,6 +39,7 @@ export interface ServiceStackProps extends StackProps {
   readonly functions?: readonly FunctionDefinition[];
   readonly routes?: readonly RouteDefinition[];
   readonly eventSources?: readonly EventSourceDefinition[];
+  readonly schedules?: readonly ScheduleDefinition[];
   /** Sector codes: one Cognito group each. */
   readonly sectorCodes: readonly string[];
   /** Funds known at deploy time (each gets its own availability alarm). */
@@ -117,6 +122,17 @@ export class ServiceStack extends Stack {
         [...built].map(([fnId, fn]) => [fnId, { function: fn.function, definition: fn.definition }]),
       ),
     });
+
+    // Scheduled functions (the stale-lead sweeper): an EventBridge rule per schedule, retried on failure.
+    for (const schedule of props.schedules ?? scheduleDefinitions) {
+      new Rule(this, `${pascal(schedule.id)}Schedule`, {
+        description: `Runs ${schedule.functionId} every ${schedule.rateMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(schedule.rateMinutes)),
+        targets: [
+          new LambdaFunction(required(lambdas, schedule.functionId, 'function'), { retryAttempts: 2 }),
+        ],
+      });
+    }
 
     this.httpApi = new KfqHttpApi(this, 'Api', {
       routes,

@@ -13,6 +13,7 @@ import {
   type QueueDefinition,
   queues,
   routes,
+  schedules,
   tables,
 } from '#infra/resources.ts';
 import { DataStack } from '#infra/stacks/data-stack.ts';
@@ -96,6 +97,21 @@ describe('functions', () => {
       expect(statSync(bundle).size, definition.id).toBeLessThan(3 * 1024 * 1024);
     }
     expect(withSdk, 'functions with the AWS SDK bundled').toBeGreaterThan(0);
+  });
+});
+
+describe('schedules', () => {
+  it('runs every scheduled function of the definition at its rate through an EventBridge rule', () => {
+    const rules = resourcesOfType(synth.serviceJson, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(schedules.length);
+    for (const schedule of schedules) {
+      const { logicalId } = fnResource(schedule.functionId);
+      const rule = rules.find(([, resource]) =>
+        JSON.stringify(resource.Properties?.Targets ?? []).includes(logicalId),
+      );
+      expect(rule, schedule.id).toBeDefined();
+      expect(rule?.[1].Properties?.ScheduleExpression).toBe(`rate(${schedule.rateMinutes} minutes)`);
+    }
   });
 });
 
