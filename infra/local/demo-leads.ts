@@ -25,7 +25,7 @@ export const demoLeads: readonly { key: string; lead: LeadInput }[] = [
     lead: {
       sector: 'optoelectronics',
       projectName: '智能光电信息产业园',
-      investor: { name: '聊城智光信息科技有限公司', uscc: uscc('91371500MA3C8K2L1') },
+      investor: { name: '聊城光电产业园开发有限公司', uscc: uscc('91371500MA3C8K2M5') },
       introducer: {
         type: 'leading_enterprise',
         name: '山东光明电子集团有限公司',

@@ -30,6 +30,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+// Locally, metrics would only be EMF lines on stdout among the logs: off unless asked for.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 const started = Date.now();
 const starting = startLocalCloud({
   port,

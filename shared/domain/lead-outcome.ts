@@ -3,10 +3,13 @@ import type { Decision } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import type { DecisionRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
 
+/** A duplicate project earns no second referral reward and no second share of the fund. */
+export const DUPLICATE_PROJECT_EFFECT = 'no_referral_reward_no_fund_allocation';
+
 /**
  * What the pipeline makes of an engine decision for a stored lead. The engine sees one lead; only the
- * pipeline knows another lead registered the same project first, and then no second referral reward is
- * payable, ever.
+ * pipeline knows another lead registered the same project first, and then nothing more is payable for
+ * that project, ever: no second referral reward and no second fund allocation.
  */
 export function settleDecision(
   decision: Decision,
@@ -15,7 +18,7 @@ export function settleDecision(
   const adjustments: DecisionRecord['adjustments'] =
     duplicateOf === null
       ? []
-      : [{ code: 'DUPLICATE_PROJECT', firstLeadId: duplicateOf, effect: 'referral_reward_withheld' }];
+      : [{ code: 'DUPLICATE_PROJECT', firstLeadId: duplicateOf, effect: DUPLICATE_PROJECT_EFFECT }];
   const reward = decision.referralReward;
   const payableRewardFen = duplicateOf === null && reward.payable ? reward.amountFen : 0;
   const caseByCase = decision.flags.some((flag) => flag.code === 'ONE_CASE_ONE_POLICY');
@@ -38,4 +41,8 @@ export function projectKeyOf(lead: Pick<Lead, 'investor' | 'projectName'>): stri
  */
 export function leadIdFor(userId: string, idempotencyKey: string): string {
   return `ld_${sha256Hex(`${userId}\n${idempotencyKey}`).slice(0, 24)}`;
+}
+
+export function isDuplicateProject(record: Pick<DecisionRecord, 'adjustments'>): boolean {
+  return record.adjustments.some((adjustment) => adjustment.code === 'DUPLICATE_PROJECT');
 }

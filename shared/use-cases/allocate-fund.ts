@@ -17,6 +17,7 @@
  * - committed or released allocations are final: later messages change nothing.
  */
 import { type FundMove, reservationChange } from '#shared/domain/fund.ts';
+import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
 import type { FundChange, FundMetrics, FundStore } from '#shared/ports/funds.ts';
 import { waitKeyOf } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
@@ -79,7 +80,8 @@ export async function allocateFund(
     throw new DecisionNotFoundError(`Lead ${message.leadId} has no decision revision ${message.revision}.`);
   }
   const fund = decision.decision.fund;
-  const capFen = fund.eligible === true ? fund.capFen : 0;
+  // The first lead of a project holds its allocation; a duplicate never gets a second one.
+  const capFen = fund.eligible === true && !isDuplicateProject(decision) ? fund.capFen : 0;
   const { fundId, leadId, revision } = message;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {

@@ -1,4 +1,4 @@
-import { settleDecision } from '#shared/domain/lead-outcome.ts';
+import { isDuplicateProject, settleDecision } from '#shared/domain/lead-outcome.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
 import { selectPolicy } from '#shared/policy/select-policy.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
@@ -86,6 +86,7 @@ export async function evaluateLeadRevision(
 
 async function forwardToAllocation(deps: EvaluateLeadDeps, record: DecisionRecord): Promise<void> {
   const fund = record.decision.fund;
+  if (isDuplicateProject(record)) return;
   // A later revision goes on even with a cap of 0: an earlier reservation must then be released.
   const mayHoldReservation = record.revision > 1;
   if (!mayHoldReservation && (fund.eligible !== true || fund.capFen <= 0)) return;

@@ -165,8 +165,15 @@ describe('POST /leads', () => {
     const [secondDecision] = await adapters.leads.decisions(second.leadId);
     expect(firstDecision?.payableRewardFen).toBe(240_000_000);
     expect(secondDecision?.payableRewardFen).toBe(0);
+    // The first lead holds the project's fund reservation; the duplicate gets none.
+    await eventually(async () => adapters.funds.allocation('conversion-2019', first.leadId));
+    expect(await adapters.funds.allocation('conversion-2019', second.leadId)).toBeUndefined();
     expect(secondDecision?.adjustments).toEqual([
-      { code: 'DUPLICATE_PROJECT', firstLeadId: first.leadId, effect: 'referral_reward_withheld' },
+      {
+        code: 'DUPLICATE_PROJECT',
+        firstLeadId: first.leadId,
+        effect: 'no_referral_reward_no_fund_allocation',
+      },
     ]);
   });
 
