@@ -1,0 +1,198 @@
+/**
+ * Benchmark 1: our policy engine against json-rules-engine, the same generated leads through both in one
+ * process, alternating in rounds (the order rotates each round so neither always runs first or warm).
+ * Checks agreement on every lead; a float amount one fen off ours is reported (that is the point: ours is
+ * exact), anything else is a failure.
+ */
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import { computeOutcome, evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
+import { type FloatDecision, jsonRulesPolicy } from './lib/json-rules-policy.ts';
+import { generateLeads, LEAD_SEED } from './lib/leads.ts';
+import { median } from './lib/stats.ts';
+
+export interface EngineDisagreement {
+  readonly index: number;
+  readonly field: 'referralAmount' | 'fundCap';
+  readonly oursFen: number;
+  readonly floatFen: number;
+  readonly baseFen: number;
+  readonly exact: string;
+}
+
+export interface EngineResult {
+  readonly leads: number;
+  readonly rounds: number;
+  readonly seed: number;
+  readonly rates: {
+    readonly full: number;
+    readonly bare: number;
+    readonly jsonRulesEngine: number;
+  };
+  readonly roundRates: {
+    readonly full: number[];
+    readonly bare: number[];
+    readonly jsonRulesEngine: number[];
+  };
+  readonly ratios: { readonly full: number; readonly bare: number };
+  /** Where a full decision's time goes, in microseconds per decision (measured alone, after the rounds). */
+  readonly breakdownMicros: {
+    readonly full: number;
+    readonly bare: number;
+    readonly policyHash: number;
+    readonly leadHash: number;
+    readonly explanationsAndShape: number;
+  };
+  readonly targets: { readonly fullMet: boolean; readonly bareMet: boolean };
+  readonly agreement: {
+    readonly compared: number;
+    readonly fenDisagreements: number;
+    readonly byField: Readonly<Record<string, number>>;
+    readonly examples: readonly EngineDisagreement[];
+    readonly failures: readonly string[];
+  };
+}
+
+/** Exact decimal of fen × basisPoints / 10000 in yuan, e.g. "24691.345". */
+function exactYuan(baseFen: number, basisPoints: number): string {
+  const scaled = BigInt(baseFen) * BigInt(basisPoints); // in 1/10000 fen
+  const whole = scaled / 1_000_000n;
+  const fraction = (scaled % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+  return fraction === '' ? `${whole}` : `${whole}.${fraction}`;
+}
+
+const toFen = (yuan: number) => Math.round(yuan * 100);
+
+function compare(leads: readonly Lead[], floats: readonly FloatDecision[]) {
+  const failures: string[] = [];
+  const disagreements: EngineDisagreement[] = [];
+  const byField: Record<string, number> = { referralAmount: 0, fundCap: 0 };
+  const referralBp = 200;
+  const fundBp = 1000;
+  leads.forEach((lead, index) => {
+    const ours = computeOutcome(lead, DEFAULT_POLICY);
+    const other = floats[index] as FloatDecision;
+    const fail = (what: string) => {
+      if (failures.length < 20) failures.push(`lead ${index}: ${what}`);
+      else if (failures.length === 20) failures.push('…');
+    };
+    if (ours.referral.eligible !== other.referralEligible) fail('referral eligibility differs');
+    if (ours.referral.payable !== other.payable) fail('payable differs');
+    if (ours.oneCaseOnePolicyReasons.length > 0 !== other.oneCaseOnePolicy)
+      fail('one-case-one-policy differs');
+    if (ours.fund.eligible !== other.fundEligible) fail('fund eligibility differs');
+    const amounts: [EngineDisagreement['field'], number, number, number][] = [
+      ['referralAmount', ours.referral.amountFen, toFen(other.referralAmountYuan), referralBp],
+      ['fundCap', ours.fund.capFen, toFen(other.fundCapYuan), fundBp],
+    ];
+    for (const [field, oursFen, floatFen, bp] of amounts) {
+      if (oursFen === floatFen) continue;
+      if (Math.abs(oursFen - floatFen) > 1) {
+        fail(`${field}: ours ${oursFen} fen, json-rules-engine ${floatFen} fen`);
+        continue;
+      }
+      byField[field] = (byField[field] ?? 0) + 1;
+      disagreements.push({
+        index,
+        field,
+        oursFen,
+        floatFen,
+        baseFen: ours.referral.baseFen,
+        exact: `${exactYuan(ours.referral.baseFen, bp)} yuan`,
+      });
+    }
+  });
+  return { failures, disagreements, byField };
+}
+
+async function timeJre(
+  engine: ReturnType<typeof jsonRulesPolicy>,
+  leads: readonly Lead[],
+  out?: FloatDecision[],
+) {
+  const started = performance.now();
+  for (const lead of leads) {
+    const decision = await engine.decide(lead);
+    out?.push(decision);
+  }
+  return leads.length / ((performance.now() - started) / 1000);
+}
+
+let sink = 0;
+function timeOurs(leads: readonly Lead[], full: boolean) {
+  const started = performance.now();
+  if (full) {
+    for (const lead of leads) sink += evaluateLead(lead, DEFAULT_POLICY).referralReward.amountFen;
+  } else {
+    for (const lead of leads) sink += computeOutcome(lead, DEFAULT_POLICY).referral.amountFen;
+  }
+  return leads.length / ((performance.now() - started) / 1000);
+}
+
+export async function runEngineBench(options: { leads: number; rounds: number }): Promise<EngineResult> {
+  const leads = generateLeads(options.leads);
+  const jre = jsonRulesPolicy(DEFAULT_POLICY);
+
+  // Agreement first (untimed), on every lead.
+  const floats: FloatDecision[] = [];
+  await timeJre(jre, leads, floats);
+  const { failures, disagreements, byField } = compare(leads, floats);
+
+  // Warm-up on a slice, then alternating timed rounds, the order rotating each round.
+  const warm = leads.slice(0, Math.min(leads.length, 5_000));
+  timeOurs(warm, true);
+  timeOurs(warm, false);
+  await timeJre(jre, warm);
+  const roundRates = { full: [] as number[], bare: [] as number[], jsonRulesEngine: [] as number[] };
+  const steps: (() => Promise<void>)[] = [
+    async () => void roundRates.jsonRulesEngine.push(await timeJre(jre, leads)),
+    async () => void roundRates.full.push(timeOurs(leads, true)),
+    async () => void roundRates.bare.push(timeOurs(leads, false)),
+  ];
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (let step = 0; step < steps.length; step += 1)
+      await (steps[(round + step) % steps.length] as () => Promise<void>)();
+  }
+  if (sink === Number.MIN_SAFE_INTEGER) console.log(sink);
+
+  const micros = (work: (lead: Lead) => unknown) => {
+    const started = performance.now();
+    for (const lead of leads) work(lead);
+    return ((performance.now() - started) * 1000) / leads.length;
+  };
+  const full = 1e6 / median(roundRates.full);
+  const bare = 1e6 / median(roundRates.bare);
+  const policyHashMicros = micros(() => policyHash(DEFAULT_POLICY));
+  const leadHashMicros = micros((lead) => leadHash(lead));
+  const breakdownMicros = {
+    full,
+    bare,
+    policyHash: policyHashMicros,
+    leadHash: leadHashMicros,
+    explanationsAndShape: Math.max(0, full - bare - policyHashMicros - leadHashMicros),
+  };
+
+  const rates = {
+    full: median(roundRates.full),
+    bare: median(roundRates.bare),
+    jsonRulesEngine: median(roundRates.jsonRulesEngine),
+  };
+  const ratios = { full: rates.full / rates.jsonRulesEngine, bare: rates.bare / rates.jsonRulesEngine };
+  return {
+    leads: leads.length,
+    rounds: options.rounds,
+    seed: LEAD_SEED,
+    rates,
+    roundRates,
+    ratios,
+    breakdownMicros,
+    targets: { fullMet: ratios.full >= 10, bareMet: ratios.bare >= 100 },
+    agreement: {
+      compared: leads.length,
+      fenDisagreements: disagreements.length,
+      byField,
+      examples: disagreements.slice(0, 8),
+      failures,
+    },
+  };
+}
