@@ -31,6 +31,8 @@ export default defineConfig({
           hookTimeout: 90_000,
           // One shared stack: files take turns so timing-sensitive queue tests do not starve each other.
           fileParallelism: false,
+          // Handlers imported by tests log errors only, and emit no EMF metrics into the test output.
+          env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
         },
       },
     ],
