@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
 import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
@@ -11,6 +10,7 @@ import { leadHash } from '#shared/policy/evaluate-lead.ts';
 import type { LeadRecord } from '#shared/schemas/lead-record.ts';
 import { submitLead } from '#shared/use-cases/submit-lead.ts';
 import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
+import { lambdaContext as fixtureContext, sqsEvent } from '#test/fixtures/events.ts';
 import { makeValidUscc } from '#test/fixtures/identifiers.ts';
 import { leadInput, parseValidLead } from '#test/fixtures/leads.ts';
 import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
@@ -34,35 +34,7 @@ function uniqueInvestor() {
   return { name: '聊城测试投资有限公司', uscc: makeValidUscc(`91371500MA${seed}`) };
 }
 
-function sqsEvent(body: unknown, receiveCount = 1): SQSEvent {
-  const messageId = randomUUID();
-  return {
-    Records: [
-      {
-        messageId,
-        receiptHandle: `handle-${messageId}`,
-        body: JSON.stringify(body),
-        attributes: {
-          ApproximateReceiveCount: String(receiveCount),
-          SentTimestamp: String(Date.now()),
-          SenderId: 'local',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:cn-north-1:000000000000:Evaluation',
-        awsRegion: 'cn-north-1',
-      },
-    ],
-  };
-}
-
-const lambdaContext = {
-  functionName: 'evaluate-lead',
-  awsRequestId: randomUUID(),
-  getRemainingTimeInMillis: () => 30_000,
-} as never;
+const lambdaContext = fixtureContext('evaluate-lead');
 
 /** Stores a lead directly, as intake would, without sending its evaluation message. */
 async function storeLeadOnly(overrides: Partial<LeadRecord> = {}): Promise<LeadRecord> {
@@ -107,8 +79,8 @@ describe('the evaluation consumer', () => {
     const { handler } = await import('#functions/evaluate-lead/handler.ts');
     const lead = await storeLeadOnly();
     const message = { schemaVersion: 1, leadId: lead.leadId, revision: 1 };
-    const first = await handler(sqsEvent(message), lambdaContext);
-    const second = await handler(sqsEvent(message, 2), lambdaContext);
+    const first = await handler(sqsEvent([message]), lambdaContext);
+    const second = await handler(sqsEvent([message], 2), lambdaContext);
     expect(first).toEqual({ batchItemFailures: [] });
     expect(second).toEqual({ batchItemFailures: [] });
     expect(await adapters.leads.decisions(lead.leadId)).toHaveLength(1);
@@ -118,8 +90,8 @@ describe('the evaluation consumer', () => {
   it('reports a message that breaks its contract as a failed record, keeping the others', async () => {
     const { handler } = await import('#functions/evaluate-lead/handler.ts');
     const lead = await storeLeadOnly();
-    const good = sqsEvent({ schemaVersion: 1, leadId: lead.leadId, revision: 1 });
-    const bad = sqsEvent({ schemaVersion: 99, leadId: lead.leadId });
+    const good = sqsEvent([{ schemaVersion: 1, leadId: lead.leadId, revision: 1 }]);
+    const bad = sqsEvent([{ schemaVersion: 99, leadId: lead.leadId }]);
     const result = await handler({ Records: [...good.Records, ...bad.Records] }, lambdaContext);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.Records[0]?.messageId }]);
     expect(await adapters.leads.decisions(lead.leadId)).toHaveLength(1);
