@@ -72,7 +72,7 @@ function timing(service: string, into: Map<string, number[]>) {
       try {
         return await next(args);
       } catch (error) {
-        const failed = `${service} ${context.commandName ?? 'unknown'} failed (${(error as Error).name})`;
+        const failed = `${service} ${context.commandName ?? 'unknown'}, of which failed (${(error as Error).name})`;
         into.set(failed, [...(into.get(failed) ?? []), performance.now() - started]);
         throw error;
       } finally {

@@ -1,0 +1,309 @@
+/** Turns the three results into docs/benchmarks.md (and the console output of `npm run bench`). */
+import type { ColdStartResult, ColdStartRow } from '../cold-start.ts';
+import type { EngineResult } from '../engine.ts';
+import type { PipelineResult } from '../pipeline.ts';
+import type { Machine } from './machine.ts';
+import { fmt, kb } from './stats.ts';
+
+export interface Report {
+  readonly mode: 'quick' | 'full';
+  readonly date: string;
+  readonly machine: Machine;
+  readonly loadAfter: readonly number[];
+  readonly seconds: number;
+  readonly engine?: EngineResult;
+  readonly coldStart?: ColdStartResult;
+  readonly pipeline?: PipelineResult;
+}
+
+const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
+const ms = (value: number) => `${fmt(value, value < 10 ? 1 : 0)} ms`;
+
+function command(mode: Report['mode'], only: string): string {
+  return `npm run bench -- ${mode === 'quick' ? '--quick ' : ''}--only ${only}`;
+}
+
+function engineSection(report: Report, engine: EngineResult): string[] {
+  const b = engine.breakdownMicros;
+  const lines = [
+    '## 1. Policy engine vs json-rules-engine',
+    '',
+    `Command: \`${command(report.mode, 'engine')}\` (${fmt(engine.leads)} leads from seed ${engine.seed}, ${engine.rounds} alternating rounds, median round reported; the order of the three runs rotates each round).`,
+    '',
+    '| engine | decisions/s (median round) | rounds | ratio to json-rules-engine | target | |',
+    '| --- | ---: | --- | ---: | ---: | --- |',
+    `| json-rules-engine 7 (three rules, floats in yuan) | ${fmt(engine.rates.jsonRulesEngine)} | ${engine.roundRates.jsonRulesEngine.map((r) => fmt(r)).join(', ')} | 1× | | |`,
+    `| ours, full decision (\`evaluateLead\`: explanations zh/en, legal bases, policy and input hashes) | ${fmt(engine.rates.full)} | ${engine.roundRates.full.map((r) => fmt(r)).join(', ')} | ${fmt(engine.ratios.full, 2)}× | ≥ 10× | ${met(engine.targets.fullMet)} |`,
+    `| ours, bare rule evaluation (\`computeOutcome\`) | ${fmt(engine.rates.bare)} | ${engine.roundRates.bare.map((r) => fmt(r)).join(', ')} | ${fmt(engine.ratios.bare, 1)}× | ≥ 100× | ${met(engine.targets.bareMet)} |`,
+    '',
+    'json-rules-engine is timed once per round and used for both ratios: its `engine.run` plus the float amount',
+    'arithmetic is the whole of what it produces (no explanation texts, no hashes).',
+    '',
+    `**Agreement**: ${fmt(engine.agreement.compared)} leads compared on referral eligibility, payable, one-case-one-policy,`,
+    `fund eligibility, reward amount and fund cap. Hard disagreements: ${engine.agreement.failures.length === 0 ? 'none' : engine.agreement.failures.join('; ')}.`,
+    `One-fen disagreements (the float version off by a fen from our exact half-up result): **${fmt(engine.agreement.fenDisagreements)}**`,
+    `(reward amount: ${engine.agreement.byField.referralAmount ?? 0}, fund cap: ${engine.agreement.byField.fundCap ?? 0}).`,
+  ];
+  if (engine.agreement.examples.length > 0) {
+    lines.push('', '| lead # | amount | base (fen) | exact value | ours (fen) | json-rules-engine (fen) |');
+    lines.push('| ---: | --- | ---: | --- | ---: | ---: |');
+    for (const example of engine.agreement.examples) {
+      lines.push(
+        `| ${example.index} | ${example.field === 'fundCap' ? 'fund cap (10% share)' : 'reward (2%)'} | ${example.baseFen} | ${example.exact} | ${example.oursFen} | ${example.floatFen} |`,
+      );
+    }
+    lines.push(
+      '',
+      'Each exact value ends in a half fen; half up gives ours. `Math.round(yuan × rate × 100) / 100` rounds the',
+      'binary product, which lands just below the half (e.g. 0.1 × 2149766.195 is 214976.61949999… in binary).',
+    );
+  }
+  lines.push(
+    '',
+    `**Where a full decision's time goes** (µs per decision): full ${fmt(b.full, 1)} = bare evaluation ${fmt(b.bare, 2)}`,
+    `+ policy hash ${fmt(b.policyHash, 1)} (canonical JSON of the whole policy, legal texts included, and SHA-256, recomputed`,
+    `for every decision) + lead hash ${fmt(b.leadHash, 1)} + explanations and the decision object ≈ ${fmt(b.explanationsAndShape, 1)}.`,
+  );
+  if (!engine.targets.fullMet) {
+    lines.push(
+      '',
+      `The full-decision target is **not met**: ${fmt(engine.ratios.full, 2)}× instead of 10×. The bare rules are`,
+      `${fmt(engine.ratios.bare, 0)}× faster, but a full decision carries two SHA-256 hashes over canonical JSON and two`,
+      'languages of explanation text; 10× json-rules-engine would leave about',
+      `${fmt(1e6 / (engine.rates.jsonRulesEngine * 10), 1)} µs for all of that, less than the lead hash alone. Caching the policy hash`,
+      '(the policy is immutable once parsed: a `WeakMap` keyed by the policy object in `shared/policy`) would remove',
+      `about ${fmt((b.policyHash / b.full) * 100, 0)}% of the time; the lead hash is already computed at intake and could be passed in.`,
+      'Those are changes to `shared/policy`, outside this benchmark; even with both the ratio would be about',
+      `${fmt(engine.rates.jsonRulesEngine > 0 ? 1e6 / (b.full - b.policyHash - b.leadHash) / engine.rates.jsonRulesEngine : 0, 1)}×, not 10×.`,
+      'At this cost a decision still takes well under a millisecond, beside 10–100 ms of DynamoDB per lead (section 3).',
+    );
+  }
+  return lines;
+}
+
+function coldRow(row: ColdStartRow): string {
+  return `| ${row.id} | ${kb(row.bytes)} | ${kb(row.gzipBytes)} | ${ms(row.initMedianMs)} | ${ms(row.initP90Ms)} | ${ms(row.importMedianMs)} | ${ms(row.invokeMedianMs)} | ${ms(row.processMedianMs)} | ${row.outcome} | ${row.bundleMet ? 'met' : '**not met**'} | ${row.initMet ? 'met' : '**not met**'} |`;
+}
+
+function coldStartSection(report: Report, cold: ColdStartResult): string[] {
+  const rows = cold.rows;
+  const zod = rows.map((row) => row.topPackages.find(([name]) => name === 'zod')?.[1] ?? 0);
+  const events = new Map<string, string[]>();
+  for (const row of rows) events.set(row.event, [...(events.get(row.event) ?? []), row.id]);
+  const lines = [
+    '## 2. Cold start',
+    '',
+    `Command: \`${command(report.mode, 'cold-start')}\` (esbuild ${cold.esbuild}, ${cold.samples} fresh Node processes per function).`,
+    '',
+    'Bundles are built with the options of `infra/constructs/kfq-function.ts` (mirrored: its `bundling` object is',
+    'not exported; the require banner is imported from it): minified ESM, target node24, platform node,',
+    'mainFields module,main, linked source map without sources content, every dependency inside (the AWS SDK',
+    'too). Each sample is a fresh `node` process (NODE_OPTIONS=--enable-source-maps, the Powertools settings, dummy',
+    'table names and queue URLs) that imports the bundle and answers one event; "init" is import + that answer,',
+    'measured inside the process; "process" adds Node’s own start-up (which Lambda’s runtime also pays, outside',
+    'the function’s init).',
+    '',
+    '| function | bundle | gzip | init median | init p90 | import | answer | process (from Node start) | answer given | < 600 KB | init < 100 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
+    ...rows.map(coldRow),
+    coldRow(cold.baseline),
+    '',
+    'Events (none of them reaches a store, except the sweeper’s, which reaches a loopback stub):',
+    ...[...events.entries()].map(([event, ids]) => `- ${ids.join(', ')}: ${event}.`),
+    `- baseline: ${cold.baseline.event}.`,
+    '',
+    `Bundles under 600 KB: ${rows.filter((row) => row.bundleMet).length} of ${rows.length}; init under 100 ms (median): ${rows.filter((row) => row.initMet).length} of ${rows.length}.`,
+    '',
+    'The largest parts of each bundle (bytes in the output):',
+    '',
+    '| function | largest packages |',
+    '| --- | --- |',
+    ...[...rows, cold.baseline].map(
+      (row) => `| ${row.id} | ${row.topPackages.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')} |`,
+    ),
+  ];
+  const failing = rows.filter((row) => !row.bundleMet);
+  if (failing.length > 0) {
+    lines.push(
+      '',
+      `**Why the size target is not met for ${failing.map((row) => row.id).join(', ')}**: zod 4’s classic API is not`,
+      `tree-shakable — about ${kb(Math.max(...zod))} of every bundle that parses a schema, whatever it uses. Moving the`,
+      'schemas to `zod/mini` (same validation, functional API that esbuild can shake) or keeping classic zod out of',
+      'the handlers’ import graph would bring these bundles to roughly their size minus that. The baseline is',
+      'smaller than the issue’s 1.2 MB estimate because the AWS SDK v3 clients are modular: even imported whole,',
+      'DynamoDB + SQS come to a few hundred KB.',
+    );
+  }
+  return lines;
+}
+
+function callsTable(calls: PipelineResult['calls'], per: number, perName: string): string[] {
+  return [
+    `| call (made by the handlers) | count | per ${perName} | mean | p95 |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...Object.entries(calls).map(
+      ([name, stats]) =>
+        `| ${name} | ${fmt(stats.count)} | ${fmt(stats.count / per, 1)} | ${ms(stats.meanMs)} | ${ms(stats.p95Ms)} |`,
+    ),
+  ];
+}
+
+function pipelineSection(report: Report, p: PipelineResult): string[] {
+  const count = (prefix: string, failed = false) =>
+    Object.entries(p.calls)
+      .filter(([name]) => name.startsWith(prefix) && name.includes('of which failed') === failed)
+      .reduce((sum, [, stats]) => sum + stats.count, 0);
+  const txPerLead = count('DynamoDB TransactWriteItemsCommand') / p.leads;
+  const failedTx = count('DynamoDB TransactWriteItemsCommand', true);
+  const dynamoPerLead = count('DynamoDB') / p.leads;
+  const batchSeconds = p.evaluationBatches.count > 0 ? p.wallSeconds / p.evaluationBatches.count : Number.NaN;
+  const a = p.allocation;
+  return [
+    '## 3. Pipeline throughput on the local cloud',
+    '',
+    `Command: \`${command(report.mode, 'pipeline')}\`. The local cloud runs in the benchmark’s process (DynamoDB Local`,
+    '3.3 in Java, the local SQS server, the HTTP gateway with its JWT authorizer, one poller per event source),',
+    `started in ${fmt(p.startSeconds, 1)} s; 5 warm-up leads first (not counted). ${fmt(p.leads)} leads (valid, each a new investor, fund-eligible`,
+    `with a 1000万 request, so each also goes through the allocation queue) are POSTed by ${p.clients} concurrent clients.`,
+    '',
+    '| figure | value |',
+    '| --- | ---: |',
+    `| leads/s, first POST → last decision stored | **${fmt(p.leadsPerSecond, 1)}** (${fmt(p.leads)} in ${fmt(p.wallSeconds, 1)} s) |`,
+    `| submits/s (202s over the submitting time) | ${fmt(p.submitsPerSecond, 1)} |`,
+    `| POST → 202, p50 / p95 / p99 | ${ms(p.submitMs.p50)} / ${ms(p.submitMs.p95)} / ${ms(p.submitMs.p99)} |`,
+    `| 202 → decision stored, p50 / p95 / p99 | ${ms(p.decisionMs.p50)} / ${ms(p.decisionMs.p95)} / ${ms(p.decisionMs.p99)} |`,
+    `| POST → decision stored, p50 / p95 / p99 | ${ms(p.endToEndMs.p50)} / ${ms(p.endToEndMs.p95)} / ${ms(p.endToEndMs.p99)} |`,
+    `| evaluation batches | ${fmt(p.evaluationBatches.count)}, ${fmt(p.evaluationBatches.meanRecords, 1)} records each on average |`,
+    `| 50 concurrent allocations on one fresh fund (room for 30) | **${fmt(a.perSecond, 1)} allocations/s** (${fmt(a.seconds, 2)} s): ${a.reserved} reserved, ${a.waitlisted} waitlisted${a.other > 0 ? `, ${a.other} other` : ''} |`,
+    `| allocation latency p50 / p95 / p99 | ${ms(a.latencyMs.p50)} / ${ms(a.latencyMs.p95)} / ${ms(a.latencyMs.p99)} |`,
+    `| conflicts retried (a conditional fund write that lost its race and read again) | ${fmt(a.conflictsRetried)} |`,
+    '',
+    '"Decision stored" is the decision revision’s `evaluatedAt`, stamped by the consumer just before its',
+    'conditional write (one DynamoDB round trip earlier than the write itself); completion was watched by reading',
+    'the oldest undecided lead, one read at a time, so the watching adds little load.',
+    '',
+    '### Where the time goes',
+    '',
+    'Every DynamoDB and SQS call the handlers made during the measured leads (submit, evaluate, allocate, all',
+    'on the module-scope clients; the pollers’ own ReceiveMessage/DeleteMessageBatch calls are not in it):',
+    '',
+    ...callsTable(p.calls, p.leads, 'lead'),
+    '',
+    `- **HTTP + intake**: POST → 202 p50 ${ms(p.submitMs.p50)}. The gateway verifies the JWT and calls`,
+    '  `submit-lead` in-process; the function does the idempotency record, the lead + audit transaction and the',
+    `  SQS send. With ${p.clients} clients the intake bound is about ${p.clients} / p50 = ${fmt(p.clients / (p.submitMs.p50 / 1000), 0)} submits/s; measured ${fmt(p.submitsPerSecond, 1)}/s`,
+    '  while the consumers compete for the same DynamoDB Local.',
+    `- **DynamoDB Local**: ${fmt(dynamoPerLead, 1)} calls and ${fmt(txPerLead, 1)} TransactWriteItems per lead (${fmt(failedTx)} of them`,
+    '  cancelled and retried: every audit entry appends to one hash chain whose head is one item, so concurrent',
+    '  writers of submit, evaluate and allocate race for it). DynamoDB Local does about 450–560 two-item',
+    `  transactions/s on this machine (docs/reliability.md), so it bounds the pipeline near ${fmt(500 / txPerLead, 0)} leads/s;`,
+    '  the mean call times above show it saturating (a transaction takes tens of ms instead of ~2 ms alone).',
+    `- **SQS polling**: one poller per event source takes batches of up to ${p.batchSize} one at a time, long-polling`,
+    `  ${p.pollWaitSeconds} s and waiting up to the ${p.batchingWindowSeconds} s batching window to fill a batch. ${fmt(p.evaluationBatches.count)} evaluation batches in`,
+    `  ${fmt(p.wallSeconds, 1)} s is one every ${fmt(batchSeconds, 2)} s: one poller runs one batch at a time, so while a batch's`,
+    `  DynamoDB work takes that long the consumer cannot exceed ${p.batchSize} / ${fmt(batchSeconds, 2)} s ≈ ${fmt(p.batchSize / batchSeconds, 0)} leads/s (the same figure as`,
+    '  the measured rate: the poller is where the leads queue up, waiting on DynamoDB Local). At low load the batching',
+    `  window adds up to ${p.batchingWindowSeconds} s to every lead’s latency (a batch waits to fill); under load batches fill at once.`,
+    `- **Allocations**: all 50 work on one fund balance item: each attempt reads the allocation, the waitlist and`,
+    '  the balance and writes one transaction conditioned on them; a lost race reads again. The calls:',
+    '',
+    ...callsTable(a.calls, a.allocations, 'allocation'),
+    '',
+    ...(p.warnings.length > 0
+      ? ['Warnings from the local cloud during the run:', '', ...p.warnings.map((w) => `- ${w}`)]
+      : []),
+  ];
+}
+
+const SCALE = `## AWS-side limits at scale, and what we would do at 10× and 1000×
+
+The local figures are bounded by one DynamoDB Local process and one poller per queue; AWS removes those two,
+and the limits that matter become these:
+
+- **A single fund is one item, so one partition**: about 1,000 write units/s. Each allocation is a
+  TransactWriteItems of the balance, the allocation record and an audit entry (transactions cost two write
+  units per item written), so one fund takes at most a few hundred allocations/s, fewer under contention
+  (the conflicts above: every loser reads again). The same holds for the **audit chain head**, one item
+  written with every audit entry (at least two per lead): it serializes the whole pipeline's audit writes.
+- **Lambda concurrency**: 1,000 concurrent executions per account and Region by default (a quota that can be
+  raised; new accounts may start lower). An SQS event source scales its pollers up by about 300
+  concurrent executions a minute up to 1,250 per standard queue, unless \`maximumConcurrency\` caps it.
+- **SQS**: a standard queue's throughput is practically unlimited; Lambda reads batches of up to 10 messages
+  (up to 10,000 with a batching window of up to 300 s); \`SendMessageBatch\` takes 10 per call. FIFO queues would
+  cap at 300 messages/s per API action (3,000 with batching, more in high-throughput mode).
+- **API Gateway HTTP API**: 10,000 requests/s per account and Region (burst 5,000) by default.
+- **DynamoDB on demand**: per partition 1,000 WCU and 3,000 RCU; a new on-demand table serves up to 4,000
+  writes/s at once and doubles its previous peak within 30 minutes. Low-cardinality index keys are hot
+  partitions in the index: \`byStatus\` (\`STATUS#<status>\`) and \`byMonth\` (\`MONTH#<yyyy-mm>\`) put every
+  new lead's index write on one key, and a throttled index throttles the table's writes.
+
+**At 10× the load** (tens of leads per second in bursts): no change of design. Set \`maximumConcurrency\` on
+both event sources so a burst cannot starve DynamoDB, raise the batch size with the 1 s window (fewer
+invocations), keep tables on demand, alarm on \`TransactionConflict\` and throttles, and cache the policy hash
+(section 1). The fund and chain-head items stay far below 1,000 writes/s.
+
+**At 1000× the load** (thousands of leads per second): every single-item hot spot must go.
+- Fund: split the balance into N sub-balance items (allocate from a random shard with room, move money
+  between shards in the background, total = sum of shards), or route allocations through a FIFO queue with
+  \`MessageGroupId = fundId\`, one writer per fund and no conflicts — the latter caps a fund at one writer's
+  rate, the former scales with N.
+- Audit trail: one chain per shard (per sector and day, say), each head written only by its own writers, and
+  a periodic digest that hashes all chain heads (a Merkle root) kept outside the table as now.
+- Indexes: add a shard suffix to \`STATUS#\` and \`MONTH#\` keys (e.g. \`MONTH#2025-01#07\`) and query the shards
+  in parallel; or serve listings from a stream-fed projection.
+- Intake: raise the Lambda concurrency and API Gateway quotas; idempotency records get a TTL; SQS sends in
+  batches of 10 where a request carries several leads.
+- Evaluation: larger batches (100 with a window) and \`maximumConcurrency\` sized to the tables' write rate;
+  the engine itself is not the bottleneck (section 1: under 50 µs per full decision against 10–100 ms of
+  storage per lead).`;
+
+export function renderReport(report: Report): string {
+  const m = report.machine;
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`bench/run.ts\` (\`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\`) on ${report.date}, in ${fmt(report.seconds, 0)} s. Do not edit by hand: run`,
+    '`npm run bench` again. Benchmarks are not part of `npm test`; `npm run bench -- --quick` runs every part with',
+    'fewer leads and samples (under 2 minutes) and writes `bench/results/benchmarks-quick.md` instead of this file.',
+    '',
+    `**Machine**: ${m.cores} cores (${m.cpuModel}), ${fmt(m.memoryGiB, 1)} GiB memory (${fmt(m.freeMemoryGiB, 1)} GiB free at the start), Node ${m.node}, ${m.platform}.`,
+    `Load average (1/5/15 min) at the start ${m.loadAverage.join(' / ')}, at the end ${report.loadAfter.join(' / ')}: this is a`,
+    'shared machine where other engineers run test suites (the local cloud, DynamoDB Local) at the same time, so',
+    `absolute figures can be noisy; the engine comparison alternates both engines in rounds to share that noise.`,
+    '',
+    '## Summary',
+    '',
+    '| figure | value | target | |',
+    '| --- | ---: | ---: | --- |',
+  ];
+  const { engine, coldStart, pipeline } = report;
+  if (engine !== undefined) {
+    lines.push(
+      `| json-rules-engine decisions/s | ${fmt(engine.rates.jsonRulesEngine)} | | |`,
+      `| ours, full decision, decisions/s (ratio) | ${fmt(engine.rates.full)} (${fmt(engine.ratios.full, 2)}×) | ≥ 10× | ${met(engine.targets.fullMet)} |`,
+      `| ours, bare rules, decisions/s (ratio) | ${fmt(engine.rates.bare)} (${fmt(engine.ratios.bare, 1)}×) | ≥ 100× | ${met(engine.targets.bareMet)} |`,
+      `| leads where json-rules-engine’s float amount is a fen off | ${fmt(engine.agreement.fenDisagreements)} of ${fmt(engine.leads)} | 0 for ours | exact |`,
+    );
+  }
+  if (coldStart !== undefined) {
+    const sizes = coldStart.rows.map((row) => row.bytes);
+    const inits = coldStart.rows.map((row) => row.initMedianMs);
+    lines.push(
+      `| function bundles, smallest–largest | ${kb(Math.min(...sizes))}–${kb(Math.max(...sizes))} (baseline ${kb(coldStart.baseline.bytes)}) | < 600 KB each | ${met(coldStart.rows.every((row) => row.bundleMet))} (${coldStart.rows.filter((row) => row.bundleMet).length}/${coldStart.rows.length}) |`,
+      `| init (import + one answer) median, fastest–slowest | ${ms(Math.min(...inits))}–${ms(Math.max(...inits))} (baseline ${ms(coldStart.baseline.initMedianMs)}) | < 100 ms each | ${met(coldStart.rows.every((row) => row.initMet))} (${coldStart.rows.filter((row) => row.initMet).length}/${coldStart.rows.length}) |`,
+    );
+  }
+  if (pipeline !== undefined) {
+    lines.push(
+      `| pipeline leads/s (${fmt(pipeline.leads)} leads, ${pipeline.clients} clients) | ${fmt(pipeline.leadsPerSecond, 1)} | | |`,
+      `| 202 → decision p50 / p95 / p99 | ${ms(pipeline.decisionMs.p50)} / ${ms(pipeline.decisionMs.p95)} / ${ms(pipeline.decisionMs.p99)} | | |`,
+      `| 50 concurrent allocations on one fund | ${fmt(pipeline.allocation.perSecond, 1)}/s, ${pipeline.allocation.conflictsRetried} conflicts retried | | |`,
+    );
+  }
+  lines.push('');
+  if (engine !== undefined) lines.push(...engineSection(report, engine), '');
+  if (coldStart !== undefined) lines.push(...coldStartSection(report, coldStart), '');
+  if (pipeline !== undefined) lines.push(...pipelineSection(report, pipeline), '');
+  lines.push(SCALE, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench` — every benchmark of issue 7, one after the other, then docs/benchmarks.md.
+ * `npm run bench -- --quick`: fewer leads and samples (under 2 minutes), writes bench/results/ instead.
+ * `--only engine|cold-start|pipeline` runs one part (several `--only` allowed).
+ * Exits non-zero when the engines disagree beyond a fen, or when a part fails.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runColdStartBench } from './cold-start.ts';
+import { runEngineBench } from './engine.ts';
+import { machine } from './lib/machine.ts';
+import { type Report, renderReport } from './lib/report.ts';
+import { runPipelineBench } from './pipeline.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    out: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const parts = new Set(values.only ?? ['engine', 'cold-start', 'pipeline']);
+for (const part of parts) {
+  if (!['engine', 'cold-start', 'pipeline'].includes(part)) throw new Error(`--only: unknown part ${part}`);
+}
+const settings = quick
+  ? { leads: 20_000, rounds: 2, samples: 5, pipelineLeads: 100, clients: 10 }
+  : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20 };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = performance.now();
+const machineAtStart = machine();
+let report: Report = {
+  mode: quick ? 'quick' : 'full',
+  date: new Date().toISOString(),
+  machine: machineAtStart,
+  loadAfter: [],
+  seconds: 0,
+};
+
+if (parts.has('engine')) {
+  log(`engine: ${settings.leads} leads, ${settings.rounds} rounds…`);
+  const engine = await runEngineBench({ leads: settings.leads, rounds: settings.rounds });
+  report = { ...report, engine };
+  log(
+    `  json-rules-engine ${Math.round(engine.rates.jsonRulesEngine)}/s, full ${Math.round(engine.rates.full)}/s (${engine.ratios.full.toFixed(2)}×), bare ${Math.round(engine.rates.bare)}/s (${engine.ratios.bare.toFixed(1)}×), ${engine.agreement.fenDisagreements} one-fen disagreements`,
+  );
+}
+if (parts.has('cold-start')) {
+  log(`cold start: ${settings.samples} samples per function…`);
+  report = { ...report, coldStart: await runColdStartBench({ samples: settings.samples, log }) };
+}
+if (parts.has('pipeline')) {
+  log(`pipeline: ${settings.pipelineLeads} leads, ${settings.clients} clients…`);
+  report = {
+    ...report,
+    pipeline: await runPipelineBench({ leads: settings.pipelineLeads, clients: settings.clients, log }),
+  };
+}
+
+report = {
+  ...report,
+  loadAfter: loadavg().map((value) => Math.round(value * 100) / 100),
+  seconds: (performance.now() - started) / 1000,
+};
+const markdown = renderReport(report);
+const defaultOut =
+  quick || values.only !== undefined ? '../bench/results/benchmarks-quick.md' : '../docs/benchmarks.md';
+const out = values.out ?? fileURLToPath(new URL(defaultOut, import.meta.url));
+mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+writeFileSync(out, markdown);
+writeFileSync(
+  fileURLToPath(new URL(`./results/${quick ? 'quick' : 'full'}.json`, import.meta.url)),
+  JSON.stringify(report, null, 2),
+);
+process.stdout.write(`${markdown}\n`);
+log(`written: ${out}`);
+
+const failures = report.engine?.agreement.failures ?? [];
+if (failures.length > 0) {
+  log(`the engines disagree beyond a fen on ${failures.length} lead(s): ${failures.join('; ')}`);
+  process.exitCode = 1;
+}
