@@ -328,3 +328,12 @@ export const schedules = [
 export type TableId = (typeof tables)[number]['id'];
 export type QueueId = (typeof queues)[number]['id'];
 export type FunctionId = (typeof functions)[number]['id'];
+
+const accessByRouteKey = new Map<string, RouteDefinition['access']>(
+  (routes as readonly RouteDefinition[]).map((route) => [`${route.method} ${route.path}`, route.access]),
+);
+
+/** Who may call a route, by its route key (`POST /leads`): what every HTTP handler checks. */
+export function routeAccess(routeKey: string): RouteDefinition['access'] | undefined {
+  return accessByRouteKey.get(routeKey);
+}

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { type HttpEvent, withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import { PolicySchema } from '#shared/policy/policy-schema.ts';
@@ -13,24 +14,36 @@ type AdminDeps = FundDeps & { readonly policies: PolicyStore; readonly publisher
 /** Policy admin routes: publish a policy version, open a fund, top it up. */
 export function createHandler(deps: AdminDeps) {
   const routes = {
-    'POST /policies': withHttp({ body: zodBody(PolicySchema) }, async ({ principal, body }) => ({
-      statusCode: 201,
-      body: await publishPolicy(deps, { principal, policy: body }),
-    })),
-    'POST /funds': withHttp({ body: zodBody(OpenFundBodySchema) }, async ({ principal, body }) => ({
-      statusCode: 201,
-      body: await openFund(deps, { principal, ...body }),
-    })),
-    'POST /funds/{fundId}/top-up': withHttp({ body: zodBody(TopUpBodySchema) }, async (r) => ({
-      statusCode: 200,
-      body: await topUpFund(deps, {
-        principal: r.principal,
-        fundId: r.pathParameters.fundId ?? '',
-        amountFen: r.body.amount,
+    'POST /policies': withHttp(
+      { access: routeAccess, body: zodBody(PolicySchema) },
+      async ({ principal, body }) => ({
+        statusCode: 201,
+        body: await publishPolicy(deps, { principal, policy: body }),
       }),
-    })),
+    ),
+    'POST /funds': withHttp(
+      { access: routeAccess, body: zodBody(OpenFundBodySchema) },
+      async ({ principal, body }) => ({
+        statusCode: 201,
+        body: await openFund(deps, { principal, ...body }),
+      }),
+    ),
+    'POST /funds/{fundId}/top-up': withHttp(
+      { access: routeAccess, body: zodBody(TopUpBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await topUpFund(deps, {
+          principal: r.principal,
+          fundId: r.pathParameters.fundId ?? '',
+          amountFen: r.body.amount,
+        }),
+      }),
+    ),
   } as const;
-  const fallback = withHttp({}, async () => ({ statusCode: 404, body: { message: 'Not Found' } }));
+  const fallback = withHttp({ access: routeAccess }, async () => ({
+    statusCode: 404,
+    body: { message: 'Not Found' },
+  }));
   return (event: HttpEvent, context: Context) =>
     (routes[event.routeKey as keyof typeof routes] ?? fallback)(event, context);
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { type HttpEvent, withHttp } from '#shared/middleware/with-http.ts';
@@ -22,21 +23,21 @@ export interface AuditHandlerDeps {
  */
 export function createHandler(deps: AuditHandlerDeps) {
   const routes = {
-    'GET /audit': withHttp({}, async ({ query }) => ({
+    'GET /audit': withHttp({ access: routeAccess }, async ({ query }) => ({
       statusCode: 200,
       body: await queryAudit(deps, query),
     })),
-    'GET /audit/verify': withHttp({}, async ({ query }) => ({
+    'GET /audit/verify': withHttp({ access: routeAccess }, async ({ query }) => ({
       statusCode: 200,
       body: await verifyAuditTrail(deps, keptDigestOf(query)),
     })),
-    'GET /audit/digest': withHttp({}, async () => ({
+    'GET /audit/digest': withHttp({ access: routeAccess }, async () => ({
       statusCode: 200,
       headers: { 'cache-control': 'no-store' },
       body: await auditDigest(deps),
     })),
   } as const;
-  const unknown = withHttp({}, async () => {
+  const unknown = withHttp({ access: routeAccess }, async () => {
     throw new NotFoundError('This function serves the audit routes only.');
   });
   return (event: HttpEvent, context: Context) =>

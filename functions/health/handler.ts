@@ -1,3 +1,4 @@
+import { routeAccess } from '#infra/resources.ts';
 import { dynamoDbClient, sqsClient } from '#shared/adapters/aws-clients.ts';
 import { dynamoDbProbe, sqsProbe } from '#shared/adapters/health-probes.ts';
 import { getConfig } from '#shared/config.ts';
@@ -6,7 +7,7 @@ import type { HealthProbe } from '#shared/ports/health.ts';
 import { checkHealth } from '#shared/use-cases/check-health.ts';
 
 export function createHandler(probes: readonly HealthProbe[]) {
-  return withHttp({}, async () => {
+  return withHttp({ access: routeAccess }, async () => {
     const report = await checkHealth(probes);
     return { statusCode: report.status === 'ok' ? 200 : 503, body: report };
   });

@@ -1,10 +1,11 @@
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { withHttp } from '#shared/middleware/with-http.ts';
 import { type ListLeadsDeps, listLeads } from '#shared/use-cases/list-leads.ts';
 
 /** GET /leads?sector=&status=&from=&to=&cursor=&limit=: a page of leads, newest first. */
 export function createHandler(deps: ListLeadsDeps) {
-  return withHttp({}, async ({ principal, query }) => ({
+  return withHttp({ access: routeAccess }, async ({ principal, query }) => ({
     statusCode: 200,
     body: await listLeads(deps, { principal, query }),
   }));

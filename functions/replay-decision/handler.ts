@@ -1,10 +1,11 @@
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { withHttp } from '#shared/middleware/with-http.ts';
 import { type ReplayDecisionDeps, replayDecision, revisionOf } from '#shared/use-cases/replay-decision.ts';
 
 /** POST /leads/{id}/decisions/{revision}/replay: recompute a recorded decision and compare. */
 export function createHandler(deps: ReplayDecisionDeps) {
-  return withHttp({}, async ({ pathParameters }) => ({
+  return withHttp({ access: routeAccess }, async ({ pathParameters }) => ({
     statusCode: 200,
     body: await replayDecision(deps, {
       leadId: pathParameters.id ?? '',

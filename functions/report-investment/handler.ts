@@ -1,3 +1,4 @@
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import { ActualInvestmentBodySchema } from '#shared/schemas/fund.ts';
@@ -9,7 +10,7 @@ import {
 /** POST /leads/{id}/actual-investment: the lead's sector team reports the verified actual investment. */
 export function createHandler(deps: ReportInvestmentDeps) {
   return withHttp(
-    { body: zodBody(ActualInvestmentBodySchema) },
+    { access: routeAccess, body: zodBody(ActualInvestmentBodySchema) },
     async ({ principal, body, pathParameters }) => {
       const result = await reportActualInvestment(deps, {
         principal,

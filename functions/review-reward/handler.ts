@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { type HttpEvent, withHttp, zodBody } from '#shared/middleware/with-http.ts';
@@ -22,7 +23,7 @@ import {
 export function createHandler(deps: ReviewDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
   const routes = {
-    'GET /rewards': withHttp({}, async ({ query }) => {
+    'GET /rewards': withHttp({ access: routeAccess }, async ({ query }) => {
       const status = LeadStatusSchema.safeParse(query.status ?? 'PENDING_FINANCE');
       if (!status.success) {
         throw new ValidationError([
@@ -41,31 +42,40 @@ export function createHandler(deps: ReviewDeps) {
       });
       return { statusCode: 200, body };
     }),
-    'POST /leads/{id}/approve': withHttp({ body: zodBody(ApproveBodySchema) }, async (r) => ({
-      statusCode: 200,
-      body: await approveReward(deps, {
-        principal: r.principal,
-        leadId: leadId(r.pathParameters),
-        note: r.body.note,
+    'POST /leads/{id}/approve': withHttp(
+      { access: routeAccess, body: zodBody(ApproveBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await approveReward(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          note: r.body.note,
+        }),
       }),
-    })),
-    'POST /leads/{id}/reject': withHttp({ body: zodBody(RejectBodySchema) }, async (r) => ({
-      statusCode: 200,
-      body: await rejectReward(deps, {
-        principal: r.principal,
-        leadId: leadId(r.pathParameters),
-        reason: r.body.reason,
+    ),
+    'POST /leads/{id}/reject': withHttp(
+      { access: routeAccess, body: zodBody(RejectBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await rejectReward(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          reason: r.body.reason,
+        }),
       }),
-    })),
-    'POST /leads/{id}/case-outcome': withHttp({ body: zodBody(CaseOutcomeBodySchema) }, async (r) => ({
-      statusCode: 200,
-      body: await recordCaseOutcome(deps, {
-        principal: r.principal,
-        leadId: leadId(r.pathParameters),
-        ...r.body,
+    ),
+    'POST /leads/{id}/case-outcome': withHttp(
+      { access: routeAccess, body: zodBody(CaseOutcomeBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await recordCaseOutcome(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          ...r.body,
+        }),
       }),
-    })),
-    'POST /leads/{id}/paid': withHttp({ body: zodBody(PaidBodySchema) }, async (r) => ({
+    ),
+    'POST /leads/{id}/paid': withHttp({ access: routeAccess, body: zodBody(PaidBodySchema) }, async (r) => ({
       statusCode: 200,
       body: await markPaid(deps, {
         principal: r.principal,
@@ -74,7 +84,10 @@ export function createHandler(deps: ReviewDeps) {
       }),
     })),
   } as const;
-  const fallback = withHttp({}, async () => ({ statusCode: 404, body: { message: 'Not Found' } }));
+  const fallback = withHttp({ access: routeAccess }, async () => ({
+    statusCode: 404,
+    body: { message: 'Not Found' },
+  }));
   return (event: HttpEvent, context: Context) =>
     (routes[event.routeKey as keyof typeof routes] ?? fallback)(event, context);
 }

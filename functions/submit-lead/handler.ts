@@ -1,3 +1,4 @@
+import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { type BodyParser, withHttp } from '#shared/middleware/with-http.ts';
@@ -13,7 +14,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /** POST /leads: a sector team submits a lead; 202 once it is stored and queued for evaluation. */
 export function createHandler(deps: SubmitLeadDeps) {
-  return withHttp({ body: leadBody }, async ({ principal, body, rawBody, headers }) => {
+  return withHttp({ access: routeAccess, body: leadBody }, async ({ principal, body, rawBody, headers }) => {
     const idempotencyKey = headers['idempotency-key'];
     if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ValidationError([

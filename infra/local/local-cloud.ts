@@ -23,7 +23,7 @@ import { type GatewayRoute, type HttpGateway, startHttpGateway } from './http-ga
 import { createInvoker, type LocalFunction, partitionOf } from './lambda-runtime.ts';
 import { errorFields, jsonLog, type LocalLog } from './log.ts';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision.ts';
-import type { Seeder } from './seeders.ts';
+import type { Seeder } from './seeding.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
 import { restoreQueuedMessages, saveQueuedMessages } from './sqs-snapshot.ts';
 

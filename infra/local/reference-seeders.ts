@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { seedFund } from '#shared/adapters/dynamodb/dynamo-fund-store.ts';
-import { hashCanonical } from '#shared/policy/canonical-json.ts';
+import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { DEFAULT_POLICIES } from '#shared/policy/default-policy.ts';
 import { ruleOf } from '#shared/policy/policy-schema.ts';
 import { demoLeads } from './demo-leads.ts';
-import type { Seeder } from './seeders.ts';
+import type { Seeder } from './seeding.ts';
 
 const SEED_ACTOR = { userId: 'seed', role: 'system' } as const;
 

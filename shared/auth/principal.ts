@@ -52,11 +52,13 @@ export function hasRole(principal: Principal, role: Role): boolean {
   return principal.roles.includes(role);
 }
 
-/** Route access as declared in `infra/resources.ts`: `sector` means any sector role. */
-export function mayCall(
-  principal: Principal,
-  allowed: readonly ('sector' | 'finance' | 'auditor' | 'admin')[],
-): boolean {
+/** Who may call a route: `public` needs no token; `sector` means any sector team. */
+export type RouteAccess = 'public' | readonly ('sector' | 'finance' | 'auditor' | 'admin')[];
+
+/** The route's access by its API Gateway route key (`POST /leads`); undefined for an undeclared route. */
+export type RouteAccessLookup = (routeKey: string) => RouteAccess | undefined;
+
+export function mayCall(principal: Principal, allowed: Exclude<RouteAccess, 'public'>): boolean {
   return allowed.some((kind) =>
     kind === 'sector' ? sectorsOf(principal).length > 0 : principal.roles.includes(kind),
   );

@@ -1,4 +1,4 @@
-import { hashCanonical } from '#shared/policy/canonical-json.ts';
+import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import type { AuditEntry, AuditEntryDraft, ChainHead } from '#shared/schemas/audit-entry.ts';
 
 /** The link before the first entry. */

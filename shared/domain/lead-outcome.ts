@@ -1,4 +1,4 @@
-import { sha256Hex } from '#shared/policy/canonical-json.ts';
+import { sha256Hex } from '#shared/domain/canonical-json.ts';
 import type { Decision } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import type { DecisionRecord, LeadStatus } from '#shared/schemas/lead-record.ts';

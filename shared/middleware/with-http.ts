@@ -8,8 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { type RouteDefinition, routes } from '#infra/resources.ts';
-import type { Principal } from '#shared/auth/principal.ts';
+import type { Principal, RouteAccessLookup } from '#shared/auth/principal.ts';
 import { mayCall, principalFromClaims } from '#shared/auth/principal.ts';
 import type { FieldProblem } from '#shared/errors.ts';
 import {
@@ -52,6 +51,8 @@ export type BodyParseResult<TBody> =
 export type BodyParser<TBody> = (json: unknown) => BodyParseResult<TBody>;
 
 export interface HttpOptions<TBody> {
+  /** Who may call each route: the one route table's lookup (`routeAccess` of infra/resources.ts). */
+  readonly access: RouteAccessLookup;
   /** Parser of the JSON body; omit for routes without a body. */
   readonly body?: BodyParser<TBody>;
   readonly maxBodyBytes?: number;
@@ -75,13 +76,8 @@ export function zodBody<TSchema extends z.ZodType>(schema: TSchema): BodyParser<
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-/** Routes are declared once, in infra/resources.ts; the route key finds who may call. */
-const accessByRouteKey = new Map<string, RouteDefinition['access']>(
-  routes.map((route) => [`${route.method} ${route.path}`, route.access]),
-);
-
-function authorize(event: HttpEvent): Principal {
-  const access = accessByRouteKey.get(event.routeKey);
+function authorize(event: HttpEvent, accessOf: RouteAccessLookup): Principal {
+  const access = accessOf(event.routeKey);
   if (access === undefined) throw new ForbiddenError(`Route ${event.routeKey} is not declared.`);
   if (access === 'public') return { userId: 'anonymous', roles: [] };
   const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
@@ -152,7 +148,7 @@ export function withHttp<TBody = undefined>(
     .use(logMetrics(metrics))
     .use(problemJson())
     .handler(async (event) => {
-      const principal = authorize(event);
+      const principal = authorize(event, options.access);
       const { body, rawBody } =
         options.body === undefined
           ? { body: undefined as TBody, rawBody: undefined }

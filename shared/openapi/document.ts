@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { routes as definedRoutes, type RouteDefinition } from '#infra/resources.ts';
+import type { RouteAccess } from '#shared/auth/principal.ts';
 import { LeadSchema } from '#shared/schemas/lead.ts';
 import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
 import { LeadViewSchema } from '#shared/use-cases/get-lead.ts';
@@ -146,7 +146,7 @@ function pathParamsOf(path: string): string[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1] ?? '');
 }
 
-function operationFor(route: RouteDefinition): ZodOpenApiOperationObject {
+function operationFor(route: DocumentedRoute): ZodOpenApiOperationObject {
   const key = `${route.method} ${route.path}`;
   const registered = operations[key];
   const isPublic = route.access === 'public';
@@ -178,8 +178,16 @@ function operationFor(route: RouteDefinition): ZodOpenApiOperationObject {
   };
 }
 
-/** Builds the document from the routes given (by default every route of `infra/resources.ts`). */
-export function buildOpenApiDocument(routeList: readonly RouteDefinition[] = definedRoutes) {
+/** A route as the document needs it (the routes of `infra/resources.ts` fit). */
+export interface DocumentedRoute {
+  readonly functionId: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  readonly access: RouteAccess;
+}
+
+/** Builds the document from the routes given (the handler passes every route of `infra/resources.ts`). */
+export function buildOpenApiDocument(routeList: readonly DocumentedRoute[]) {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routeList) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';

@@ -13,6 +13,8 @@
  *   one is known (the policy setting says planned);
  * - a flagged lead still shows the standard reward, with payable false.
  */
+
+import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { applyBasisPoints, formatBasisPoints, formatFen } from '#shared/domain/money.ts';
 import type {
   Decision,
@@ -23,7 +25,6 @@ import type {
   ReferralRewardResult,
 } from '#shared/schemas/decision.ts';
 import type { IntroducerType, Lead, ProjectCategory } from '#shared/schemas/lead.ts';
-import { hashCanonical } from './canonical-json.ts';
 import { type LocalizedText, type Policy, ruleOf } from './policy-schema.ts';
 
 type ReferralReason = ReferralRewardResult['reasons'][number];

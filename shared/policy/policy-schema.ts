@@ -12,23 +12,14 @@
 import { z } from 'zod';
 import { fenSchema } from '#shared/domain/money.ts';
 import { IntroducerTypeSchema, ProjectCategorySchema } from '#shared/schemas/lead.ts';
+import {
+  type LegalBasis,
+  LegalBasisSchema,
+  type LocalizedText,
+  LocalizedTextSchema,
+} from '#shared/schemas/legal-basis.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-export const LocalizedTextSchema = z.object({ zh: text(2000), en: text(2000) }).strict();
-export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
-
-export const LegalBasisSchema = z
-  .object({
-    /** Name of the document, e.g. 《关于加快推进新旧动能转换促进提质增效实现高质量发展的政策扶持意见》. */
-    document: text(300),
-    /** Clause references within it. */
-    clauses: z.array(text(300)).min(1).max(20),
-    /** Anything an auditor should know about how the reference was established. */
-    note: text(1000).optional(),
-  })
-  .strict();
-export type LegalBasis = z.infer<typeof LegalBasisSchema>;
+export { type LegalBasis, LegalBasisSchema, type LocalizedText, LocalizedTextSchema };
 
 const basisPoints = z.number().int().min(0).max(10_000);
 const ruleId = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a kebab-case rule id');

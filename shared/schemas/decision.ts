@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { fenSchema } from '#shared/domain/money.ts';
-import { LegalBasisSchema, LocalizedTextSchema } from '#shared/policy/policy-schema.ts';
+import { LegalBasisSchema, LocalizedTextSchema } from '#shared/schemas/legal-basis.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 const status = z.enum(['evaluated', 'not_evaluated']);

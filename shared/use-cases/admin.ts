@@ -6,10 +6,10 @@
  * with, the version they recorded.
  */
 import type { Principal } from '#shared/auth/principal.ts';
+import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { availablePercent } from '#shared/domain/fund.ts';
 import { formatFen } from '#shared/domain/money.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
-import { hashCanonical } from '#shared/policy/canonical-json.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
 import { effectiveFromMillis } from '#shared/policy/select-policy.ts';
 import type { PolicyPublisher } from '#shared/ports/funds.ts';

@@ -4,8 +4,8 @@
  * {@link ValidationError} naming each bad parameter.
  */
 import { z } from 'zod';
+import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { ValidationError } from '#shared/errors.ts';
-import { hashCanonical } from '#shared/policy/canonical-json.ts';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const SHANGHAI_OFFSET = '+08:00';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { canonicalJson } from '#shared/domain/canonical-json.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
-import { canonicalJson } from '#shared/policy/canonical-json.ts';
 import { evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';

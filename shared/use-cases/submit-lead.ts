@@ -1,8 +1,8 @@
 import type { Principal } from '#shared/auth/principal.ts';
 import { sectorsOf } from '#shared/auth/principal.ts';
+import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
 import { ConflictError, ForbiddenError } from '#shared/errors.ts';
-import { hashCanonical } from '#shared/policy/canonical-json.ts';
 import { leadHash } from '#shared/policy/evaluate-lead.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { Clock } from '#shared/ports/policies.ts';

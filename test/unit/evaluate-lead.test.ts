@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '#shared/domain/canonical-json.ts';
 import { MAX_FEN } from '#shared/domain/money.ts';
-import { canonicalJson } from '#shared/policy/canonical-json.ts';
 import { KFQ_2019_POLICY } from '#shared/policy/default-policy.ts';
 import { computeOutcome, evaluateLead, policyHash } from '#shared/policy/evaluate-lead.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SECTORS, isSectorCode, SectorListSchema } from '#shared/domain/sectors.ts';
 import {
   CanonicalJsonError,
   canonicalJson,
   hashCanonical,
   sha256Hex,
-} from '#shared/policy/canonical-json.ts';
+} from '#shared/domain/canonical-json.ts';
+import { DEFAULT_SECTORS, isSectorCode, SectorListSchema } from '#shared/domain/sectors.ts';
 import { DEFAULT_POLICY, KFQ_2019_POLICY } from '#shared/policy/default-policy.ts';
 import { policyHash } from '#shared/policy/evaluate-lead.ts';
 import { type Policy, PolicySchema, ruleOf } from '#shared/policy/policy-schema.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Adapters } from '#shared/adapters/composition.ts';
 import type { Principal } from '#shared/auth/principal.ts';
-import { sha256Hex } from '#shared/policy/canonical-json.ts';
+import { sha256Hex } from '#shared/domain/canonical-json.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { leadHash } from '#shared/policy/evaluate-lead.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
