@@ -4,7 +4,7 @@
  * `--only engine|cold-start|pipeline` runs one part (several `--only` allowed).
  * Exits non-zero when the engines disagree beyond a fen, or when a part fails.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,8 +19,17 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
     out: { type: 'string' },
+    /** Re-render the doc from a saved result (bench/results/full.json) without measuring again. */
+    from: { type: 'string' },
   },
 });
+if (values.from !== undefined) {
+  const saved = JSON.parse(readFileSync(values.from, 'utf8')) as Report;
+  const target = values.out ?? fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+  writeFileSync(target, renderReport(saved));
+  process.stderr.write(`re-rendered ${values.from} → ${target}\n`);
+  process.exit(0);
+}
 const quick = values.quick === true;
 const parts = new Set(values.only ?? ['engine', 'cold-start', 'pipeline']);
 for (const part of parts) {

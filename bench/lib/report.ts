@@ -193,11 +193,13 @@ function pipelineSection(report: Report, p: PipelineResult): string[] {
     '  `submit-lead` in-process; the function does the idempotency record, the lead + audit transaction and the',
     `  SQS send. With ${p.clients} clients the intake bound is about ${p.clients} / p50 = ${fmt(p.clients / (p.submitMs.p50 / 1000), 0)} submits/s; measured ${fmt(p.submitsPerSecond, 1)}/s`,
     '  while the consumers compete for the same DynamoDB Local.',
-    `- **DynamoDB Local**: ${fmt(dynamoPerLead, 1)} calls and ${fmt(txPerLead, 1)} TransactWriteItems per lead (${fmt(failedTx)} of them`,
-    '  cancelled and retried: every audit entry appends to one hash chain whose head is one item, so concurrent',
-    '  writers of submit, evaluate and allocate race for it). DynamoDB Local does about 450–560 two-item',
-    `  transactions/s on this machine (docs/reliability.md), so it bounds the pipeline near ${fmt(500 / txPerLead, 0)} leads/s;`,
-    '  the mean call times above show it saturating (a transaction takes tens of ms instead of ~2 ms alone).',
+    `- **DynamoDB Local**: ${fmt(dynamoPerLead, 1)} calls and ${fmt(txPerLead, 1)} TransactWriteItems attempts per lead, ${fmt(failedTx)} of`,
+    '  them cancelled and retried. Every write transaction (lead, decision, allocation) carries an audit append',
+    '  that moves the one chain-head item under a condition on its previous value',
+    '  (`shared/adapters/dynamodb/dynamo-audit-trail.ts`): all writers of the pipeline race for that item, one wins per head version, the',
+    '  others re-read the head and try again. DynamoDB Local does about 450–560 two-item transactions/s on this',
+    `  machine (docs/reliability.md), which alone would allow about ${fmt(500 / txPerLead, 0)} leads/s at these attempts per lead; the`,
+    '  mean call times above (tens of ms instead of ~2 ms alone) show it saturated by the retries.',
     `- **SQS polling**: one poller per event source takes batches of up to ${p.batchSize} one at a time, long-polling`,
     `  ${p.pollWaitSeconds} s and waiting up to the ${p.batchingWindowSeconds} s batching window to fill a batch. ${fmt(p.evaluationBatches.count)} evaluation batches in`,
     `  ${fmt(p.wallSeconds, 1)} s is one every ${fmt(batchSeconds, 2)} s: one poller runs one batch at a time, so while a batch's`,
@@ -205,7 +207,8 @@ function pipelineSection(report: Report, p: PipelineResult): string[] {
     '  the measured rate: the poller is where the leads queue up, waiting on DynamoDB Local). At low load the batching',
     `  window adds up to ${p.batchingWindowSeconds} s to every lead’s latency (a batch waits to fill); under load batches fill at once.`,
     `- **Allocations**: all 50 work on one fund balance item: each attempt reads the allocation, the waitlist and`,
-    '  the balance and writes one transaction conditioned on them; a lost race reads again. The calls:',
+    `  the balance and writes one transaction conditioned on them; ${fmt(a.conflictsRetried)} lost that race and read again (the use case's`,
+    `  retries); the other cancelled attempts below were the audit chain head, retried inside the adapter. The calls:`,
     '',
     ...callsTable(a.calls, a.allocations, 'allocation'),
     '',
@@ -223,8 +226,12 @@ and the limits that matter become these:
 - **A single fund is one item, so one partition**: about 1,000 write units/s. Each allocation is a
   TransactWriteItems of the balance, the allocation record and an audit entry (transactions cost two write
   units per item written), so one fund takes at most a few hundred allocations/s, fewer under contention
-  (the conflicts above: every loser reads again). The same holds for the **audit chain head**, one item
-  written with every audit entry (at least two per lead): it serializes the whole pipeline's audit writes.
+  (the conflicts above: every loser reads again).
+- **The audit chain head is one item moved by every write transaction** (at least three per lead: received,
+  evaluated, fund reserved). One transaction succeeds per head version, so the whole pipeline's writes are
+  serialized at about 1 / (head read + transaction round trip): with the ~10–20 ms DynamoDB latencies of a
+  Lambda in-Region, on the order of 50–100 audited writes/s, i.e. some 15–30 leads/s, far below the
+  partition's 1,000 writes/s (an estimate from latencies; not measured on AWS).
 - **Lambda concurrency**: 1,000 concurrent executions per account and Region by default (a quota that can be
   raised; new accounts may start lower). An SQS event source scales its pollers up by about 300
   concurrent executions a minute up to 1,250 per standard queue, unless \`maximumConcurrency\` caps it.
@@ -237,7 +244,8 @@ and the limits that matter become these:
   partitions in the index: \`byStatus\` (\`STATUS#<status>\`) and \`byMonth\` (\`MONTH#<yyyy-mm>\`) put every
   new lead's index write on one key, and a throttled index throttles the table's writes.
 
-**At 10× the load** (tens of leads per second in bursts): no change of design. Set \`maximumConcurrency\` on
+**At 10× the load** (tens of leads per second in bursts): the audit chain head is the first limit; give each
+writer kind or sector its own chain (see below) before anything else. Otherwise no change of design. Set \`maximumConcurrency\` on
 both event sources so a burst cannot starve DynamoDB, raise the batch size with the 1 s window (fewer
 invocations), keep tables on demand, alarm on \`TransactionConflict\` and throttles, and cache the policy hash
 (section 1). The fund and chain-head items stay far below 1,000 writes/s.
