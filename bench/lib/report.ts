@@ -55,7 +55,7 @@ function engineSection(report: Report, engine: EngineResult): string[] {
     lines.push(
       '',
       'Each exact value ends in a half fen; half up gives ours. `Math.round(yuan × rate × 100) / 100` rounds the',
-      'binary product, which lands just below the half (e.g. 0.1 × 2149766.195 is 214976.61949999… in binary).',
+      'binary product, which lands just below the half (e.g. 21497661.95 yuan × 0.1 × 100 gives 214976619.49999997).',
     );
   }
   lines.push(
