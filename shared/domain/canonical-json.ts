@@ -17,7 +17,15 @@ export class CanonicalJsonError extends Error {
   }
 }
 
-function write(value: unknown, path: string, ancestors: Set<object>): string {
+/** Where the walk is (keys and indexes from the root): turned into a path only when an error needs it. */
+type Trail = (string | number)[];
+
+function pathOf(trail: Trail): string {
+  const steps = trail.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`));
+  return `$${steps.join('')}`;
+}
+
+function write(value: unknown, trail: Trail, ancestors: Set<object>): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -25,29 +33,38 @@ function write(value: unknown, path: string, ancestors: Set<object>): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(path, 'non-finite number');
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(pathOf(trail), 'non-finite number');
       return JSON.stringify(value);
     case 'object':
       break;
     default:
-      throw new CanonicalJsonError(path, `cannot serialize a value of type ${typeof value}`);
+      throw new CanonicalJsonError(pathOf(trail), `cannot serialize a value of type ${typeof value}`);
   }
   const object = value as object;
-  if (ancestors.has(object)) throw new CanonicalJsonError(path, 'cycle');
+  if (ancestors.has(object)) throw new CanonicalJsonError(pathOf(trail), 'cycle');
   ancestors.add(object);
   try {
     if (Array.isArray(object)) {
-      return `[${object.map((item, index) => write(item, `${path}[${index}]`, ancestors)).join(',')}]`;
+      const items: string[] = [];
+      for (let index = 0; index < object.length; index += 1) {
+        trail.push(index);
+        items.push(write(object[index], trail, ancestors));
+        trail.pop();
+      }
+      return `[${items.join(',')}]`;
     }
     const prototype = Object.getPrototypeOf(object);
     if (prototype !== Object.prototype && prototype !== null) {
-      throw new CanonicalJsonError(path, 'not a plain object');
+      throw new CanonicalJsonError(pathOf(trail), 'not a plain object');
     }
     const record = object as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
-    return `{${keys
-      .map((key) => `${JSON.stringify(key)}:${write(record[key], `${path}.${key}`, ancestors)}`)
-      .join(',')}}`;
+    const members: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      trail.push(key);
+      members.push(`${JSON.stringify(key)}:${write(record[key], trail, ancestors)}`);
+      trail.pop();
+    }
+    return `{${members.join(',')}}`;
   } finally {
     ancestors.delete(object);
   }
@@ -55,7 +72,7 @@ function write(value: unknown, path: string, ancestors: Set<object>): string {
 
 /** The canonical JSON text of a value (see the module comment). Throws {@link CanonicalJsonError}. */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
+  return write(value, [], new Set());
 }
 
 /** Lower-case hex SHA-256 of the UTF-8 bytes of a text. */

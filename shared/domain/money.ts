@@ -188,10 +188,18 @@ export function formatFen(fen: number): string {
   if (!Number.isSafeInteger(fen) || fen < 0) {
     throw new RangeError('formatFen: expected a non-negative safe integer number of fen');
   }
-  const value = BigInt(fen);
-  if (fen >= FEN_PER_YI) return `${exactDecimal(value, 10)}亿元`;
-  if (fen >= FEN_PER_WAN) return `${exactDecimal(value, 6)}万元`;
-  return `${exactDecimal(value, 2)}元`;
+  // Safe integers divide and take remainders exactly in doubles: no BigInt needed here.
+  if (fen >= FEN_PER_YI) return `${exactQuotient(fen, FEN_PER_YI, 10)}亿元`;
+  if (fen >= FEN_PER_WAN) return `${exactQuotient(fen, FEN_PER_WAN, 6)}万元`;
+  return `${exactQuotient(fen, FEN_PER_YUAN, 2)}元`;
+}
+
+/** Exact decimal text of fen / unit (unit = 10^digits), trailing zeros stripped. */
+function exactQuotient(fen: number, unit: number, digits: number): string {
+  const whole = Math.floor(fen / unit);
+  const rest = fen - whole * unit;
+  if (rest === 0) return String(whole);
+  return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`;
 }
 
 /** Basis points as an exact percentage: 200 → "2%", 250 → "2.5%", 1000 → "10%". */

@@ -184,9 +184,20 @@ const CASE_REASON_TEXTS: Record<OneCaseOnePolicyReason, LocalizedText> = {
   above_reward_cap: { zh: '标准奖励超过单笔奖励上限', en: 'the standard reward is above the reward cap' },
 };
 
+const citations = new WeakMap<object, LocalizedText>();
+
+/** The sentence citing a rule's legal basis (the same for every decision under a policy: built once). */
 function citation(legalBasis: { document: string; clauses: readonly string[] }): LocalizedText {
-  const clauses = legalBasis.clauses.join('；');
-  return { zh: `依据${legalBasis.document}：${clauses}。`, en: `Basis: ${legalBasis.document}, ${clauses}.` };
+  let text = citations.get(legalBasis);
+  if (text === undefined) {
+    const clauses = legalBasis.clauses.join('；');
+    text = {
+      zh: `依据${legalBasis.document}：${clauses}。`,
+      en: `Basis: ${legalBasis.document}, ${clauses}.`,
+    };
+    citations.set(legalBasis, text);
+  }
+  return text;
 }
 
 function joinTexts(parts: readonly LocalizedText[]): LocalizedText {
@@ -315,9 +326,17 @@ function explainFund(lead: Lead, policy: Policy, outcome: Outcome): LocalizedTex
   return joinTexts(parts);
 }
 
+// A parsed policy is never changed after it is parsed, so its hash is computed once per object.
+const policyHashes = new WeakMap<Policy, string>();
+
 /** Hash of a policy: SHA-256 of the canonical JSON of the parsed policy. */
 export function policyHash(policy: Policy): string {
-  return hashCanonical(policy);
+  let hash = policyHashes.get(policy);
+  if (hash === undefined) {
+    hash = hashCanonical(policy);
+    policyHashes.set(policy, hash);
+  }
+  return hash;
 }
 
 /** Hash of a lead: SHA-256 of the canonical JSON of the parsed lead. */
