@@ -308,14 +308,14 @@ export const eventSources = [
     queueId: 'Evaluation',
     functionId: 'evaluate-lead',
     batchSize: 10,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     reportBatchItemFailures: true,
   },
   {
     queueId: 'Allocation',
     functionId: 'allocate-fund',
     batchSize: 10,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: 0,
     reportBatchItemFailures: true,
   },
 ] as const satisfies readonly EventSourceDefinition[];

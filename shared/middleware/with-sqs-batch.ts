@@ -54,6 +54,10 @@ export function withSqsBatch<TSchema extends z.ZodType>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) =>
-      processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+      processPartialResponse(event, handleRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+        processInParallel: false,
+      }),
     );
 }
