@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type {
@@ -19,7 +18,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/errors.ts';
-import { logger, metrics } from '#shared/observability.ts';
+import { logger } from '#shared/observability.ts';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem-json.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -135,7 +134,8 @@ const problemJson = (): MiddlewareObj<HttpEvent, HttpResult> => ({
 });
 
 /**
- * The one middy chain for API Gateway HTTP API routes: logger → metrics → handler, errors last.
+ * The one middy chain for API Gateway HTTP API routes: logger → handler, errors last. (Request counts,
+ * latency and 4xx/5xx come from API Gateway's own metrics; the 5xx alarm watches them.)
  * Authentication happened in the authorizer; here the route's roles are checked and the body parsed.
  */
 export function withHttp<TBody = undefined>(
@@ -145,7 +145,6 @@ export function withHttp<TBody = undefined>(
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
     .use(problemJson())
     .handler(async (event) => {
       const principal = authorize(event, options.access);

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -20,7 +21,8 @@ export class PoisonMessageError extends Error {
 }
 
 /**
- * The one middy chain for SQS consumers: logger → metrics → Powertools batch processor.
+ * The one middy chain for SQS consumers: logger → metrics (records processed and failed) → Powertools
+ * batch processor.
  * Each record is handled on its own; a failing record is reported in `batchItemFailures` and comes back
  * after the visibility timeout, while the others are deleted.
  */
@@ -53,11 +55,16 @@ export function withSqsBatch<TSchema extends z.ZodType>(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async (event, context) =>
-      processPartialResponse(event, handleRecord, processor, {
+    .handler(async (event, context) => {
+      const response = await processPartialResponse(event, handleRecord, processor, {
         context,
         throwOnFullBatchFailure: false,
         processInParallel: false,
-      }),
-    );
+      });
+      // Failed records come back after the visibility timeout; a steady count here precedes the DLQ alarm.
+      const failed = response.batchItemFailures.length;
+      metrics.addMetric('RecordsFailed', MetricUnit.Count, failed);
+      metrics.addMetric('RecordsProcessed', MetricUnit.Count, event.Records.length - failed);
+      return response;
+    });
 }

@@ -49,9 +49,13 @@ async function evaluated(leadId: string) {
   });
 }
 
+/** The intake and evaluation entries of a lead (the fund allocation adds its own, at its own pace). */
 async function auditActions(leadId: string) {
   const page = await adapters.audit.query({ subject: leadId, limit: 100 });
-  return page.entries.map((entry) => entry.action).sort();
+  return page.entries
+    .map((entry) => entry.action)
+    .filter((action) => action.startsWith('lead.'))
+    .sort();
 }
 
 describe('POST /leads', () => {
