@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The only reader of `process.env`. Local and cloud differ by these values, never by code paths:

@@ -3,7 +3,7 @@
  * safe integer. Nothing here multiplies binary floats: decimal inputs are parsed digit by digit as strings,
  * products are taken in BigInt, and rounding (half up, 四舍五入) happens once, at the end.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** 1 yuan = 100 fen. */
 export const FEN_PER_YUAN = 100;

@@ -3,7 +3,7 @@
  * replace it. The default below is the domain brief's assumption (the source says there are 10 teams but
  * does not name them); leads carry a sector code whose membership is checked against the configured list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Shape of a sector code: lower-case snake case, 2-40 characters. */
 export const SECTOR_CODE_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;

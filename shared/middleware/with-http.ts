@@ -6,7 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Principal, RouteAccessLookup } from '#shared/auth/principal.ts';
 import { mayCall, principalFromClaims } from '#shared/auth/principal.ts';
 import type { FieldProblem } from '#shared/errors.ts';

@@ -5,7 +5,7 @@
  * bodies are rendered on the input side (what a client sends: amounts as yuan strings or numbers),
  * responses on the output side (amounts in integer fen).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RouteAccess } from '#shared/auth/principal.ts';
 import { LeadSchema } from '#shared/schemas/lead.ts';

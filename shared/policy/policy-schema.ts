@@ -9,7 +9,7 @@
  * `one_case_one_policy` and `conversion_fund`, and a policy must hold exactly one of each (a new rule type
  * is added here and in the engine, without reshaping the pipeline).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fenSchema } from '#shared/domain/money.ts';
 import { IntroducerTypeSchema, ProjectCategorySchema } from '#shared/schemas/lead.ts';
 import {

@@ -10,7 +10,7 @@
  * - ONE_CASE_ONE_POLICY flag: `planned_investment_at_or_above_threshold`, `municipal_major_project`,
  *   `bespoke_terms_requested`, `above_reward_cap`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fenSchema } from '#shared/domain/money.ts';
 import { LegalBasisSchema, LocalizedTextSchema } from '#shared/schemas/legal-basis.ts';
 

@@ -4,7 +4,7 @@
  * finance, sector and admin routes. Amounts are integer fen inside; request bodies take money through
  * `moneySchema` (yuan decimals or Chinese units) except where the route names a `…Fen` field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fenSchema, moneySchema } from '#shared/domain/money.ts';
 
 const instant = z.iso.datetime({ offset: true });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 

@@ -16,7 +16,7 @@
  *   be more than 0 (omit it to request nothing);
  * - `responsibleOfficer` is an object `{ name, phone? }`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidResidentId, isValidUscc } from '#shared/domain/identifiers.ts';
 import { moneySchema } from '#shared/domain/money.ts';
 import { DEFAULT_SECTORS, isSectorCode, SECTOR_CODE_PATTERN, type Sector } from '#shared/domain/sectors.ts';

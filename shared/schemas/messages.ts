@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every queue message carries its schema version, so a consumer can refuse what it does not know. */
 export const EvaluateLeadMessageSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
 import { maskResidentId } from '#shared/domain/identifiers.ts';
 import { NotFoundError } from '#shared/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
 import { SECTOR_CODE_PATTERN } from '#shared/domain/sectors.ts';
 import { ForbiddenError, ValidationError } from '#shared/errors.ts';

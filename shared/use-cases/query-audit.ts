@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditTrail } from '#shared/ports/audit-trail.ts';
 import { AuditEntrySchema } from '#shared/schemas/audit-entry.ts';
 import {

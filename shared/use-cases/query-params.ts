@@ -3,7 +3,7 @@
  * handlers pass `event.queryStringParameters`, the use cases get checked values or a
  * {@link ValidationError} naming each bad parameter.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { ValidationError } from '#shared/errors.ts';
 

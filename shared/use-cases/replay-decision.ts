@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson } from '#shared/domain/canonical-json.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
 import { evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';

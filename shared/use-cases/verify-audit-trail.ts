@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ChainVerification, ChainVerifier } from '#shared/domain/audit-chain.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { AuditTrail } from '#shared/ports/audit-trail.ts';

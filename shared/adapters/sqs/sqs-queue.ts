@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * A queue that accepts one message contract. The producer parses what it sends with the consumer's own
