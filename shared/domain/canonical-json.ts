@@ -25,6 +25,18 @@ function pathOf(trail: Trail): string {
   return `$${steps.join('')}`;
 }
 
+// Object keys repeat across calls (the same schemas): their quoted form is kept.
+const quotedKeys = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 function write(value: unknown, trail: Trail, ancestors: Set<object>): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -43,31 +55,34 @@ function write(value: unknown, trail: Trail, ancestors: Set<object>): string {
   const object = value as object;
   if (ancestors.has(object)) throw new CanonicalJsonError(pathOf(trail), 'cycle');
   ancestors.add(object);
-  try {
-    if (Array.isArray(object)) {
-      const items: string[] = [];
-      for (let index = 0; index < object.length; index += 1) {
-        trail.push(index);
-        items.push(write(object[index], trail, ancestors));
-        trail.pop();
-      }
-      return `[${items.join(',')}]`;
+  let text: string;
+  if (Array.isArray(object)) {
+    text = '[';
+    for (let index = 0; index < object.length; index += 1) {
+      trail.push(index);
+      text += (index === 0 ? '' : ',') + write(object[index], trail, ancestors);
+      trail.pop();
     }
+    text += ']';
+  } else {
     const prototype = Object.getPrototypeOf(object);
     if (prototype !== Object.prototype && prototype !== null) {
       throw new CanonicalJsonError(pathOf(trail), 'not a plain object');
     }
     const record = object as Record<string, unknown>;
-    const members: string[] = [];
-    for (const key of Object.keys(record).sort()) {
+    const keys = Object.keys(record).sort();
+    text = '{';
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
       trail.push(key);
-      members.push(`${JSON.stringify(key)}:${write(record[key], trail, ancestors)}`);
+      text += `${index === 0 ? '' : ','}${quoteKey(key)}:${write(record[key], trail, ancestors)}`;
       trail.pop();
     }
-    return `{${members.join(',')}}`;
-  } finally {
-    ancestors.delete(object);
+    text += '}';
   }
+  // Removed only on success: after a throw the whole walk is abandoned anyway.
+  ancestors.delete(object);
+  return text;
 }
 
 /** The canonical JSON text of a value (see the module comment). Throws {@link CanonicalJsonError}. */

@@ -168,14 +168,6 @@ export function applyBasisPoints(fen: number, basisPoints: number): number {
   return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
 }
 
-/** Exact decimal text of numerator / 10^scale with trailing zeros (and a bare point) stripped. */
-function exactDecimal(value: bigint, scale: number): string {
-  const divisor = 10n ** BigInt(scale);
-  const whole = value / divisor;
-  const fraction = (value % divisor).toString().padStart(scale, '0').replace(/0+$/, '');
-  return fraction === '' ? whole.toString() : `${whole}.${fraction}`;
-}
-
 /**
  * Display text of an amount in fen. Rules (exact, never rounded, trailing zeros stripped):
  * - 1亿 yuan or more: in 亿 — 12000000000 → "1.2亿元", 100000000000 → "10亿元",
@@ -204,5 +196,8 @@ function exactQuotient(fen: number, unit: number, digits: number): string {
 
 /** Basis points as an exact percentage: 200 → "2%", 250 → "2.5%", 1000 → "10%". */
 export function formatBasisPoints(basisPoints: number): string {
-  return `${exactDecimal(BigInt(basisPoints), 2)}%`;
+  if (!Number.isSafeInteger(basisPoints) || basisPoints < 0) {
+    throw new RangeError('formatBasisPoints: expected a non-negative safe integer');
+  }
+  return `${exactQuotient(basisPoints, 100, 2)}%`;
 }

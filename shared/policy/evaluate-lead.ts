@@ -201,7 +201,13 @@ function citation(legalBasis: { document: string; clauses: readonly string[] }):
 }
 
 function joinTexts(parts: readonly LocalizedText[]): LocalizedText {
-  return { zh: parts.map((part) => part.zh).join(''), en: parts.map((part) => part.en).join(' ') };
+  let zh = '';
+  let en = '';
+  parts.forEach((part, index) => {
+    zh += part.zh;
+    en += index === 0 ? part.en : ` ${part.en}`;
+  });
+  return { zh, en };
 }
 
 function explainReferral(lead: Lead, policy: Policy, outcome: Outcome): LocalizedText {
