@@ -5,7 +5,7 @@
  * non-plain objects (Date, Map, class instances) and cycles. Used for policy and input hashes and the audit
  * trail, so the same value always gives the same bytes and the same hash.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export class CanonicalJsonError extends Error {
   readonly path: string;
@@ -92,7 +92,8 @@ export function canonicalJson(value: unknown): string {
 
 /** Lower-case hex SHA-256 of the UTF-8 bytes of a text. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot hashing: no Hash object per call (measurably faster for short texts).
+  return hash('sha256', text, 'hex');
 }
 
 /** SHA-256 (hex) of the canonical JSON of a value. */
