@@ -13,7 +13,9 @@
  * reserved in the fund (a waitlisted lead leaves the waitlist with nothing committed), and is refused
  * while the allocation of the latest revision is still in flight.
  */
+
 import type { Principal } from '#shared/auth/principal.ts';
+import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
 import { formatFen } from '#shared/domain/money.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { FundChange, ReviewStore } from '#shared/ports/funds.ts';
@@ -21,7 +23,13 @@ import type { LeadStore } from '#shared/ports/leads.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { Allocation, CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
 import type { DecisionRecord, LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
-import { type FundDeps, moveDetails, reportAvailability, serveWaitlist } from './allocate-fund.ts';
+import {
+  allocateFund,
+  type FundDeps,
+  moveDetails,
+  reportAvailability,
+  serveWaitlist,
+} from './allocate-fund.ts';
 
 export interface ReviewDeps extends FundDeps {
   readonly leads: LeadStore;
@@ -105,6 +113,14 @@ function conflictOnFailure(result: { applied: boolean }, leadId: string): void {
   }
 }
 
+/** The decision asks the fund for money and its allocation has not been made yet (it is queued). */
+function allocationPending({ decision, caseOutcome, allocation }: Context): boolean {
+  const fund = decision.decision.fund;
+  const fundAsked =
+    fund.eligible === true && fund.capFen > 0 && caseOutcome === undefined && !isDuplicateProject(decision);
+  return fundAsked && (allocation === undefined || allocation.revision < decision.revision);
+}
+
 /** Why the latest decision cannot be approved, or undefined when it can. */
 export function whyNotPayable(context: Context): { code: string; message: string } | undefined {
   const { decision, caseOutcome, allocation } = context;
@@ -124,9 +140,7 @@ export function whyNotPayable(context: Context): { code: string; message: string
         'The lead is one-case-one-policy: record the negotiated outcome first (POST /leads/{id}/case-outcome).',
     };
   }
-  const fund = decision.decision.fund;
-  const fundAsked = fund.eligible === true && fund.capFen > 0 && caseOutcome === undefined;
-  if (fundAsked && (allocation === undefined || allocation.revision < decision.revision)) {
+  if (allocationPending(context)) {
     return {
       code: 'allocation_pending',
       message: `The fund allocation for revision ${decision.revision} is still in progress; try again shortly.`,
@@ -148,8 +162,19 @@ export async function approveReward(
   deps: ReviewDeps,
   command: { principal: Principal; leadId: string; note?: string | undefined },
 ): Promise<ReviewRecord> {
-  const context = await load(deps, command.leadId);
+  let context = await load(deps, command.leadId);
   notOwnSubmission(command.principal, context.lead, 'approve');
+  if (allocationPending(context)) {
+    // Finance need not wait for the queue: make the allocation now. It is idempotent per (lead,
+    // revision), so the queued message finds it done.
+    await allocateFund(deps, {
+      schemaVersion: 1,
+      leadId: context.lead.leadId,
+      revision: context.decision.revision,
+      fundId: context.decision.decision.fund.fundId,
+    });
+    context = await load(deps, command.leadId);
+  }
   if (context.caseOutcome?.recordedBy.userId === command.principal.userId) {
     throw new ForbiddenError(
       'Maker-checker: you recorded the case outcome, so another member of finance must approve it.',

@@ -45,6 +45,20 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 describe('finance review on the local engines', () => {
+  it('approves a verified lead before its queued allocation arrives, and the late message changes nothing', async () => {
+    const kit = fundTestKit(adapters);
+    await kit.openFund(10 * CAP_FEN);
+    // Verified at intake: payable on revision 1; its allocation message is still in the queue (kit.sent).
+    const leadId = await kit.evaluatedLead({ actualFen: 12_000_000_000, fundRequestFen: CAP_FEN });
+    expect(kit.sent.map((message) => message.leadId)).toEqual([leadId]);
+
+    const approved = await approveReward(kit.deps, { principal: finance('finance-early'), leadId });
+    expect(approved).toMatchObject({ state: 'APPROVED', rewardFen: 240_000_000, fundFen: CAP_FEN });
+    expect(await kit.allocate(leadId)).not.toBe('reserved');
+    const balance = await adapters.funds.balance(kit.fundId);
+    expect(balance).toMatchObject({ committedFen: CAP_FEN, reservedFen: 0, availableFen: 9 * CAP_FEN });
+  });
+
   it('refuses approval before the verified investment, refuses the submitter, approves once and pays once', async () => {
     const kit = fundTestKit(adapters);
     await kit.openFund(10 * CAP_FEN);

@@ -172,6 +172,14 @@ describe('POST /leads', () => {
     // The first lead holds the project's fund reservation; the duplicate gets none.
     await eventually(async () => adapters.funds.allocation('conversion-2019', first.leadId));
     expect(await adapters.funds.allocation('conversion-2019', second.leadId)).toBeUndefined();
+    // Finance finds nothing to pay on the duplicate.
+    const approval = await api.post<{ code: string }>(
+      `/leads/${second.leadId}/approve`,
+      {},
+      { token: await tokenFor('finance', 'finance-dup') },
+    );
+    expect(approval.status).toBe(409);
+    expect(approval.body.code).toBe('nothing_payable');
     expect(secondDecision?.adjustments).toEqual([
       {
         code: 'DUPLICATE_PROJECT',
