@@ -1,7 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
-import { type HttpEvent, withHttp, zodBody } from '#shared/middleware/with-http.ts';
+import { byRoute, withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import { PolicySchema } from '#shared/policy/policy-schema.ts';
 import type { PolicyPublisher } from '#shared/ports/funds.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
@@ -39,13 +38,8 @@ export function createHandler(deps: AdminDeps) {
         }),
       }),
     ),
-  } as const;
-  const fallback = withHttp({ access: routeAccess }, async () => ({
-    statusCode: 404,
-    body: { message: 'Not Found' },
-  }));
-  return (event: HttpEvent, context: Context) =>
-    (routes[event.routeKey as keyof typeof routes] ?? fallback)(event, context);
+  };
+  return byRoute(routes, routeAccess);
 }
 
 export const handler = createHandler(productionAdapters());

@@ -1,8 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
-import { NotFoundError } from '#shared/errors.ts';
-import { type HttpEvent, withHttp } from '#shared/middleware/with-http.ts';
+import { byRoute, withHttp } from '#shared/middleware/with-http.ts';
 import type { Clock } from '#shared/ports/policies.ts';
 import { type QueryAuditDeps, queryAudit } from '#shared/use-cases/query-audit.ts';
 import {
@@ -36,12 +34,8 @@ export function createHandler(deps: AuditHandlerDeps) {
       headers: { 'cache-control': 'no-store' },
       body: await auditDigest(deps),
     })),
-  } as const;
-  const unknown = withHttp({ access: routeAccess }, async () => {
-    throw new NotFoundError('This function serves the audit routes only.');
-  });
-  return (event: HttpEvent, context: Context) =>
-    (routes[event.routeKey as keyof typeof routes] ?? unknown)(event, context);
+  };
+  return byRoute(routes, routeAccess);
 }
 
 export const handler = createHandler(productionAdapters());

@@ -1,8 +1,7 @@
-import type { Context } from 'aws-lambda';
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { ValidationError } from '#shared/errors.ts';
-import { type HttpEvent, withHttp, zodBody } from '#shared/middleware/with-http.ts';
+import { byRoute, withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import {
   ApproveBodySchema,
   CaseOutcomeBodySchema,
@@ -83,13 +82,8 @@ export function createHandler(deps: ReviewDeps) {
         reference: r.body.reference,
       }),
     })),
-  } as const;
-  const fallback = withHttp({ access: routeAccess }, async () => ({
-    statusCode: 404,
-    body: { message: 'Not Found' },
-  }));
-  return (event: HttpEvent, context: Context) =>
-    (routes[event.routeKey as keyof typeof routes] ?? fallback)(event, context);
+  };
+  return byRoute(routes, routeAccess);
 }
 
 export const handler = createHandler(productionAdapters());

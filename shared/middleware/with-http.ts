@@ -13,6 +13,7 @@ import type { FieldProblem } from '#shared/errors.ts';
 import {
   ForbiddenError,
   MalformedBodyError,
+  NotFoundError,
   PayloadTooLargeError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
@@ -172,4 +173,19 @@ function definedOnly(
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(record ?? {})) if (value !== undefined) result[key] = value;
   return result;
+}
+
+/**
+ * One function serving several routes: each route key has its own `withHttp` chain; a route key the
+ * function does not serve is a 404 problem (the route table sent it elsewhere, so this is a wiring bug).
+ */
+export function byRoute(
+  routes: Readonly<Record<string, (event: HttpEvent, context: Context) => Promise<HttpResult>>>,
+  access: HttpOptions<undefined>['access'],
+) {
+  const unknown = withHttp({ access }, async ({ requestId }) => {
+    throw new NotFoundError(`No handler for this route in this function (request ${requestId}).`);
+  });
+  return (event: HttpEvent, context: Context): Promise<HttpResult> =>
+    (routes[event.routeKey] ?? unknown)(event, context);
 }
