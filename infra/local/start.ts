@@ -60,6 +60,12 @@ const shutdown = (signal: string) => {
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGHUP', () => shutdown('SIGHUP'));
+// If whatever started us goes away without a signal reaching us (its parent killed outright), stop
+// too, rather than leave DynamoDB Local running with nobody to stop it.
+const startedBy = process.ppid;
+setInterval(() => {
+  if (process.ppid !== startedBy) shutdown('parent exited');
+}, 1000).unref();
 
 let cloud: LocalCloud;
 try {
