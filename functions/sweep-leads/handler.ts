@@ -1,12 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { productionAdapters } from '#shared/adapters/composition.ts';
+import { leadAdapters } from '#shared/adapters/composition.ts';
 import { logger } from '#shared/observability.ts';
-import { resendStaleLeads, type SubmitLeadDeps } from '#shared/use-cases/submit-lead.ts';
+import { resendStaleLeads, type SweepDeps } from '#shared/use-cases/sweep-stale-leads.ts';
 
 /** Scheduled: no accepted lead is lost, even when its first send failed and nobody retried. */
-export function createHandler(deps: SubmitLeadDeps, staleAfterSeconds: number) {
+export function createHandler(deps: SweepDeps, staleAfterSeconds: number) {
   return middy<ScheduledEvent, { resent: number }, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async () => {
@@ -16,5 +16,5 @@ export function createHandler(deps: SubmitLeadDeps, staleAfterSeconds: number) {
     });
 }
 
-const adapters = productionAdapters();
+const adapters = leadAdapters();
 export const handler = createHandler(adapters, adapters.config.STALE_LEAD_SECONDS);

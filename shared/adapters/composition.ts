@@ -13,13 +13,27 @@ import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
 import { SqsQueue } from './sqs/sqs-queue.ts';
 
 /**
+ * The leads, their audit trail and the evaluation queue: all that intake's background jobs need (the
+ * sweeper imports only this, which keeps its bundle and cold start small).
+ */
+export function leadAdapters() {
+  const config = getConfig();
+  const audit = new DynamoAuditTrail(dynamoDbClient, config.AUDIT_TABLE, config.AUDIT_CHAIN);
+  return {
+    config,
+    clock: systemClock,
+    audit,
+    leads: new DynamoLeadStore(dynamoDbClient, config.LEADS_TABLE, audit),
+    evaluationQueue: new SqsQueue(sqsClient, config.EVALUATION_QUEUE_URL, EvaluateLeadMessageSchema),
+  };
+}
+
+/**
  * The composition root: the adapters a function needs, built from configuration. Handlers call this
  * once at module scope; tests build the same adapters against the local engines.
  */
 export function productionAdapters() {
-  const config = getConfig();
-  const audit = new DynamoAuditTrail(dynamoDbClient, config.AUDIT_TABLE, config.AUDIT_CHAIN);
-  const leads = new DynamoLeadStore(dynamoDbClient, config.LEADS_TABLE, audit);
+  const { config, audit, leads, evaluationQueue } = leadAdapters();
   return {
     config,
     clock: systemClock,
@@ -30,7 +44,7 @@ export function productionAdapters() {
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),
     fundMetrics: powertoolsFundMetrics,
     policies: new DynamoPolicyStore(dynamoDbClient, config.REFERENCE_TABLE),
-    evaluationQueue: new SqsQueue(sqsClient, config.EVALUATION_QUEUE_URL, EvaluateLeadMessageSchema),
+    evaluationQueue,
     allocationQueue: new SqsQueue(sqsClient, config.ALLOCATION_QUEUE_URL, AllocateFundMessageSchema),
   };
 }

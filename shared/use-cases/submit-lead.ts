@@ -110,21 +110,3 @@ async function replay(
   }
   return { leadId: existing.leadId, status: 'RECEIVED', duplicateOf: existing.duplicateOf, replayed: true };
 }
-
-/** Sends again every lead left `RECEIVED` for longer than `staleAfterMs`: no accepted lead is lost. */
-export async function resendStaleLeads(
-  deps: SubmitLeadDeps,
-  staleAfterMs: number,
-  limit = 100,
-): Promise<number> {
-  const before = new Date(deps.clock.now().getTime() - staleAfterMs).toISOString();
-  const stale = await deps.leads.receivedBefore(before, limit);
-  for (const lead of stale) {
-    await deps.evaluationQueue.send({
-      schemaVersion: 1,
-      leadId: lead.leadId,
-      revision: lead.latestRevision + 1,
-    });
-  }
-  return stale.length;
-}
