@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -100,7 +100,18 @@ async function waitUntilReady(
   }
 }
 
+/** DynamoDB Local is a Java program: say plainly what to install when Java is missing. */
+function requireJava(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer on PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).',
+    );
+  }
+}
+
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  requireJava();
   installExitHook();
   const jarDir = jarDirectory();
   const dbPath = options.dataDir === undefined ? undefined : resolve(options.dataDir, 'dynamodb');
