@@ -8,6 +8,17 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RouteAccess } from '#shared/auth/principal.ts';
+import { PolicySchema } from '#shared/policy/policy-schema.ts';
+import {
+  ActualInvestmentBodySchema,
+  ApproveBodySchema,
+  CaseOutcomeBodySchema,
+  CaseOutcomeRecordSchema,
+  FundViewSchema,
+  PaidBodySchema,
+  RejectBodySchema,
+  ReviewRecordSchema,
+} from '#shared/schemas/fund.ts';
 import { LeadSchema } from '#shared/schemas/lead.ts';
 import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
 import { LeadViewSchema } from '#shared/use-cases/get-lead.ts';
@@ -124,6 +135,116 @@ const operations: Readonly<Record<string, Operation>> = {
   },
 };
 
+const fundIdParam = z.object({
+  fundId: z.string().min(1).meta({ description: 'The fund id, e.g. conversion-2019' }),
+});
+const FundView = FundViewSchema.meta({ id: 'FundView' });
+const ReviewRecord = ReviewRecordSchema.meta({ id: 'ReviewRecord' });
+const body = (schema: z.ZodType, id: string) => ({
+  required: true,
+  content: { 'application/json': { schema: schema.meta({ id }) } },
+});
+
+const fundOperations: Readonly<Record<string, Operation>> = {
+  'GET /funds/{fundId}': {
+    summary: 'A fund: total, available, reserved, committed (integer fen) and its waitlist in order',
+    requestParams: { path: fundIdParam },
+    responses: { 200: json(FundView, 'The fund') },
+    errors: [404],
+  },
+  'POST /leads/{id}/actual-investment': {
+    summary: 'Report the verified actual investment (the lead’s own sector team): a new decision revision',
+    requestParams: { path: leadIdParam },
+    requestBody: body(ActualInvestmentBodySchema, 'ActualInvestmentRequest'),
+    responses: {
+      202: json(
+        z.object({ leadId: z.string(), revision: z.number().int(), actualInvestmentFen: z.number().int() }),
+        'Recorded; revision N+1 is queued for evaluation',
+      ),
+    },
+    errors: [400, 404, 409],
+  },
+  'GET /rewards': {
+    summary: 'Decisions waiting for finance, with every amount and its explanation',
+    requestParams: {
+      query: z.object({
+        status: LeadStatusSchema.optional(),
+        sector: z.string().optional(),
+        cursor: z.string().optional(),
+        limit: z.string().optional(),
+      }),
+    },
+    responses: { 200: { description: 'A page of rewards: `{ items, nextCursor }`' } },
+    errors: [400],
+  },
+  'POST /leads/{id}/approve': {
+    summary: 'Approve the latest payable reward and commit its fund reservation (never the submitter)',
+    requestParams: { path: leadIdParam },
+    requestBody: body(ApproveBodySchema, 'ApproveRequest'),
+    responses: { 200: json(ReviewRecord, 'Approved') },
+    errors: [400, 404, 409],
+  },
+  'POST /leads/{id}/reject': {
+    summary: 'Reject and release the fund reservation (the waitlist moves up)',
+    requestParams: { path: leadIdParam },
+    requestBody: body(RejectBodySchema, 'RejectRequest'),
+    responses: { 200: json(ReviewRecord, 'Rejected') },
+    errors: [400, 404, 409],
+  },
+  'POST /leads/{id}/case-outcome': {
+    summary: 'Record the negotiated terms of a one-case-one-policy lead',
+    requestParams: { path: leadIdParam },
+    requestBody: body(CaseOutcomeBodySchema, 'CaseOutcomeRequest'),
+    responses: { 200: json(CaseOutcomeRecordSchema.meta({ id: 'CaseOutcome' }), 'Recorded') },
+    errors: [400, 404, 409],
+  },
+  'POST /leads/{id}/paid': {
+    summary: 'Mark an approved reward paid (once; not by the approver)',
+    requestParams: { path: leadIdParam },
+    requestBody: body(PaidBodySchema, 'PaidRequest'),
+    responses: { 200: json(ReviewRecord, 'Paid') },
+    errors: [400, 404, 409],
+  },
+  'POST /policies': {
+    summary: 'Publish a new policy version with its effective date (never edits an old one)',
+    requestBody: { required: true, content: { 'application/json': { schema: z.object({}).passthrough() } } },
+    responses: {
+      201: json(
+        z.object({ version: z.string(), effectiveFrom: z.string(), policyHash: z.string() }),
+        'Published',
+      ),
+    },
+    errors: [400, 409],
+  },
+  'POST /funds': {
+    summary: 'Open a fund (`total` as an amount, or `totalFen`)',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({
+            fundId: z.string(),
+            total: z.union([z.string(), z.number()]).optional(),
+            totalFen: z.number().int().optional(),
+          }),
+        },
+      },
+    },
+    responses: { 201: json(FundView, 'Opened') },
+    errors: [400, 409],
+  },
+  'POST /funds/{fundId}/top-up': {
+    summary: 'Add money to a fund (the waitlist is served first)',
+    requestParams: { path: fundIdParam },
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: z.object({ amount: z.union([z.string(), z.number()]) }) } },
+    },
+    responses: { 200: json(FundView, 'Topped up') },
+    errors: [400, 404],
+  },
+};
+
 const ERROR_TEXTS: Readonly<Record<number, string>> = {
   400: 'Invalid request: every bad field or parameter is named',
   401: 'No valid bearer token',
@@ -148,7 +269,7 @@ function pathParamsOf(path: string): string[] {
 
 function operationFor(route: DocumentedRoute): ZodOpenApiOperationObject {
   const key = `${route.method} ${route.path}`;
-  const registered = operations[key];
+  const registered = operations[key] ?? fundOperations[key];
   const isPublic = route.access === 'public';
   const params = pathParamsOf(route.path);
   const base: Operation = registered ?? {

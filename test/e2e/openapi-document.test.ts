@@ -83,4 +83,29 @@ describe('GET /openapi.json', () => {
       expect.arrayContaining(['sector', 'status', 'from', 'to', 'cursor', 'limit']),
     );
   });
+
+  it('documents a request body for every route that takes one, and a response schema for every answer but its own', async () => {
+    const { body } = await api<Document>('GET', '/openapi.json');
+    const withBody = [
+      'POST /leads',
+      'POST /leads/{id}/approve',
+      'POST /leads/{id}/reject',
+      'POST /leads/{id}/paid',
+      'POST /leads/{id}/case-outcome',
+      'POST /leads/{id}/actual-investment',
+      'POST /policies',
+      'POST /funds',
+      'POST /funds/{fundId}/top-up',
+    ];
+    for (const key of withBody) {
+      const [method = '', path = ''] = key.split(' ');
+      expect(body.paths[path]?.[method.toLowerCase()]?.requestBody, key).toBeDefined();
+    }
+    for (const route of routes) {
+      if (route.path === '/openapi.json' || route.path === '/rewards') continue;
+      const operation = body.paths[route.path]?.[route.method.toLowerCase()];
+      const success = Object.entries(operation?.responses ?? {}).find(([status]) => status.startsWith('2'));
+      expect(success?.[1].content, `${route.method} ${route.path}`).toBeDefined();
+    }
+  });
 });
