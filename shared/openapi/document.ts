@@ -207,7 +207,7 @@ const fundOperations: Readonly<Record<string, Operation>> = {
   },
   'POST /policies': {
     summary: 'Publish a new policy version with its effective date (never edits an old one)',
-    requestBody: { required: true, content: { 'application/json': { schema: z.object({}).passthrough() } } },
+    requestBody: body(PolicySchema, 'Policy'),
     responses: {
       201: json(
         z.object({ version: z.string(), effectiveFrom: z.string(), policyHash: z.string() }),
