@@ -303,6 +303,8 @@ export const routes = [
   { method: 'POST', path: '/funds/{fundId}/top-up', functionId: 'admin', access: ['admin'] },
 ] as const satisfies readonly RouteDefinition[];
 
+// No batching window: a lead is evaluated as soon as it is queued (a zone's volume never fills a batch
+// worth waiting for). Records of a batch are handled one after another (see withSqsBatch).
 export const eventSources = [
   {
     queueId: 'Evaluation',
