@@ -171,6 +171,15 @@ export const functions = [
     queues: { Evaluation: 'send' },
   },
   {
+    id: 'serve-waitlists',
+    entry: 'functions/serve-waitlists/handler.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    description: 'Every few minutes: money available in a fund goes to the leads waiting for it',
+    tables: { Funds: 'readWrite', Audit: 'readAppend', Reference: 'read' },
+    queues: {},
+  },
+  {
     id: 'evaluate-lead',
     entry: 'functions/evaluate-lead/handler.ts',
     timeoutSeconds: 30,
@@ -325,6 +334,8 @@ export const eventSources = [
 export const schedules = [
   // No accepted lead is lost: a lead left RECEIVED (its send failed and nobody retried) is sent again.
   { id: 'SweepStaleLeads', functionId: 'sweep-leads', rateMinutes: 5 },
+  // Money released is never left unused while leads wait (a crash between a release and the serving).
+  { id: 'ServeWaitlists', functionId: 'serve-waitlists', rateMinutes: 5 },
 ] as const satisfies readonly ScheduleDefinition[];
 
 export type TableId = (typeof tables)[number]['id'];
