@@ -25,6 +25,7 @@ import {
 } from '#shared/schemas/fund.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import type { DynamoLeadStore } from './dynamo-lead-store.ts';
+import { policyPut } from './dynamo-policy-store.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 /**
@@ -272,9 +273,8 @@ export async function seedFund(
 }
 
 /**
- * Publishes a policy version with its audit entry in one transaction. The item is exactly the one
- * `DynamoPolicyStore.publish` writes (pk POLICY, sk version, effectiveFrom, the document as JSON text), so
- * `DynamoPolicyStore.all()` reads it back (a test holds the two together).
+ * Publishes a policy version with its audit entry in one transaction, as the same item
+ * `DynamoPolicyStore` writes and reads (`policyPut`).
  */
 export class DynamoPolicyPublisher implements PolicyPublisher {
   readonly #table: string;
@@ -287,20 +287,7 @@ export class DynamoPolicyPublisher implements PolicyPublisher {
 
   async publishAudited(policy: Policy, audit: AuditEntryDraft): Promise<'published' | 'version_exists'> {
     try {
-      await this.#audit.appendWithin(audit, [
-        {
-          Put: {
-            TableName: this.#table,
-            Item: marshall({
-              pk: 'POLICY',
-              sk: policy.version,
-              effectiveFrom: policy.effectiveFrom,
-              document: JSON.stringify(policy),
-            }),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ]);
+      await this.#audit.appendWithin(audit, [{ Put: policyPut(this.#table, policy) }]);
       return 'published';
     } catch (error) {
       if (error instanceof TransactionConditionFailedError) return 'version_exists';

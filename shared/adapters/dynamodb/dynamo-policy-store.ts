@@ -12,6 +12,23 @@ import type { PolicyStore } from '#shared/ports/policies.ts';
 const PARTITION = 'POLICY';
 
 /**
+ * The one place that knows how a policy version is stored: one item per version, the document as its
+ * JSON text, put only if that version is not there yet (also used inside audited transactions).
+ */
+export function policyPut(table: string, policy: Policy) {
+  return {
+    TableName: table,
+    Item: marshall({
+      pk: PARTITION,
+      sk: policy.version,
+      effectiveFrom: policy.effectiveFrom,
+      document: JSON.stringify(policy),
+    }),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/**
  * Published policy versions in the reference table, one item per version, never overwritten. The
  * document is kept as its JSON text, so it reads back exactly as published (and hashes the same).
  */
@@ -46,18 +63,7 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async publish(policy: Policy): Promise<'published' | 'version_exists'> {
     try {
-      await this.#client.send(
-        new PutItemCommand({
-          TableName: this.#table,
-          Item: marshall({
-            pk: PARTITION,
-            sk: policy.version,
-            effectiveFrom: policy.effectiveFrom,
-            document: JSON.stringify(policy),
-          }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.#client.send(new PutItemCommand(policyPut(this.#table, policy)));
       return 'published';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'version_exists';
