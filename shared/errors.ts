@@ -4,7 +4,7 @@
  */
 
 export interface FieldProblem {
-  /** Dotted path of the field, e.g. `introducer.residentId`; `''` for the body as a whole. */
+  /** Dotted path of the field, e.g. `introducer.residentId`; `(root)` for the body as a whole. */
   readonly field: string;
   readonly message: string;
 }

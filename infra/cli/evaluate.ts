@@ -9,11 +9,12 @@
  * versions. The decision holds no time, so the output is the same on every run.
  */
 import { readFile } from 'node:fs/promises';
+import type { FieldProblem } from '#shared/errors.ts';
 import { DEFAULT_POLICIES, DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
 import { PolicySelectionError, selectPolicy } from '#shared/policy/select-policy.ts';
-import { type FieldProblem, parseLead, problemsFromZod } from '#shared/schemas/lead.ts';
+import { parseLead, problemsFromZod } from '#shared/schemas/lead.ts';
 
 const USAGE =
   'usage: npm run --silent cli -- evaluate <lead.json> [--policy <policy.json>] [--at <ISO instant>]';

@@ -20,6 +20,7 @@ import * as z from 'zod';
 import { isValidResidentId, isValidUscc } from '#shared/domain/identifiers.ts';
 import { moneySchema } from '#shared/domain/money.ts';
 import { DEFAULT_SECTORS, isSectorCode, SECTOR_CODE_PATTERN, type Sector } from '#shared/domain/sectors.ts';
+import type { FieldProblem } from '#shared/errors.ts';
 
 export const INTRODUCER_TYPES = [
   'leading_enterprise',
@@ -137,12 +138,6 @@ export type Lead = z.output<typeof LeadSchema>;
 /** What a client sends. */
 export type LeadInput = z.input<typeof LeadSchema>;
 export type Introducer = Lead['introducer'];
-
-export interface FieldProblem {
-  /** Dotted path, e.g. "introducer.residentId" or "investor" (array indexes as numbers: "items.0.name"). */
-  readonly field: string;
-  readonly message: string;
-}
 
 export type ParseLeadResult =
   | { readonly ok: true; readonly lead: Lead }

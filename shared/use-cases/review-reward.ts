@@ -104,6 +104,30 @@ function audit(
   };
 }
 
+/** A lead leaving the waitlist (decided, or given negotiated terms) takes its entry out with it. */
+function leaveWaitlist(allocation: Allocation | undefined): FundChange['waitlist'] {
+  return allocation?.state === 'waitlisted' && allocation.waitKey !== null
+    ? { removeKey: allocation.waitKey }
+    : undefined;
+}
+
+/** Finance's decision on the latest revision: the lead moves to it, with the review recorded once. */
+function decided(
+  { lead, decision }: Context,
+  toStatus: 'APPROVED' | 'REJECTED',
+  review: ReviewRecord,
+  at: string,
+): FundChange['lead'] {
+  return {
+    leadId: lead.leadId,
+    revision: decision.revision,
+    fromStatus: lead.status,
+    toStatus,
+    at,
+    review: { before: undefined, after: review },
+  };
+}
+
 function conflictOnFailure(result: { applied: boolean }, leadId: string): void {
   if (!result.applied) {
     throw new ConflictError(
@@ -220,18 +244,8 @@ export async function approveReward(
               updatedAt: at,
             },
           },
-    waitlist:
-      allocation?.state === 'waitlisted' && allocation.waitKey !== null
-        ? { removeKey: allocation.waitKey }
-        : undefined,
-    lead: {
-      leadId: lead.leadId,
-      revision: decision.revision,
-      fromStatus: lead.status,
-      toStatus: 'APPROVED',
-      at,
-      review: { before: undefined, after: review },
-    },
+    waitlist: leaveWaitlist(allocation),
+    lead: decided(context, 'APPROVED', review, at),
   };
   const result = await deps.funds.apply(
     change,
@@ -295,18 +309,8 @@ export async function rejectReward(
       allocation?.state === 'committed' || allocation?.state === 'released'
         ? undefined
         : { before: allocation, after: releasedAfter },
-    waitlist:
-      allocation?.state === 'waitlisted' && allocation.waitKey !== null
-        ? { removeKey: allocation.waitKey }
-        : undefined,
-    lead: {
-      leadId: lead.leadId,
-      revision: decision.revision,
-      fromStatus: lead.status,
-      toStatus: 'REJECTED',
-      at,
-      review: { before: undefined, after: review },
-    },
+    waitlist: leaveWaitlist(allocation),
+    lead: decided(context, 'REJECTED', review, at),
   };
   const result = await deps.funds.apply(
     change,
@@ -392,10 +396,7 @@ export async function recordCaseOutcome(
               updatedAt: at,
             },
           },
-    waitlist:
-      allocation?.state === 'waitlisted' && allocation.waitKey !== null
-        ? { removeKey: allocation.waitKey }
-        : undefined,
+    waitlist: leaveWaitlist(allocation),
     lead: {
       leadId: lead.leadId,
       revision: decision.revision,

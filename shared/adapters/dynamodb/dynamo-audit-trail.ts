@@ -74,12 +74,7 @@ export class DynamoAuditTrail implements AuditTrail {
   }
 
   async head(): Promise<ChainHead> {
-    const { Item } = await this.#client.send(
-      new GetItemCommand({ TableName: this.#table, Key: this.#headKey, ConsistentRead: true }),
-    );
-    if (Item === undefined) return emptyHead(this.#chain);
-    const stored = unmarshall(Item);
-    return { chain: this.#chain, seq: Number(stored.lastSeq), hash: String(stored.lastHash) };
+    return (await this.storedHead()) ?? emptyHead(this.#chain);
   }
 
   /** The head as stored, or undefined when there is none (an empty chain, or a deleted head). */

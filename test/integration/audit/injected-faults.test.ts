@@ -7,11 +7,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
 import { DynamoLeadStore } from '#shared/adapters/dynamodb/dynamo-lead-store.ts';
-import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
-import { leadHash } from '#shared/policy/evaluate-lead.ts';
 import type { LeadRecord } from '#shared/schemas/lead-record.ts';
 import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
-import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { freshInvestor, receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
 import { leadInput, parseValidLead } from '#test/fixtures/leads.ts';
 import { useLocalCloudEnv } from '#test/support/api.ts';
 
@@ -58,29 +56,10 @@ function withConflicts(
 }
 
 function leadRecord(): LeadRecord {
-  const seed = randomUUID()
-    .replace(/[^0-9]/g, '')
-    .padEnd(7, '3')
-    .slice(0, 7);
-  const lead = parseValidLead(
-    leadInput({ investor: { name: '故障注入测试有限公司', uscc: makeValidUscc(`91371500MA${seed}`) } }),
-  );
-  const at = new Date().toISOString();
-  return {
-    leadId: leadIdFor('fault-injector', randomUUID()),
-    sector: lead.sector,
-    status: 'RECEIVED',
-    submittedAt: at,
+  const lead = parseValidLead(leadInput({ investor: freshInvestor('故障注入测试有限公司') }));
+  return receivedLeadRecord(lead, {
     submittedBy: { userId: 'fault-injector', role: `sector:${lead.sector}` },
-    requestHash: '0'.repeat(64),
-    lead,
-    inputHash: leadHash(lead),
-    projectKey: projectKeyOf(lead),
-    duplicateOf: null,
-    latestRevision: 0,
-    evaluationFailure: null,
-    updatedAt: at,
-  };
+  });
 }
 
 describe('injected faults', () => {
@@ -90,15 +69,7 @@ describe('injected faults', () => {
     const audit = new DynamoAuditTrail(faulty.client, tables().audit, chain);
     const store = new DynamoLeadStore(faulty.client, tables().leads, audit);
     const record = leadRecord();
-    const outcome = await store.create(record, {
-      at: record.submittedAt,
-      actor: record.submittedBy,
-      action: 'lead.received',
-      subject: record.leadId,
-      inputHash: record.inputHash,
-      policyVersion: null,
-      details: {},
-    });
+    const outcome = await store.create(record, receivedAuditDraft(record));
     expect(faulty.injected()).toBe(3);
     expect(outcome).toBe('created');
     expect((await store.get(record.leadId))?.leadId).toBe(record.leadId);

@@ -3,14 +3,13 @@ import type { Adapters } from '#shared/adapters/composition.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { sha256Hex } from '#shared/domain/canonical-json.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
-import { leadHash } from '#shared/policy/evaluate-lead.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
 import { noFundMetrics } from '#shared/ports/funds.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
-import type { LeadRecord } from '#shared/schemas/lead-record.ts';
 import type { AllocateFundMessage } from '#shared/schemas/messages.ts';
 import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
 import { evaluateLeadRevision } from '#shared/use-cases/evaluate-lead-revision.ts';
+import { receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
 import { leadInFen } from '#test/fixtures/leads.ts';
 
 /** Helpers for fund tests on the local engines: a fresh fund per test, leads evaluated under a policy naming it. */
@@ -41,32 +40,14 @@ export function fundTestKit(adapters: Adapters) {
       fundRequestFen: fields.fundRequestFen,
       ...(fields.actualFen === undefined ? {} : { actualFen: fields.actualFen }),
     });
-    const now = adapters.clock.now().toISOString();
     const leadId = `ld_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-    const record: LeadRecord = {
+    // Each test lead is its own project, whatever its investor: no duplicate-project effects here.
+    const record = receivedLeadRecord(lead, {
       leadId,
-      sector: lead.sector,
-      status: 'RECEIVED',
-      submittedAt: now,
       submittedBy: { userId: submitter.userId, role: `sector:${lead.sector}` },
-      requestHash: sha256Hex(leadId),
-      lead,
-      inputHash: leadHash(lead),
       projectKey: sha256Hex(`project-${leadId}`),
-      duplicateOf: null,
-      latestRevision: 0,
-      evaluationFailure: null,
-      updatedAt: now,
-    };
-    const created = await adapters.leads.create(record, {
-      at: now,
-      actor: record.submittedBy,
-      action: 'lead.received',
-      subject: leadId,
-      inputHash: record.inputHash,
-      policyVersion: null,
-      details: {},
     });
+    const created = await adapters.leads.create(record, receivedAuditDraft(record));
     if (created !== 'created') throw new Error(`fixture lead not created: ${created}`);
     await evaluateLeadRevision(deps, { schemaVersion: 1, leadId, revision: 1 });
     return leadId;

@@ -4,14 +4,13 @@ import { promisify } from 'node:util';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
-import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
+import { leadIdFor } from '#shared/domain/lead-outcome.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
-import { leadHash } from '#shared/policy/evaluate-lead.ts';
 import type { LeadRecord } from '#shared/schemas/lead-record.ts';
 import { submitLead } from '#shared/use-cases/submit-lead.ts';
 import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
 import { lambdaContext as fixtureContext, sqsEvent } from '#test/fixtures/events.ts';
-import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { freshInvestor, receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
 import { leadInput, parseValidLead } from '#test/fixtures/leads.ts';
 import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
 
@@ -26,46 +25,12 @@ beforeAll(async () => {
   await adapters.policies.publish(DEFAULT_POLICY);
 });
 
-function uniqueInvestor() {
-  const seed = randomUUID()
-    .replace(/[^0-9]/g, '')
-    .padEnd(7, '1')
-    .slice(0, 7);
-  return { name: '聊城测试投资有限公司', uscc: makeValidUscc(`91371500MA${seed}`) };
-}
-
 const lambdaContext = fixtureContext('evaluate-lead');
 
 /** Stores a lead directly, as intake would, without sending its evaluation message. */
 async function storeLeadOnly(overrides: Partial<LeadRecord> = {}): Promise<LeadRecord> {
-  const lead = parseValidLead(leadInput({ investor: uniqueInvestor() }));
-  const at = new Date().toISOString();
-  const record: LeadRecord = {
-    leadId: leadIdFor('test-writer', randomUUID()),
-    sector: lead.sector,
-    status: 'RECEIVED',
-    submittedAt: at,
-    submittedBy: { userId: 'test-writer', role: `sector:${lead.sector}` },
-    requestHash: '0'.repeat(64),
-    lead,
-    inputHash: leadHash(lead),
-    projectKey: projectKeyOf(lead),
-    duplicateOf: null,
-    latestRevision: 0,
-    evaluationFailure: null,
-    updatedAt: at,
-    ...overrides,
-  };
-  const draft = {
-    at,
-    actor: record.submittedBy,
-    action: 'lead.received',
-    subject: record.leadId,
-    inputHash: record.inputHash,
-    policyVersion: null,
-    details: {},
-  };
-  expect(await adapters.leads.create(record, draft)).toBe('created');
+  const record = receivedLeadRecord(parseValidLead(leadInput({ investor: freshInvestor() })), overrides);
+  expect(await adapters.leads.create(record, receivedAuditDraft(record))).toBe('created');
   return record;
 }
 
@@ -126,7 +91,7 @@ describe('the evaluation consumer', () => {
 
 describe('a crash between the lead write and the send', () => {
   it('converges on a retry with the same key: one lead, evaluated once', async () => {
-    const lead = parseValidLead(leadInput({ investor: uniqueInvestor() }));
+    const lead = parseValidLead(leadInput({ investor: freshInvestor() }));
     const principal = { userId: 'officer-crash', roles: ['sector:optoelectronics' as const] };
     const key = randomUUID();
     const rawBody = { key };
@@ -179,7 +144,7 @@ describe('20 concurrent submissions from different teams', () => {
         const token = await tokenFor(`sector:${sector}`, `officer-${sector}-${index}`);
         return api.post(
           '/leads',
-          leadInput({ sector, investor: uniqueInvestor(), projectName: `并发项目${index}` }),
+          leadInput({ sector, investor: freshInvestor(), projectName: `并发项目${index}` }),
           {
             token,
             headers: { 'idempotency-key': randomUUID() },
