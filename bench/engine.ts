@@ -4,6 +4,7 @@
  * Checks agreement on every lead; a float amount one fen off ours is reported (that is the point: ours is
  * exact), anything else is a failure.
  */
+import { canonicalJson, sha256Hex } from '#shared/domain/canonical-json.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { computeOutcome, evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
@@ -41,6 +42,9 @@ export interface EngineResult {
     readonly bare: number;
     readonly policyHash: number;
     readonly leadHash: number;
+    /** The two parts of the lead hash, measured apart: canonical JSON, then SHA-256 of that text. */
+    readonly leadCanonicalJson: number;
+    readonly leadSha256: number;
     readonly explanationsAndShape: number;
   };
   readonly targets: { readonly fullMet: boolean; readonly bareMet: boolean };
@@ -164,11 +168,18 @@ export async function runEngineBench(options: { leads: number; rounds: number })
   const bare = 1e6 / median(roundRates.bare);
   const policyHashMicros = micros(() => policyHash(DEFAULT_POLICY));
   const leadHashMicros = micros((lead) => leadHash(lead));
+  const leadCanonicalJson = micros((lead) => canonicalJson(lead));
+  // The texts are made (and flattened by hashing them once) before timing SHA-256 alone.
+  const texts = new Map(leads.map((lead) => [lead, canonicalJson(lead)]));
+  for (const text of texts.values()) sha256Hex(text);
+  const leadSha256 = micros((lead) => sha256Hex(texts.get(lead) as string));
   const breakdownMicros = {
     full,
     bare,
     policyHash: policyHashMicros,
     leadHash: leadHashMicros,
+    leadCanonicalJson,
+    leadSha256,
     explanationsAndShape: Math.max(0, full - bare - policyHashMicros - leadHashMicros),
   };
 

@@ -6,6 +6,7 @@
  * trail, so the same value always gives the same bytes and the same hash.
  */
 import { hash } from 'node:crypto';
+import { integerText } from './integer-text.ts';
 
 export class CanonicalJsonError extends Error {
   readonly path: string;
@@ -37,57 +38,111 @@ function quoteKey(key: string): string {
   return quoted;
 }
 
-function write(value: unknown, trail: Trail, ancestors: Set<object>): string {
+// The hot paths below are measured (bench/engine.ts): every decision hashes its lead, and JSON.stringify
+// per string, the default sort and printing large integers were most of that cost.
+
+/** A string that needs no escaping is quoted as is; JSON.stringify escapes the rest. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters JSON must escape
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quoteString(text: string): string {
+  return NEEDS_ESCAPING.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** An object's own keys sorted by UTF-16 code units: insertion sort, as records have few keys, mostly in order. */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let index = 1; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    let before = index - 1;
+    if ((keys[before] as string) <= key) continue;
+    while (before >= 0 && (keys[before] as string) > key) {
+      keys[before + 1] = keys[before] as string;
+      before -= 1;
+    }
+    keys[before + 1] = key;
+  }
+  return keys;
+}
+
+/**
+ * Two walks share `write`. The quick one (`careful` null) keeps no path and no ancestor set and hands over
+ * at the first thing it does not take; the careful one then walks again to name the problem and its path.
+ * Every decision hashes its lead, so the quick walk is the one that runs.
+ */
+interface CarefulWalk {
+  readonly trail: Trail;
+  readonly ancestors: Set<object>;
+}
+
+const HAND_OVER = new Error('canonical JSON: the quick walk hands over to the careful one');
+
+/** Deeper than any record we hash; a cycle goes past it and the careful walk names it. */
+const QUICK_WALK_DEPTH = 100;
+
+function refuse(careful: CarefulWalk | null, message: string): never {
+  if (careful === null) throw HAND_OVER;
+  throw new CanonicalJsonError(pathOf(careful.trail), message);
+}
+
+function write(value: unknown, careful: CarefulWalk | null, depth: number): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quoteString(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(pathOf(trail), 'non-finite number');
-      return JSON.stringify(value);
+      if (!Number.isFinite(value)) refuse(careful, 'non-finite number');
+      return integerText(value); // finite numbers print as String() does
     case 'object':
       break;
     default:
-      throw new CanonicalJsonError(pathOf(trail), `cannot serialize a value of type ${typeof value}`);
+      refuse(careful, `cannot serialize a value of type ${typeof value}`);
   }
   const object = value as object;
-  if (ancestors.has(object)) throw new CanonicalJsonError(pathOf(trail), 'cycle');
-  ancestors.add(object);
+  if (careful === null) {
+    if (depth > QUICK_WALK_DEPTH) throw HAND_OVER;
+  } else {
+    if (careful.ancestors.has(object)) refuse(careful, 'cycle');
+    careful.ancestors.add(object);
+  }
   let text: string;
   if (Array.isArray(object)) {
     text = '[';
     for (let index = 0; index < object.length; index += 1) {
-      trail.push(index);
-      text += (index === 0 ? '' : ',') + write(object[index], trail, ancestors);
-      trail.pop();
+      careful?.trail.push(index);
+      text += (index === 0 ? '' : ',') + write(object[index], careful, depth + 1);
+      careful?.trail.pop();
     }
     text += ']';
   } else {
     const prototype = Object.getPrototypeOf(object);
-    if (prototype !== Object.prototype && prototype !== null) {
-      throw new CanonicalJsonError(pathOf(trail), 'not a plain object');
-    }
+    if (prototype !== Object.prototype && prototype !== null) refuse(careful, 'not a plain object');
     const record = object as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
+    const keys = sortedKeys(record);
     text = '{';
     for (let index = 0; index < keys.length; index += 1) {
       const key = keys[index] as string;
-      trail.push(key);
-      text += `${index === 0 ? '' : ','}${quoteKey(key)}:${write(record[key], trail, ancestors)}`;
-      trail.pop();
+      careful?.trail.push(key);
+      text += `${index === 0 ? '' : ','}${quoteKey(key)}:${write(record[key], careful, depth + 1)}`;
+      careful?.trail.pop();
     }
     text += '}';
   }
   // Removed only on success: after a throw the whole walk is abandoned anyway.
-  ancestors.delete(object);
+  careful?.ancestors.delete(object);
   return text;
 }
 
 /** The canonical JSON text of a value (see the module comment). Throws {@link CanonicalJsonError}. */
 export function canonicalJson(value: unknown): string {
-  return write(value, [], new Set());
+  try {
+    return write(value, null, 0);
+  } catch (error) {
+    if (error !== HAND_OVER) throw error;
+  }
+  return write(value, { trail: [], ancestors: new Set() }, 0);
 }
 
 /** Lower-case hex SHA-256 of the UTF-8 bytes of a text. */

@@ -4,6 +4,7 @@
  * products are taken in BigInt, and rounding (half up, 四舍五入) happens once, at the end.
  */
 import * as z from 'zod';
+import { integerText } from './integer-text.ts';
 
 /** 1 yuan = 100 fen. */
 export const FEN_PER_YUAN = 100;
@@ -165,7 +166,15 @@ export function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
 
 /** basisPoints / 10000 of an amount in fen, rounded half up to the fen (once). */
 export function applyBasisPoints(fen: number, basisPoints: number): number {
-  return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
+  if (!Number.isSafeInteger(fen) || fen < 0 || !Number.isInteger(basisPoints) || basisPoints < 0) {
+    return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
+  }
+  if (basisPoints > 10_000) return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
+  // Exact without BigInt (every rule evaluation passes here): fen = high × 10^4 + low, so the result is
+  // high × basisPoints (a safe integer) plus low × basisPoints / 10^4 (below 10^4) rounded half up.
+  const high = Math.floor(fen / 10_000);
+  const low = fen - high * 10_000;
+  return high * basisPoints + Math.floor((2 * low * basisPoints + 10_000) / 20_000);
 }
 
 /**
@@ -186,12 +195,20 @@ export function formatFen(fen: number): string {
   return `${exactQuotient(fen, FEN_PER_YUAN, 2)}元`;
 }
 
+const TEN_ZEROS = '0000000000';
+
 /** Exact decimal text of fen / unit (unit = 10^digits), trailing zeros stripped. */
 function exactQuotient(fen: number, unit: number, digits: number): string {
   const whole = Math.floor(fen / unit);
-  const rest = fen - whole * unit;
-  if (rest === 0) return String(whole);
-  return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`;
+  let rest = fen - whole * unit;
+  if (rest === 0) return `${whole}`;
+  let places = digits;
+  while (rest % 10 === 0) {
+    rest /= 10;
+    places -= 1;
+  }
+  const restText = integerText(rest);
+  return `${whole}.${TEN_ZEROS.slice(0, places - restText.length)}${restText}`;
 }
 
 /** Basis points as an exact percentage: 200 → "2%", 250 → "2.5%", 1000 → "10%". */

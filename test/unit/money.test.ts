@@ -149,6 +149,28 @@ describe('roundHalfUp', () => {
     expect(applyBasisPoints(10_000_000_025, 200)).toBe(200_000_001);
   });
 
+  it('applies basis points exactly without BigInt: the same as the BigInt product rounded once', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 0, max: MAX_FEN }),
+          fc.maxSafeNat(),
+          fc.constantFrom(0, 1, 4_999, 5_000, 9_999, MAX_FEN),
+        ),
+        fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom(0, 1, 200, 1_000, 9_999, 10_000)),
+        (fen, basisPoints) => {
+          const exact = Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
+          expect(applyBasisPoints(fen, basisPoints)).toBe(exact);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    // Halves at the edge of the split: 0.5 fen rounds up, 0.4999 down.
+    expect(applyBasisPoints(25, 200)).toBe(1);
+    expect(applyBasisPoints(24, 200)).toBe(0);
+    expect(applyBasisPoints(Number.MAX_SAFE_INTEGER, 10_000)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it('agrees with the nearest integer and is never off by more than half', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (n, d) => {

@@ -45,6 +45,46 @@ describe('canonicalJson', () => {
     expect(canonicalJson([shared, shared])).toBe('[{"a":1},{"a":1}]');
   });
 
+  it('names the path of what it refuses', () => {
+    expect(() => canonicalJson({ a: [1, { b: Number.NaN }] })).toThrow('$.a[1].b: non-finite number');
+    const cyclic: Record<string, unknown> = { list: [] };
+    (cyclic.list as unknown[]).push({ back: cyclic });
+    expect(() => canonicalJson(cyclic)).toThrow('$.list[0].back: cycle');
+  });
+
+  it('serializes values nested deeper than its quick walk goes', () => {
+    let nested: unknown = 'bottom';
+    for (let depth = 0; depth < 250; depth += 1) nested = depth % 2 === 0 ? [nested] : { z: 1, a: nested };
+    expect(JSON.parse(canonicalJson(nested))).toEqual(nested);
+  });
+
+  it('writes strings and numbers exactly as JSON.stringify does', () => {
+    const strings = [
+      'plain',
+      '张伟',
+      'quote " and \\ back',
+      'tab\tnew\nline\u0000',
+      '\ud83d\ude00',
+      'lone \ud800',
+      '\u2028',
+    ];
+    for (const text of strings) expect(canonicalJson(text)).toBe(JSON.stringify(text));
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()),
+        (value) => {
+          expect(canonicalJson([value])).toBe(JSON.stringify([value]));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(canonicalJson({ [text]: text })).toBe(JSON.stringify({ [text]: text }));
+      }),
+    );
+  });
+
   it('gives the same text whatever the key order', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (record) => {
