@@ -4,8 +4,9 @@
  * one event in a fresh Node process, N times; beside a naive baseline bundle of the same libraries.
  *
  * The esbuild options mirror `bundling` in infra/constructs/kfq-function.ts (its options object is not
- * exported; the banner is, and is imported from there): format esm, target node24, platform node,
- * mainFields module,main, minify, sourcemap (linked file, no sourcesContent), no external modules.
+ * exported; the banner and the built-in aliases are, and are imported from there): format esm, target
+ * node24, platform node, mainFields module,main, minify, sourcemap (linked file, no sourcesContent), no
+ * external modules, `node:http` and `node:process` aliased to CommonJS re-exports.
  * The children run with NODE_OPTIONS=--enable-source-maps and the Powertools settings, as deployed.
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { ESM_REQUIRE_BANNER, METRICS_NAMESPACE, SERVICE_NAME } from '#infra/constructs/kfq-function.ts';
+import {
+  ESBUILD_ALIAS,
+  ESM_REQUIRE_BANNER,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '#infra/constructs/kfq-function.ts';
 import { eventSources, functions, queues, routes, schedules, tables } from '#infra/resources.ts';
 import { median, percentile } from './lib/stats.ts';
 
@@ -88,6 +94,7 @@ export async function bundle(
     sourcesContent: false,
     external: [],
     banner: { js: ESM_REQUIRE_BANNER },
+    alias: Object.fromEntries(Object.entries(ESBUILD_ALIAS).map(([from, to]) => [from, join(REPO_ROOT, to)])),
     logLevel: 'warning',
   });
   return { file: outfile, packages: byPackage(result.metafile) };

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { productionAdapters } from '#shared/adapters/composition.ts';
+import { fundAdapters } from '#shared/adapters/composition.ts';
 import { logger } from '#shared/observability.ts';
 import { type ServeWaitlistsDeps, serveAllWaitlists } from '#shared/use-cases/serve-waitlists.ts';
 
@@ -16,4 +16,4 @@ export function createHandler(deps: ServeWaitlistsDeps) {
     });
 }
 
-export const handler = createHandler(productionAdapters());
+export const handler = createHandler(fundAdapters());

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { leadAdapters } from '#shared/adapters/composition.ts';
+import { leadAdapters } from '#shared/adapters/lead-adapters.ts';
 import { logger } from '#shared/observability.ts';
 import { resendStaleLeads, type SweepDeps } from '#shared/use-cases/sweep-stale-leads.ts';
 

@@ -19,6 +19,21 @@ export const METRICS_NAMESPACE = 'KfqIncentives';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __kfqCreateRequire } from 'node:module'; const require = __kfqCreateRequire(import.meta.url);";
 
+/**
+ * Built-ins the bundles load as CommonJS instead of ESM (esbuild `alias`, paths from the repository root).
+ * Node builds the ESM namespace of a built-in by reading every export, which runs its lazy getters:
+ * `http`'s WebSocket/CloseEvent/MessageEvent load undici (10–15 ms of every cold start; the SDK imports
+ * `node:http` statically for its instance-metadata credentials, and Lambda uses none of these),
+ * `process`'s stdin/allowedNodeEnvironmentFlags open a stream and list every Node flag (~1 ms).
+ * Each target is `module.exports = process.getBuiltinModule(...)`: the same module object, read when used.
+ */
+export const ESBUILD_ALIAS: Readonly<Record<string, string>> = {
+  'node:http': 'shared/adapters/node-builtins/http.cts',
+  http: 'shared/adapters/node-builtins/http.cts',
+  'node:process': 'shared/adapters/node-builtins/process.cts',
+  process: 'shared/adapters/node-builtins/process.cts',
+};
+
 export interface KfqFunctionProps {
   readonly definition: FunctionDefinition;
   /** Table names and queue URLs, by the env var names of the resource definition. */
@@ -90,6 +105,9 @@ export class KfqFunction extends Construct {
         bundleAwsSDK: true,
         externalModules: [],
         banner: ESM_REQUIRE_BANNER,
+        esbuildArgs: {
+          '--alias': Object.entries(ESBUILD_ALIAS).map(([from, to]) => `${from}=${REPO_ROOT}${to}`),
+        },
         logLevel: LogLevel.WARNING,
       },
     });

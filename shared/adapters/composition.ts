@@ -1,30 +1,28 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getConfig } from '#shared/config.ts';
 import { availablePercent } from '#shared/domain/fund.ts';
 import { metrics } from '#shared/observability.ts';
 import type { FundMetrics } from '#shared/ports/funds.ts';
-import { systemClock } from '#shared/ports/policies.ts';
-import { AllocateFundMessageSchema, EvaluateLeadMessageSchema } from '#shared/schemas/messages.ts';
+import { AllocateFundMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
-import { DynamoAuditTrail } from './dynamodb/dynamo-audit-trail.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
-import { DynamoLeadStore } from './dynamodb/dynamo-lead-store.ts';
 import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
+import { evaluationQueueOf, leadStores } from './lead-adapters.ts';
 import { SqsQueue } from './sqs/sqs-queue.ts';
 
 /**
- * The leads, their audit trail and the evaluation queue: all that intake's background jobs need (the
- * sweeper imports only this, which keeps its bundle and cold start small).
+ * The funds, the policies and the leads they serve, without any queue: what the scheduled waitlist
+ * server needs (its bundle then has no SQS client at all).
  */
-export function leadAdapters() {
-  const config = getConfig();
-  const audit = new DynamoAuditTrail(dynamoDbClient, config.AUDIT_TABLE, config.AUDIT_CHAIN);
+export function fundAdapters() {
+  const { config, clock, audit, leads } = leadStores();
   return {
     config,
-    clock: systemClock,
+    clock,
     audit,
-    leads: new DynamoLeadStore(dynamoDbClient, config.LEADS_TABLE, audit),
-    evaluationQueue: new SqsQueue(sqsClient, config.EVALUATION_QUEUE_URL, EvaluateLeadMessageSchema),
+    leads,
+    funds: new DynamoFundStore(dynamoDbClient, config.FUNDS_TABLE, audit, leads),
+    fundMetrics: powertoolsFundMetrics,
+    policies: new DynamoPolicyStore(dynamoDbClient, config.REFERENCE_TABLE),
   };
 }
 
@@ -33,18 +31,18 @@ export function leadAdapters() {
  * once at module scope; tests build the same adapters against the local engines.
  */
 export function productionAdapters() {
-  const { config, audit, leads, evaluationQueue } = leadAdapters();
+  const { config, clock, audit, leads, funds, fundMetrics, policies } = fundAdapters();
   return {
     config,
-    clock: systemClock,
+    clock,
     audit,
     leads,
     reviews: leads,
-    funds: new DynamoFundStore(dynamoDbClient, config.FUNDS_TABLE, audit, leads),
+    funds,
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),
-    fundMetrics: powertoolsFundMetrics,
-    policies: new DynamoPolicyStore(dynamoDbClient, config.REFERENCE_TABLE),
-    evaluationQueue,
+    fundMetrics,
+    policies,
+    evaluationQueue: evaluationQueueOf(config),
     allocationQueue: new SqsQueue(sqsClient, config.ALLOCATION_QUEUE_URL, AllocateFundMessageSchema),
   };
 }
