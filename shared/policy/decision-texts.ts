@@ -16,6 +16,7 @@ import {
   type ProjectCategory,
 } from '#shared/schemas/lead.ts';
 import type { FundOutcome, ReferralOutcome } from './evaluate-lead.ts';
+import { perPolicy } from './per-policy.ts';
 import {
   type ConversionFundRule,
   type LegalBasis,
@@ -162,27 +163,11 @@ function oneCaseTexts(rule: OneCaseOnePolicyRule) {
   };
 }
 
-interface PolicyTexts {
-  readonly referral: ReturnType<typeof referralTexts>;
-  readonly fund: ReturnType<typeof fundTexts>;
-  readonly oneCase: ReturnType<typeof oneCaseTexts>;
-}
-
-// A parsed policy is never changed after it is parsed, so its texts are written once per object.
-const policyTexts = new WeakMap<Policy, PolicyTexts>();
-
-function textsOf(policy: Policy): PolicyTexts {
-  let texts = policyTexts.get(policy);
-  if (texts === undefined) {
-    texts = {
-      referral: referralTexts(ruleOf(policy, 'referral_reward')),
-      fund: fundTexts(ruleOf(policy, 'conversion_fund')),
-      oneCase: oneCaseTexts(ruleOf(policy, 'one_case_one_policy')),
-    };
-    policyTexts.set(policy, texts);
-  }
-  return texts;
-}
+const textsOf = perPolicy((policy) => ({
+  referral: referralTexts(ruleOf(policy, 'referral_reward')),
+  fund: fundTexts(ruleOf(policy, 'conversion_fund')),
+  oneCase: oneCaseTexts(ruleOf(policy, 'one_case_one_policy')),
+}));
 
 /** Why the referral reward is what it is; `baseText` and `amountText` are the decision's own amounts. */
 export function explainReferral(

@@ -26,13 +26,8 @@ import type {
 } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import { explainFund, explainOneCaseOnePolicy, explainReferral } from './decision-texts.ts';
-import {
-  type ConversionFundRule,
-  type OneCaseOnePolicyRule,
-  type Policy,
-  type ReferralRewardRule,
-  ruleOf,
-} from './policy-schema.ts';
+import { perPolicy } from './per-policy.ts';
+import { type Policy, ruleOf } from './policy-schema.ts';
 
 type ReferralReason = ReferralRewardResult['reasons'][number];
 type FundReason = FundResult['reasons'][number];
@@ -70,27 +65,11 @@ function meets(value: number, threshold: number, inclusive: boolean): boolean {
   return inclusive ? value >= threshold : value > threshold;
 }
 
-interface PolicyRules {
-  readonly referralRule: ReferralRewardRule;
-  readonly caseRule: OneCaseOnePolicyRule;
-  readonly fundRule: ConversionFundRule;
-}
-
-// A parsed policy is never changed after it is parsed, so its rules are looked up once per object.
-const policyRules = new WeakMap<Policy, PolicyRules>();
-
-function rulesOf(policy: Policy): PolicyRules {
-  let rules = policyRules.get(policy);
-  if (rules === undefined) {
-    rules = {
-      referralRule: ruleOf(policy, 'referral_reward'),
-      caseRule: ruleOf(policy, 'one_case_one_policy'),
-      fundRule: ruleOf(policy, 'conversion_fund'),
-    };
-    policyRules.set(policy, rules);
-  }
-  return rules;
-}
+const rulesOf = perPolicy((policy) => ({
+  referralRule: ruleOf(policy, 'referral_reward'),
+  caseRule: ruleOf(policy, 'one_case_one_policy'),
+  fundRule: ruleOf(policy, 'conversion_fund'),
+}));
 
 /** The bare rule evaluation: numbers and reason codes, no texts, no hashes. */
 export function computeOutcome(lead: Lead, policy: Policy): Outcome {
@@ -187,18 +166,8 @@ export function computeOutcome(lead: Lead, policy: Policy): Outcome {
   };
 }
 
-// A parsed policy is never changed after it is parsed, so its hash is computed once per object.
-const policyHashes = new WeakMap<Policy, string>();
-
-/** Hash of a policy: SHA-256 of the canonical JSON of the parsed policy. */
-export function policyHash(policy: Policy): string {
-  let hash = policyHashes.get(policy);
-  if (hash === undefined) {
-    hash = hashCanonical(policy);
-    policyHashes.set(policy, hash);
-  }
-  return hash;
-}
+/** Hash of a policy: SHA-256 of the canonical JSON of the parsed policy (once per policy object). */
+export const policyHash: (policy: Policy) => string = perPolicy(hashCanonical);
 
 /** Hash of a lead: SHA-256 of the canonical JSON of the parsed lead. */
 export function leadHash(lead: Lead): string {
