@@ -36,7 +36,7 @@ for (const part of parts) {
   if (!['engine', 'cold-start', 'pipeline'].includes(part)) throw new Error(`--only: unknown part ${part}`);
 }
 const settings = quick
-  ? { leads: 20_000, rounds: 2, samples: 5, pipelineLeads: 100, clients: 10 }
+  ? { leads: 20_000, rounds: 3, samples: 11, pipelineLeads: 100, clients: 10 }
   : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
