@@ -59,6 +59,14 @@ export interface ColdStartResult {
   readonly rows: readonly ColdStartRow[];
   readonly baseline: ColdStartRow;
   readonly esbuild: string;
+  /** What `--enable-source-maps` (as deployed) costs: the slowest function, with and without, alternating. */
+  readonly sourceMaps: {
+    readonly id: string;
+    readonly withMedianMs: number;
+    readonly withoutMedianMs: number;
+    readonly importWithMedianMs: number;
+    readonly importWithoutMedianMs: number;
+  };
 }
 
 /** Bytes in the output per package (node_modules name, or "(ours)" for the repository's own code). */
@@ -298,6 +306,40 @@ async function measure(
   };
 }
 
+/**
+ * Node reads a bundle's source map when it loads the bundle under `--enable-source-maps`: the slowest
+ * function again, in fresh processes alternating with and without it, so both see the same machine.
+ */
+async function measureSourceMapCost(
+  rows: readonly ColdStartRow[],
+  samples: number,
+  work: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ColdStartResult['sourceMaps']> {
+  const slowest = [...rows].sort((a, b) => b.initMedianMs - a.initMedianMs)[0];
+  const definition = functions.find((fn) => fn.id === slowest?.id);
+  if (definition === undefined) throw new Error('no function measured');
+  const outdir = join(work, 'source-maps');
+  mkdirSync(outdir, { recursive: true });
+  const { file } = await bundle(definition.entry, outdir);
+  const eventFile = join(outdir, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(eventFor(definition.id).event));
+  const withoutEnv = { ...env, NODE_OPTIONS: '' };
+  const withMaps: Sample[] = [];
+  const withoutMaps: Sample[] = [];
+  for (let index = 0; index < samples; index += 1) {
+    withMaps.push(await sample(file, eventFile, definition.id, env));
+    withoutMaps.push(await sample(file, eventFile, definition.id, withoutEnv));
+  }
+  return {
+    id: definition.id,
+    withMedianMs: median(withMaps.map((run) => run.totalMs)),
+    withoutMedianMs: median(withoutMaps.map((run) => run.totalMs)),
+    importWithMedianMs: median(withMaps.map((run) => run.importMs)),
+    importWithoutMedianMs: median(withoutMaps.map((run) => run.importMs)),
+  };
+}
+
 export async function runColdStartBench(options: {
   samples: number;
   log?: (line: string) => void;
@@ -328,12 +370,16 @@ export async function runColdStartBench(options: {
     options.log?.(
       `  baseline: ${(baseline.bytes / 1024).toFixed(1)} KB, init ${baseline.initMedianMs.toFixed(1)} ms`,
     );
+    const sourceMaps = await measureSourceMapCost(rows, options.samples, work, env);
+    options.log?.(
+      `  ${sourceMaps.id} without --enable-source-maps: init ${sourceMaps.withoutMedianMs.toFixed(1)} ms (with: ${sourceMaps.withMedianMs.toFixed(1)} ms)`,
+    );
     const esbuild = (
       JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/esbuild/package.json'), 'utf8')) as {
         version: string;
       }
     ).version;
-    return { samples: options.samples, rows, baseline, esbuild };
+    return { samples: options.samples, rows, baseline, esbuild, sourceMaps };
   } finally {
     await stub.close();
     rmSync(work, { recursive: true, force: true });
