@@ -5,8 +5,9 @@
  * exact), anything else is a failure.
  */
 import { canonicalJson, sha256Hex } from '#shared/domain/canonical-json.ts';
+import { computeOutcome } from '#shared/policy/compute-outcome.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
-import { computeOutcome, evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
+import { evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import { type FloatDecision, jsonRulesPolicy } from './lib/json-rules-policy.ts';
 import { generateLeads, LEAD_SEED } from './lib/leads.ts';

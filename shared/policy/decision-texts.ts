@@ -15,7 +15,7 @@ import {
   PROJECT_CATEGORIES,
   type ProjectCategory,
 } from '#shared/schemas/lead.ts';
-import type { FundOutcome, ReferralOutcome } from './evaluate-lead.ts';
+import type { FundOutcome, ReferralOutcome } from './compute-outcome.ts';
 import { perPolicy } from './per-policy.ts';
 import {
   type ConversionFundRule,
