@@ -53,7 +53,8 @@ export interface EngineResult {
     readonly compared: number;
     readonly fenDisagreements: number;
     readonly byField: Readonly<Record<string, number>>;
-    readonly examples: readonly EngineDisagreement[];
+    /** Every one-fen disagreement, up to 1,000 (the count above is exact). */
+    readonly disagreements: readonly EngineDisagreement[];
     readonly failures: readonly string[];
   };
 }
@@ -203,7 +204,7 @@ export async function runEngineBench(options: { leads: number; rounds: number })
       compared: leads.length,
       fenDisagreements: disagreements.length,
       byField,
-      examples: disagreements.slice(0, 8),
+      disagreements: disagreements.slice(0, 1_000),
       failures,
     },
   };
