@@ -1,6 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues as queueDefinitions, tables as tableDefinitions } from '#infra/resources.ts';
-import { asArray, logicalIdOf, resourcesOfType, type Synthesized, synthesizeApp } from './synth.ts';
+import {
+  asArray,
+  logicalIdOf,
+  removeSynthesis,
+  resourcesOfType,
+  type Synthesized,
+  synthesizeApp,
+} from './synth.ts';
 
 /**
  * The logical ids of the stateful resources, committed. A change here means CloudFormation would create
@@ -21,6 +28,7 @@ let synth: Synthesized;
 beforeAll(() => {
   synth = synthesizeApp();
 }, 120_000);
+afterAll(() => removeSynthesis(synth));
 
 describe('data stack', () => {
   it('keeps the logical ids of every table and queue stable', () => {

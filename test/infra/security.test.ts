@@ -3,14 +3,22 @@ import { join } from 'node:path';
 import { type Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions, queues, type TableAccess, tables } from '#infra/resources.ts';
-import { asArray, logicalIdOf, resourcesOfType, type Synthesized, synthesizeApp } from './synth.ts';
+import {
+  asArray,
+  logicalIdOf,
+  removeSynthesis,
+  resourcesOfType,
+  type Synthesized,
+  synthesizeApp,
+} from './synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
   synth = synthesizeApp();
 }, 120_000);
+afterAll(() => removeSynthesis(synth));
 
 interface Statement {
   readonly Effect: string;

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleGroupNames } from '#infra/constructs/http-api.ts';
 import { checkEventSource } from '#infra/constructs/queue-consumers.ts';
 import {
@@ -19,12 +19,20 @@ import {
 import { DataStack } from '#infra/stacks/data-stack.ts';
 import { ServiceStack } from '#infra/stacks/service-stack.ts';
 import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
-import { logicalIdOf, NO_DOCKER, resourcesOfType, type Synthesized, synthesizeApp } from './synth.ts';
+import {
+  logicalIdOf,
+  NO_DOCKER,
+  removeSynthesis,
+  resourcesOfType,
+  type Synthesized,
+  synthesizeApp,
+} from './synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
   synth = synthesizeApp();
 }, 120_000);
+afterAll(() => removeSynthesis(synth));
 
 const fnResource = (functionId: string) => {
   const fn = synth.stacks.service.functions.get(functionId);
@@ -186,7 +194,8 @@ describe('queue consumers', () => {
   });
 
   it('throws while building the service stack when a definition breaks the rule', () => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'kfq-cdk-bad-')) });
+    const outdir = mkdtempSync(join(tmpdir(), 'kfq-cdk-bad-'));
+    const app = new App({ outdir });
     const data = new DataStack(app, 'Data', { tables: [], queues: [queue] });
     const build = () =>
       new ServiceStack(app, 'Service', {
@@ -200,7 +209,11 @@ describe('queue consumers', () => {
         eventSources: [source],
         sectorCodes: ['food'],
       });
-    expect(build).toThrow(/visibility timeout 180s is below 6 × 30s/);
+    try {
+      expect(build).toThrow(/visibility timeout 180s is below 6 × 30s/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('refuses at synth a consumer that does not declare consume, or an unknown queue or function', () => {

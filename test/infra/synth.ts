@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
@@ -61,6 +61,11 @@ export function synthesizeApp(): Synthesized {
     dataJson,
     serviceJson,
   };
+}
+
+/** Removes a synthesis's output (bundles and templates, ~30 MB) once a test file is done with it. */
+export function removeSynthesis(synth: Synthesized | undefined): void {
+  if (synth !== undefined) rmSync(synth.outdir, { recursive: true, force: true });
 }
 
 /** The logical id CloudFormation sees for a construct (its default child for L2 constructs). */

@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { KFQ_2019_POLICY } from '#shared/policy/default-policy.ts';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
 import { leadInput, PERSON_RESIDENT_ID } from '#test/fixtures/leads.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'cli-evaluate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in a child Node (the one running vitest, Node 24) and collects its output and exit code. */
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { findFreePort, sleep } from '../free-port.ts';
@@ -121,12 +122,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   // The port is found free, then handed to Java: another process may take it in between, so retry.
   for (let attempt = 1; attempt <= 3; attempt += 1) {
     const port = await findFreePort();
+    // Its own temporary directory: DynamoDB Local unpacks its SQLite native library there on every start,
+    // and a JVM ended by a signal leaves it behind. Removed when the process exits, however it ends.
+    const javaTmp = mkdtempSync(join(tmpdir(), 'kfq-dynamodb-local-'));
     const args = [
       // Small, fast-starting JVM: this is a test engine on a 2-core machine.
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
       '-Xms64m',
       `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+      `-Djava.io.tmpdir=${javaTmp}`,
       '-jar',
       join(jarDir, 'DynamoDBLocal.jar'),
       '-sharedDb',
@@ -138,6 +143,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     // gateway first (no invocation abandoned) and then this process; the exit hook covers other exits.
     const child = spawn('java', args, { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.add(child);
+    child.once('exit', () => rmSync(javaTmp, { recursive: true, force: true }));
     const output: string[] = [];
     const keep = (chunk: Buffer) => {
       output.push(chunk.toString());
