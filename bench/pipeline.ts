@@ -39,6 +39,14 @@ export interface PipelineResult {
   /** POST sent → decision stored. */
   readonly endToEndMs: { readonly p50: number; readonly p95: number; readonly p99: number };
   readonly calls: Readonly<Record<string, CallStats>>;
+  /** Leads sent one at a time at a steady rate well under the saturated one: an ordinary day's latency. */
+  readonly paced: {
+    readonly leads: number;
+    readonly perSecond: number;
+    readonly submitMs: { readonly p50: number; readonly p95: number; readonly p99: number };
+    readonly decisionMs: { readonly p50: number; readonly p95: number; readonly p99: number };
+    readonly endToEndMs: { readonly p50: number; readonly p95: number; readonly p99: number };
+  };
   readonly evaluationBatches: { readonly count: number; readonly meanRecords: number };
   readonly pollWaitSeconds: number;
   readonly batchingWindowSeconds: number;
@@ -94,11 +102,16 @@ function summarize(into: Map<string, number[]>): Record<string, CallStats> {
   return out;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Lead numbers of the paced run: after the saturated run's (below 5,000), before the warm-up's. */
+const PACED_FIRST_INDEX = 5_000;
 
 export async function runPipelineBench(options: {
   leads: number;
   clients: number;
+  /** Leads for the paced run (sent one every 200 ms). */
+  pacedLeads: number;
   log?: (line: string) => void;
 }): Promise<PipelineResult> {
   // The handlers' own logs and metrics would flood the output: errors only, no EMF.
@@ -227,6 +240,24 @@ export async function runPipelineBench(options: {
     const lastDecision = Math.max(...decided);
     const wallSeconds = (lastDecision - wallStart) / 1000;
 
+    // Paced: one lead every 200 ms from one client, a fifth of the saturated rate, so no queue builds up.
+    const pacedPerSecond = 5;
+    options.log?.(`  ${options.pacedLeads} leads paced at ${pacedPerSecond}/s…`);
+    const paced: Awaited<ReturnType<typeof submit>>[] = [];
+    for (let index = 0; index < options.pacedLeads; index += 1) {
+      const tick = performance.now();
+      paced.push(await submit(PACED_FIRST_INDEX + index));
+      await sleep(1000 / pacedPerSecond - (performance.now() - tick));
+    }
+    const pacedDecided: number[] = [];
+    for (const lead of paced) {
+      await waitForDecision(lead.leadId, 60_000);
+      const revisions = await adapters.leads.decisions(lead.leadId);
+      const first = revisions.find((revision) => revision.revision === 1);
+      if (first === undefined) throw new Error(`lead ${lead.leadId} has no decision`);
+      pacedDecided.push(Date.parse(first.evaluatedAt));
+    }
+
     // 50 concurrent allocations on one fresh fund with room for 30 (as the reliability scenario 5).
     options.log?.('  50 concurrent allocations on one fresh fund…');
     const capFen = 100_000_000;
@@ -271,6 +302,13 @@ export async function runPipelineBench(options: {
       decisionMs: three(submitted.map((lead, index) => (decided[index] as number) - lead.acceptedAt)),
       endToEndMs: three(submitted.map((lead, index) => (decided[index] as number) - lead.sentAt)),
       calls: leadCalls,
+      paced: {
+        leads: paced.length,
+        perSecond: pacedPerSecond,
+        submitMs: three(paced.map((lead) => lead.submitMs)),
+        decisionMs: three(paced.map((lead, index) => (pacedDecided[index] as number) - lead.acceptedAt)),
+        endToEndMs: three(paced.map((lead, index) => (pacedDecided[index] as number) - lead.sentAt)),
+      },
       evaluationBatches: {
         count: evaluationBatches.length,
         meanRecords: mean(evaluationBatches.map((batch) => batch.records)),

@@ -36,8 +36,8 @@ for (const part of parts) {
   if (!['engine', 'cold-start', 'pipeline'].includes(part)) throw new Error(`--only: unknown part ${part}`);
 }
 const settings = quick
-  ? { leads: 20_000, rounds: 3, samples: 11, pipelineLeads: 100, clients: 10 }
-  : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20 };
+  ? { leads: 20_000, rounds: 3, samples: 11, pipelineLeads: 100, clients: 10, pacedLeads: 20 }
+  : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20, pacedLeads: 50 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = performance.now();
@@ -66,7 +66,12 @@ if (parts.has('pipeline')) {
   log(`pipeline: ${settings.pipelineLeads} leads, ${settings.clients} clients…`);
   report = {
     ...report,
-    pipeline: await runPipelineBench({ leads: settings.pipelineLeads, clients: settings.clients, log }),
+    pipeline: await runPipelineBench({
+      leads: settings.pipelineLeads,
+      clients: settings.clients,
+      pacedLeads: settings.pacedLeads,
+      log,
+    }),
   };
 }
 

@@ -145,7 +145,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     return received.Messages ?? [];
   };
 
-  /** Gathers one batch: the first long poll, then more until batchSize or the batching window ends. */
+  /** Gathers one batch: the first long poll, what is waiting besides, then more until batchSize or the batching window ends. */
   const gather = async (): Promise<SQSRecord[]> => {
     const byId = new Map<string, SQSRecord>();
     const add = (messages: readonly Message[]) => {
@@ -155,8 +155,12 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         byId.set(record.messageId, record);
       }
     };
-    add(await receive(options.batchSize, waitTimeSeconds));
+    // The long poll asks for one message: local-aws-sqs holds a long poll until it can fill the whole
+    // request (or the wait ends), where SQS answers as soon as a message is there. Asking for one makes
+    // the local poll answer on arrival too; what else is already waiting is taken at once, as SQS would.
+    add(await receive(1, waitTimeSeconds));
     if (byId.size === 0) return [];
+    if (options.batchSize > 1) add(await receive(options.batchSize - 1, 0));
     const windowEnds = Date.now() + options.maxBatchingWindowSeconds * 1000;
     while (running && byId.size < options.batchSize && Date.now() < windowEnds) {
       const remaining = Math.ceil((windowEnds - Date.now()) / 1000);
