@@ -222,6 +222,28 @@ describe('the SQS poller', () => {
     expect(await depth(queue.url)).toBe(0);
   });
 
+  it('hands a message over when it arrives, not when the long poll ends (as SQS answers a long poll)', async () => {
+    // local-aws-sqs holds a long poll until it can fill the whole request: the poller asks for one message.
+    const queue = await testQueue(5, 30);
+    const handed: number[] = [];
+    poll(queue, async () => void handed.push(Date.now()), { waitTimeSeconds: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the poller is now inside its long poll
+    const sentAt = Date.now();
+    await send(queue, ['arrives']);
+    await waitFor(() => handed.length > 0, 15_000);
+    // Half the long poll at most: the old poller would have handed it over after about 9.5 s.
+    expect((handed[0] as number) - sentAt).toBeLessThan(5_000);
+  });
+
+  it('takes every message already waiting into one batch', async () => {
+    const queue = await testQueue(5);
+    await send(queue, ['w1', 'w2', 'w3', 'w4', 'w5']);
+    const events: SQSEvent[] = [];
+    poll(queue, async (event) => void events.push(event));
+    await waitFor(() => events.length > 0);
+    expect(events[0]?.Records.map((item) => item.body).sort()).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+  });
+
   it('never hands the same message twice in one batch, even when the server returns it twice', async () => {
     // Visibility timeout equal to the poll wait: the setting where local-aws-sqs may return duplicates.
     const queue = await testQueue(10, 1);
