@@ -308,7 +308,7 @@ async function measure(
 
 /**
  * Node reads a bundle's source map when it loads the bundle under `--enable-source-maps`: the slowest
- * function again, in fresh processes alternating with and without it, so both see the same machine.
+ * function's bundle again, in fresh processes alternating with and without it, so both see the same machine.
  */
 async function measureSourceMapCost(
   rows: readonly ColdStartRow[],
@@ -317,22 +317,19 @@ async function measureSourceMapCost(
   env: NodeJS.ProcessEnv,
 ): Promise<ColdStartResult['sourceMaps']> {
   const slowest = [...rows].sort((a, b) => b.initMedianMs - a.initMedianMs)[0];
-  const definition = functions.find((fn) => fn.id === slowest?.id);
-  if (definition === undefined) throw new Error('no function measured');
-  const outdir = join(work, 'source-maps');
-  mkdirSync(outdir, { recursive: true });
-  const { file } = await bundle(definition.entry, outdir);
-  const eventFile = join(outdir, 'event.json');
-  writeFileSync(eventFile, JSON.stringify(eventFor(definition.id).event));
+  if (slowest === undefined) throw new Error('no function measured');
+  // The bundle and event `measure` left in its folder.
+  const file = join(work, slowest.id, 'index.mjs');
+  const eventFile = join(work, slowest.id, 'event.json');
   const withoutEnv = { ...env, NODE_OPTIONS: '' };
   const withMaps: Sample[] = [];
   const withoutMaps: Sample[] = [];
   for (let index = 0; index < samples; index += 1) {
-    withMaps.push(await sample(file, eventFile, definition.id, env));
-    withoutMaps.push(await sample(file, eventFile, definition.id, withoutEnv));
+    withMaps.push(await sample(file, eventFile, slowest.id, env));
+    withoutMaps.push(await sample(file, eventFile, slowest.id, withoutEnv));
   }
   return {
-    id: definition.id,
+    id: slowest.id,
     withMedianMs: median(withMaps.map((run) => run.totalMs)),
     withoutMedianMs: median(withoutMaps.map((run) => run.totalMs)),
     importWithMedianMs: median(withMaps.map((run) => run.importMs)),

@@ -13,11 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { startLocalCloud } from '#infra/local/local-cloud.ts';
 import type { LocalLog } from '#infra/local/log.ts';
 import { eventSources } from '#infra/resources.ts';
-import type { FundStore } from '#shared/ports/funds.ts';
 import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
 import { makeValidUscc } from '#test/fixtures/identifiers.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
-import { fundTestKit } from '#test/integration/fund/fund-support.ts';
+import { afterApply, fundTestKit } from '#test/integration/fund/fund-support.ts';
 import { mean, percentile } from './lib/stats.ts';
 
 export interface CallStats {
@@ -268,17 +267,9 @@ export async function runPipelineBench(options: {
       allocationLeads.push(await kit.evaluatedLead({ fundRequestFen: capFen }));
     }
     let conflicts = 0;
-    const counting: FundStore = {
-      balance: (id) => adapters.funds.balance(id),
-      allocation: (id, lead) => adapters.funds.allocation(id, lead),
-      waitlist: (id, limit) => adapters.funds.waitlist(id, limit),
-      open: (fund, audit) => adapters.funds.open(fund, audit),
-      apply: async (change, audit) => {
-        const result = await adapters.funds.apply(change, audit);
-        if (!result.applied) conflicts += 1;
-        return result;
-      },
-    };
+    const counting = afterApply(adapters.funds, (result) => {
+      if (!result.applied) conflicts += 1;
+    });
     calls.clear();
     const allocationStart = performance.now();
     const allocationRuns = await Promise.all(

@@ -46,7 +46,7 @@ function engineSection(report: Report, engine: EngineResult): string[] {
   ];
   // Every disagreement is listed (the issue asks for each one); a run with more than a page of them would be
   // a sign that something other than float rounding differs, and the JSON result keeps them all.
-  const listed = (engine.agreement.disagreements ?? []).slice(0, 100);
+  const listed = engine.agreement.disagreements.slice(0, 100);
   if (listed.length > 0) {
     lines.push('', '| lead # | amount | base (fen) | exact value | ours (fen) | json-rules-engine (fen) |');
     lines.push('| ---: | --- | ---: | --- | ---: | ---: |');
@@ -97,10 +97,9 @@ function coldRow(row: ColdStartRow): string {
   return `| ${row.id} | ${kb(row.bytes)} | ${kb(row.gzipBytes)} | ${ms(row.initMedianMs)} | ${ms(row.initP90Ms)} | ${ms(row.importMedianMs)} | ${ms(row.invokeMedianMs)} | ${ms(row.processMedianMs)} | ${row.outcome} | ${row.bundleMet ? 'met' : '**not met**'} | ${row.initMet ? 'met' : '**not met**'} |`;
 }
 
-/** The cost of `--enable-source-maps`, measured beside the table (older result files lack it). */
+/** The cost of `--enable-source-maps`, measured beside the table. */
 function sourceMapLines(cold: ColdStartResult): string[] {
   const maps = cold.sourceMaps;
-  if (maps === undefined) return [];
   return [
     '',
     `Source maps: the functions run with NODE_OPTIONS=--enable-source-maps (as deployed), so Node reads each`,
@@ -191,9 +190,8 @@ function callsTable(calls: PipelineResult['calls'], per: number, perName: string
   ];
 }
 
-/** The paced run's rows (older result files lack it). */
+/** The paced run's rows. */
 function pacedRows(p: PipelineResult): string[] {
-  if (p.paced === undefined) return [];
   const { paced } = p;
   return [
     `| paced: ${fmt(paced.leads)} more leads, one every ${fmt(1000 / paced.perSecond)} ms from one client (${paced.perSecond}/s, no queue) | |`,
@@ -265,7 +263,7 @@ function pipelineSection(report: Report, p: PipelineResult): string[] {
     `  window adds up to ${p.batchingWindowSeconds} s to every lead’s latency (a batch waits to fill); under load batches fill at once.`,
     '  The long poll asks for one message and then takes what else is waiting: local-aws-sqs holds a long poll until',
     '  it can fill the whole request (SQS answers as soon as a message is there), so asking for ten would make a lead',
-    `  wait for the end of the poll, ${p.pollWaitSeconds} s at worst${p.paced === undefined ? '' : `; the paced run’s 202 → decision p50 of ${ms(p.paced.decisionMs.p50)} is the lead's own evaluation`}.`,
+    `  wait for the end of the poll, ${p.pollWaitSeconds} s at worst; the paced run’s 202 → decision p50 of ${ms(p.paced.decisionMs.p50)} is the lead's own evaluation.`,
     `- **Allocations**: all 50 work on one fund balance item: each attempt reads the allocation, the waitlist and`,
     `  the balance and writes one transaction conditioned on them; ${fmt(a.conflictsRetried)} lost that race and read again (the use case's`,
     `  retries); the other cancelled attempts below were the audit chain head, retried inside the adapter. The calls:`,
@@ -365,11 +363,7 @@ export function renderReport(report: Report): string {
     lines.push(
       `| pipeline leads/s (${fmt(pipeline.leads)} leads, ${pipeline.clients} clients) | ${fmt(pipeline.leadsPerSecond, 1)} | | |`,
       `| 202 → decision p50 / p95 / p99 (saturated) | ${ms(pipeline.decisionMs.p50)} / ${ms(pipeline.decisionMs.p95)} / ${ms(pipeline.decisionMs.p99)} | | |`,
-      ...(pipeline.paced === undefined
-        ? []
-        : [
-            `| 202 → decision p50 / p95 / p99 (paced, ${pipeline.paced.perSecond} leads/s) | ${ms(pipeline.paced.decisionMs.p50)} / ${ms(pipeline.paced.decisionMs.p95)} / ${ms(pipeline.paced.decisionMs.p99)} | | |`,
-          ]),
+      `| 202 → decision p50 / p95 / p99 (paced, ${pipeline.paced.perSecond} leads/s) | ${ms(pipeline.paced.decisionMs.p50)} / ${ms(pipeline.paced.decisionMs.p95)} / ${ms(pipeline.paced.decisionMs.p99)} | | |`,
       `| 50 concurrent allocations on one fund | ${fmt(pipeline.allocation.perSecond, 1)}/s, ${pipeline.allocation.conflictsRetried} conflicts retried | | |`,
     );
   }

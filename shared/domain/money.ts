@@ -166,10 +166,13 @@ export function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
 
 /** basisPoints / 10000 of an amount in fen, rounded half up to the fen (once). */
 export function applyBasisPoints(fen: number, basisPoints: number): number {
-  if (!Number.isSafeInteger(fen) || fen < 0 || !Number.isInteger(basisPoints) || basisPoints < 0) {
-    return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
-  }
-  if (basisPoints > 10_000) return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
+  const inSplitRange =
+    Number.isSafeInteger(fen) &&
+    fen >= 0 &&
+    Number.isInteger(basisPoints) &&
+    basisPoints >= 0 &&
+    basisPoints <= 10_000;
+  if (!inSplitRange) return Number(roundHalfUp(BigInt(fen) * BigInt(basisPoints), 10_000n));
   // Exact without BigInt (every rule evaluation passes here): fen = high × 10^4 + low, so the result is
   // high × basisPoints (a safe integer) plus low × basisPoints / 10^4 (below 10^4) rounded half up.
   const high = Math.floor(fen / 10_000);

@@ -3,7 +3,6 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   type QueryCommandInput,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -17,6 +16,7 @@ import {
   type ChainHead,
 } from '#shared/schemas/audit-entry.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { queryAll, queryUpTo } from './query-pages.ts';
 import { backoffMs, TransactionConditionFailedError, transactWrite } from './transactions.ts';
 
 const HEAD_SEQ = 0;
@@ -138,34 +138,19 @@ export class DynamoAuditTrail implements AuditTrail {
       ScanIndexForward: false,
       ExclusiveStartKey: decodeCursor(query.cursor),
     };
-    // A filter may empty a page: keep reading until the page is full or the partition ends.
-    const entries: AuditEntry[] = [];
-    let lastKey: Record<string, AttributeValue> | undefined = input.ExclusiveStartKey;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({ ...input, ExclusiveStartKey: lastKey, Limit: query.limit - entries.length }),
-      );
-      for (const item of page.Items ?? []) entries.push(toEntry(item));
-      lastKey = page.LastEvaluatedKey;
-    } while (lastKey !== undefined && entries.length < query.limit);
-    return { entries, nextCursor: encodeCursor(lastKey) };
+    // A filter may empty a page: queryUpTo reads on until the page is full or the partition ends.
+    const { items, lastKey } = await queryUpTo(this.#client, input, query.limit);
+    return { entries: items.map(toEntry), nextCursor: encodeCursor(lastKey) };
   }
 
   async *walk(): AsyncIterable<AuditEntry> {
-    let lastKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': this.#entriesKey }),
-          ConsistentRead: true,
-          ExclusiveStartKey: lastKey,
-        }),
-      );
-      for (const item of page.Items ?? []) yield toEntry(item);
-      lastKey = page.LastEvaluatedKey;
-    } while (lastKey !== undefined);
+    const entries = queryAll(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': this.#entriesKey }),
+      ConsistentRead: true,
+    });
+    for await (const item of entries) yield toEntry(item);
   }
 
   async entryAt(seq: number): Promise<AuditEntry | undefined> {

@@ -2,7 +2,6 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -26,6 +25,7 @@ import {
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import type { DynamoLeadStore } from './dynamo-lead-store.ts';
 import { policyPut } from './dynamo-policy-store.ts';
+import { queryUpTo } from './query-pages.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 /**
@@ -80,24 +80,18 @@ export class DynamoFundStore implements FundStore {
   }
 
   async waitlist(fundId: string, limit: number): Promise<WaitlistEntry[]> {
-    const entries: WaitlistEntry[] = [];
-    let lastKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wait)',
-          ExpressionAttributeValues: marshall({ ':pk': fundPk(fundId), ':wait': 'WAIT#' }),
-          ConsistentRead: true,
-          ScanIndexForward: true,
-          Limit: limit - entries.length,
-          ExclusiveStartKey: lastKey,
-        }),
-      );
-      for (const item of page.Items ?? []) entries.push(WaitlistEntrySchema.parse(strip(item)));
-      lastKey = page.LastEvaluatedKey;
-    } while (lastKey !== undefined && entries.length < limit);
-    return entries;
+    const { items } = await queryUpTo(
+      this.#client,
+      {
+        TableName: this.#table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wait)',
+        ExpressionAttributeValues: marshall({ ':pk': fundPk(fundId), ':wait': 'WAIT#' }),
+        ConsistentRead: true,
+        ScanIndexForward: true,
+      },
+      limit,
+    );
+    return items.map((item) => WaitlistEntrySchema.parse(strip(item)));
   }
 
   async open(

@@ -2,7 +2,6 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
   type QueryCommandInput,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -32,6 +31,7 @@ import {
 } from '#shared/schemas/lead-record.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
+import { type Item, queryAll, queryUpTo } from './query-pages.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
@@ -165,20 +165,13 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
 
   async decisions(leadId: string): Promise<DecisionRecord[]> {
     const records: DecisionRecord[] = [];
-    let lastKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :decision)',
-          ExpressionAttributeValues: marshall({ ':pk': `LEAD#${leadId}`, ':decision': 'DECISION#' }),
-          ConsistentRead: true,
-          ExclusiveStartKey: lastKey,
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(fromItem(item, DecisionRecordSchema));
-      lastKey = page.LastEvaluatedKey;
-    } while (lastKey !== undefined);
+    const items = queryAll(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :decision)',
+      ExpressionAttributeValues: marshall({ ':pk': `LEAD#${leadId}`, ':decision': 'DECISION#' }),
+      ConsistentRead: true,
+    });
+    for await (const item of items) records.push(fromItem(item, DecisionRecordSchema));
     return records;
   }
 
@@ -390,21 +383,12 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
     return Item === undefined ? undefined : fromItem(Item, schema);
   }
 
-  async #pageOf(
-    input: QueryCommandInput,
-    limit: number,
-    start: Record<string, AttributeValue> | undefined,
-  ): Promise<LeadPage> {
-    const leads: LeadRecord[] = [];
-    let lastKey = start;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({ ...input, ExclusiveStartKey: lastKey, Limit: limit - leads.length }),
-      );
-      for (const item of page.Items ?? []) leads.push(fromItem(item, LeadRecordSchema));
-      lastKey = page.LastEvaluatedKey;
-    } while (lastKey !== undefined && leads.length < limit);
-    return { leads, nextCursor: encodeCursor(lastKey) };
+  async #pageOf(input: QueryCommandInput, limit: number, start: Item | undefined): Promise<LeadPage> {
+    const { items, lastKey } = await queryUpTo(this.#client, { ...input, ExclusiveStartKey: start }, limit);
+    return {
+      leads: items.map((item) => fromItem(item, LeadRecordSchema)),
+      nextCursor: encodeCursor(lastKey),
+    };
   }
 
   /** Without a sector or status, walk the month partitions from the newest down. */

@@ -1,13 +1,12 @@
 import {
-  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
+import { queryAll } from './query-pages.ts';
 
 const PARTITION = 'POLICY';
 
@@ -43,21 +42,14 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async all(): Promise<readonly Policy[]> {
     const policies: Policy[] = [];
-    let lastKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': PARTITION }),
-          ExclusiveStartKey: lastKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        policies.push(PolicySchema.parse(JSON.parse(String(unmarshall(item).document))));
-      }
-      lastKey = page.LastEvaluatedKey;
-    } while (lastKey !== undefined);
+    const items = queryAll(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': PARTITION }),
+    });
+    for await (const item of items) {
+      policies.push(PolicySchema.parse(JSON.parse(String(unmarshall(item).document))));
+    }
     return policies;
   }
 

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
 import { invariantProblems } from '#shared/domain/fund.ts';
-import type { FundStore } from '#shared/ports/funds.ts';
 import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
 import { rejectReward } from '#shared/use-cases/review-reward.ts';
 import { useLocalCloudEnv } from '#test/support/api.ts';
-import { finance, fundTestKit } from './fund-support.ts';
+import { afterApply, finance, fundTestKit } from './fund-support.ts';
 
 let adapters: Adapters;
 
@@ -87,20 +86,12 @@ describe('fund allocation on the local engines', () => {
     await kit.openFund(10 * CAP_FEN);
     const leadId = await kit.evaluatedLead({ fundRequestFen: CAP_FEN });
     let crashed = false;
-    const crashing: FundStore = {
-      balance: (id) => adapters.funds.balance(id),
-      allocation: (id, lead) => adapters.funds.allocation(id, lead),
-      waitlist: (id, limit) => adapters.funds.waitlist(id, limit),
-      open: (fund, audit) => adapters.funds.open(fund, audit),
-      apply: async (change, audit) => {
-        const result = await adapters.funds.apply(change, audit);
-        if (!crashed) {
-          crashed = true;
-          throw new Error('crash after the transaction');
-        }
-        return result;
-      },
-    };
+    const crashing = afterApply(adapters.funds, () => {
+      if (!crashed) {
+        crashed = true;
+        throw new Error('crash after the transaction');
+      }
+    });
     await expect(allocateFund({ ...kit.deps, funds: crashing }, kit.message(leadId))).rejects.toThrow(
       'crash',
     );

@@ -4,7 +4,7 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { sha256Hex } from '#shared/domain/canonical-json.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
-import { noFundMetrics } from '#shared/ports/funds.ts';
+import { type FundStore, noFundMetrics } from '#shared/ports/funds.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import type { AllocateFundMessage } from '#shared/schemas/messages.ts';
 import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
@@ -81,3 +81,24 @@ export function fundTestKit(adapters: Adapters) {
 }
 
 export const finance = (userId: string): Principal => ({ userId, roles: ['finance'] });
+
+/**
+ * The fund store, with a look at every `apply` once its transaction is done: `after` sees the result
+ * (to count conflicts) or throws (a crash after the transaction, before the caller learns of it).
+ */
+export function afterApply(
+  funds: FundStore,
+  after: (result: Awaited<ReturnType<FundStore['apply']>>) => void,
+): FundStore {
+  return {
+    balance: (id) => funds.balance(id),
+    allocation: (id, lead) => funds.allocation(id, lead),
+    waitlist: (id, limit) => funds.waitlist(id, limit),
+    open: (fund, audit) => funds.open(fund, audit),
+    apply: async (change, audit) => {
+      const result = await funds.apply(change, audit);
+      after(result);
+      return result;
+    },
+  };
+}
