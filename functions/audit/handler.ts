@@ -1,7 +1,7 @@
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { byRoute, withHttp } from '#shared/middleware/with-http.ts';
-import type { Clock } from '#shared/ports/policies.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import { type QueryAuditDeps, queryAudit } from '#shared/use-cases/query-audit.ts';
 import {
   auditDigest,

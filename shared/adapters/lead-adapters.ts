@@ -1,5 +1,5 @@
 import { type Config, getConfig } from '#shared/config.ts';
-import { systemClock } from '#shared/ports/policies.ts';
+import { systemClock } from '#shared/ports/clock.ts';
 import { EvaluateLeadMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
 import { DynamoAuditTrail } from './dynamodb/dynamo-audit-trail.ts';

@@ -5,9 +5,3 @@ export interface PolicyStore {
   all(): Promise<readonly Policy[]>;
   publish(policy: Policy): Promise<'published' | 'version_exists'>;
 }
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };

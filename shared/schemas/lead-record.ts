@@ -60,5 +60,10 @@ export const DecisionRecordSchema = z.object({
   /** The referral reward finance may pay on this revision, after adjustments; 0 when nothing is payable. */
   payableRewardFen: z.number().int().nonnegative(),
   status: LeadStatusSchema,
+  /**
+   * Who reported the actual investment this revision was evaluated on (maker-checker: they may neither
+   * approve nor pay it). Absent on revision 1 and on revisions recorded before it was kept.
+   */
+  investmentReportedBy: z.object({ userId: z.string(), role: z.string() }).optional(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;

@@ -18,10 +18,10 @@
  */
 import { type FundMove, reservationChange } from '#shared/domain/fund.ts';
 import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import type { FundChange, FundMetrics, FundStore } from '#shared/ports/funds.ts';
 import { waitKeyOf } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
-import type { Clock } from '#shared/ports/policies.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { Allocation } from '#shared/schemas/fund.ts';
 import type { AllocateFundMessage } from '#shared/schemas/messages.ts';

@@ -1,8 +1,9 @@
 import { isDuplicateProject, settleDecision } from '#shared/domain/lead-outcome.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
 import { selectPolicy } from '#shared/policy/select-policy.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
-import type { Clock, PolicyStore } from '#shared/ports/policies.ts';
+import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { AllocationQueue } from '#shared/ports/queues.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 import type { EvaluateLeadMessage } from '#shared/schemas/messages.ts';

@@ -2,8 +2,8 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { sectorsOf } from '#shared/auth/principal.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import type { ActualInvestmentStore, LeadStore } from '#shared/ports/leads.ts';
-import type { Clock } from '#shared/ports/policies.ts';
 import type { EvaluationQueue } from '#shared/ports/queues.ts';
 import type { LeadStatus } from '#shared/schemas/lead-record.ts';
 

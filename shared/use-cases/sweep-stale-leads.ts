@@ -1,5 +1,5 @@
+import type { Clock } from '#shared/ports/clock.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
-import type { Clock } from '#shared/ports/policies.ts';
 import type { EvaluationQueue } from '#shared/ports/queues.ts';
 
 export interface SweepDeps {

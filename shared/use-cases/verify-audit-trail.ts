@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { type ChainVerification, ChainVerifier } from '#shared/domain/audit-chain.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { AuditTrail } from '#shared/ports/audit-trail.ts';
-import type { Clock } from '#shared/ports/policies.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import { type ChainHead, ChainHeadSchema } from '#shared/schemas/audit-entry.ts';
 import { parseQuery } from './query-params.ts';
 
