@@ -19,7 +19,13 @@ export function sealEntry(draft: AuditEntryDraft, head: ChainHead): AuditEntry {
   return { ...unsealed, hash: hashOfEntry(unsealed) };
 }
 
-export type ChainBreak = 'gap' | 'hash_mismatch' | 'prev_hash_mismatch' | 'head_mismatch' | 'digest_mismatch';
+export type ChainBreak =
+  | 'gap'
+  | 'hash_mismatch'
+  | 'prev_hash_mismatch'
+  | 'index_mismatch'
+  | 'head_mismatch'
+  | 'digest_mismatch';
 
 export type ChainVerification =
   | { readonly ok: true; readonly checked: number; readonly head: ChainHead }
@@ -29,12 +35,15 @@ export type ChainVerification =
       readonly firstBrokenSeq: number;
       readonly reason: ChainBreak;
       readonly detail: string;
+      /** For `index_mismatch`: the stored attributes that disagree with the entry's hashed content. */
+      readonly attributes?: readonly string[];
     };
 
 /**
- * Walks entries in sequence order, checking each one's own hash and its link to the one before, and
- * then the head record (which catches entries removed from the end). Stateful so it can be fed page by
- * page without holding the whole trail in memory.
+ * Walks entries in sequence order, checking each one's own hash, its link to the one before and the
+ * store's copies of its fields (what indexes and queries select on), and then the head record (which
+ * catches entries removed from the end). Stateful so it can be fed page by page without holding the
+ * whole trail in memory.
  */
 export class ChainVerifier {
   readonly #chain: string;
@@ -47,8 +56,12 @@ export class ChainVerifier {
     this.#previous = emptyHead(chain);
   }
 
-  /** Feeds the next entry; returns false once the chain is known to be broken. */
-  accept(entry: AuditEntry): boolean {
+  /**
+   * Feeds the next entry; returns false once the chain is known to be broken. `mismatchedAttributes`
+   * names the attributes the store keeps beside the hashed content (for its indexes and queries) that
+   * do not say what the hashed content says: the hash cannot cover them, so they are checked here.
+   */
+  accept(entry: AuditEntry, mismatchedAttributes: readonly string[] = []): boolean {
     if (this.#broken !== undefined) return false;
     const expectedSeq = this.#previous.seq + 1;
     const { hash, ...unsealed } = entry;
@@ -60,6 +73,11 @@ export class ChainVerifier {
     }
     if (entry.prevHash !== this.#previous.hash) {
       return this.#fail(entry.seq, 'prev_hash_mismatch', 'the entry does not link to the entry before it');
+    }
+    if (mismatchedAttributes.length > 0) {
+      const names = mismatchedAttributes.join(', ');
+      const detail = `the stored ${names}, which indexes and queries select on, differs from the entry's hashed content`;
+      return this.#fail(entry.seq, 'index_mismatch', detail, mismatchedAttributes);
     }
     this.#previous = { chain: this.#chain, seq: entry.seq, hash };
     this.#checked += 1;
@@ -92,8 +110,15 @@ export class ChainVerifier {
     return this.#broken ?? { ok: true, checked: this.#checked, head };
   }
 
-  #fail(seq: number, reason: ChainBreak, detail: string): false {
-    this.#broken = { ok: false, checked: this.#checked, firstBrokenSeq: seq, reason, detail };
+  #fail(seq: number, reason: ChainBreak, detail: string, attributes?: readonly string[]): false {
+    this.#broken = {
+      ok: false,
+      checked: this.#checked,
+      firstBrokenSeq: seq,
+      reason,
+      detail,
+      ...(attributes === undefined ? {} : { attributes: [...attributes] }),
+    };
     return false;
   }
 }

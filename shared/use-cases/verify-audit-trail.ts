@@ -37,8 +37,17 @@ export const VerificationSchema = z.discriminatedUnion('ok', [
     ok: z.literal(false),
     checked: z.number().int(),
     firstBrokenSeq: z.number().int(),
-    reason: z.enum(['gap', 'hash_mismatch', 'prev_hash_mismatch', 'head_mismatch', 'digest_mismatch']),
+    reason: z.enum([
+      'gap',
+      'hash_mismatch',
+      'prev_hash_mismatch',
+      'index_mismatch',
+      'head_mismatch',
+      'digest_mismatch',
+    ]),
     detail: z.string(),
+    /** With `index_mismatch`: the stored attributes (e.g. `actorId`) that disagree with the hashed entry. */
+    attributes: z.array(z.string()).optional(),
   }),
 ]);
 
@@ -57,7 +66,8 @@ export function keptDigestOf(
 
 /**
  * Walks the chain from entry 1 and names the first broken link: a changed entry (its own hash), a
- * removed one (a gap), a reordered one (its link), entries cut from the end (the head record, written
+ * removed one (a gap), a reordered one (its link), an entry whose indexed attributes were rewritten
+ * (a copy such as `actorId` that no longer says what the hashed entry says), entries cut from the end (the head record, written
  * in the same transaction as each entry) and, when the auditor kept a digest, anything that no longer
  * matches it. The head is read first and the walk stops there, so entries appended while the walk runs
  * are not mistaken for tampering.
@@ -72,9 +82,9 @@ export async function verifyAuditTrail(
   // Without a head record (never written, or deleted) every entry found must be accounted for.
   const until = storedHead?.seq ?? Number.POSITIVE_INFINITY;
   let hashAtDigestSeq: string | undefined;
-  for await (const entry of deps.audit.walk()) {
+  for await (const { entry, mismatchedAttributes } of deps.audit.walk()) {
     if (entry.seq > until) break;
-    if (!verifier.accept(entry)) break;
+    if (!verifier.accept(entry, mismatchedAttributes)) break;
     if (entry.seq === keptDigest?.seq) hashAtDigestSeq = entry.hash;
   }
   return verifier.finish(

@@ -59,6 +59,21 @@ describe('the audit chain', () => {
     expect(verify(tampered)).toMatchObject({ ok: false, firstBrokenSeq: 3, reason: 'prev_hash_mismatch' });
   });
 
+  it('names an entry whose stored index copies disagree with its hashed content, after its hash and link', () => {
+    const verifier = new ChainVerifier('c');
+    const [first, second, third] = chainOf(3) as [AuditEntry, AuditEntry, AuditEntry];
+    expect(verifier.accept(first, [])).toBe(true);
+    expect(verifier.accept(second, ['actorId'])).toBe(false);
+    expect(verifier.accept(third)).toBe(false);
+    expect(verifier.finish({ chain: 'c', seq: 3, hash: third.hash })).toMatchObject({
+      ok: false,
+      checked: 1,
+      firstBrokenSeq: 2,
+      reason: 'index_mismatch',
+      attributes: ['actorId'],
+    });
+  });
+
   it('catches entries cut from the end by the head record', () => {
     const entries = chainOf(5);
     expect(verify(entries.slice(0, 3), entries.at(-1))).toMatchObject({

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { emptyHead, sealEntry } from '#shared/domain/audit-chain.ts';
-import type { AuditPage, AuditQuery, AuditTrail } from '#shared/ports/audit-trail.ts';
+import type { AuditPage, AuditQuery, AuditTrail, StoredAuditEntry } from '#shared/ports/audit-trail.ts';
 import {
   type AuditEntry,
   type AuditEntryDraft,
@@ -140,17 +140,17 @@ export class DynamoAuditTrail implements AuditTrail {
     };
     // A filter may empty a page: queryUpTo reads on until the page is full or the partition ends.
     const { items, lastKey } = await queryUpTo(this.#client, input, query.limit);
-    return { entries: items.map(toEntry), nextCursor: encodeCursor(lastKey) };
+    return { entries: items.map((item) => readBack(item).entry), nextCursor: encodeCursor(lastKey) };
   }
 
-  async *walk(): AsyncIterable<AuditEntry> {
+  async *walk(): AsyncIterable<StoredAuditEntry> {
     const entries = queryAll(this.#client, {
       TableName: this.#table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: marshall({ ':pk': this.#entriesKey }),
       ConsistentRead: true,
     });
-    for await (const item of entries) yield toEntry(item);
+    for await (const item of entries) yield readBack(item);
   }
 
   async entryAt(seq: number): Promise<AuditEntry | undefined> {
@@ -161,17 +161,14 @@ export class DynamoAuditTrail implements AuditTrail {
         ConsistentRead: true,
       }),
     );
-    return Item === undefined ? undefined : toEntry(Item);
+    return Item === undefined ? undefined : readBack(Item).entry;
   }
 
   #putEntry(entry: AuditEntry): TransactWriteItem {
     return {
       Put: {
         TableName: this.#table,
-        Item: marshall(
-          { pk: this.#entriesKey, actorId: entry.actor.userId, ...entry },
-          { removeUndefinedValues: true },
-        ),
+        Item: marshall({ ...entry, ...indexedAttributesOf(entry) }, { removeUndefinedValues: true }),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -191,11 +188,33 @@ export class DynamoAuditTrail implements AuditTrail {
 }
 
 /**
- * Reads an entry back as stored. A tampered item that no longer fits the schema is still returned
- * (with what could be read), so the verifier names it instead of the query failing.
+ * The attributes the table's keys, indexes and query filters select on (infra/resources.ts: `pk`/`seq`,
+ * bySubject, byActor, byAction; `GET /audit` also filters on `at`), as the entry's hashed content says
+ * they must be. `pk` and `actorId` are copies kept beside the hashed fields; the others are the hashed
+ * fields themselves. Written with every entry, and compared with what is stored on every read-back.
  */
-function toEntry(item: Record<string, AttributeValue>): AuditEntry {
-  const { pk: _pk, actorId: _actorId, ...stored } = unmarshall(item);
-  const parsed = AuditEntrySchema.safeParse(stored);
-  return parsed.success ? parsed.data : (stored as AuditEntry);
+function indexedAttributesOf(entry: AuditEntry) {
+  return {
+    pk: `CHAIN#${entry.chain}`,
+    seq: entry.seq,
+    actorId: entry.actor.userId,
+    subject: entry.subject,
+    action: entry.action,
+    at: entry.at,
+  };
+}
+
+/**
+ * Reads an entry back as stored, naming each indexed attribute that disagrees with its hashed content.
+ * A tampered item that no longer fits the schema is still returned (with what could be read), so the
+ * verifier names it instead of the query failing.
+ */
+function readBack(item: Record<string, AttributeValue>): StoredAuditEntry {
+  const stored = unmarshall(item);
+  const { pk: _pk, actorId: _actorId, ...hashed } = stored;
+  const parsed = AuditEntrySchema.safeParse(hashed);
+  const entry = parsed.success ? parsed.data : (hashed as AuditEntry);
+  const expected: Record<string, unknown> = parsed.success ? indexedAttributesOf(entry) : {};
+  const mismatchedAttributes = Object.keys(expected).filter((name) => stored[name] !== expected[name]);
+  return { entry, mismatchedAttributes };
 }

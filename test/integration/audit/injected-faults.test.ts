@@ -74,7 +74,7 @@ describe('injected faults', () => {
     expect(outcome).toBe('created');
     expect((await store.get(record.leadId))?.leadId).toBe(record.leadId);
     const entries = [];
-    for await (const entry of audit.walk()) entries.push(entry);
+    for await (const { entry } of audit.walk()) entries.push(entry);
     expect(entries.map((entry) => entry.seq)).toEqual([1]);
     expect(await verifyAuditTrail({ audit })).toMatchObject({ ok: true, checked: 1 });
   });

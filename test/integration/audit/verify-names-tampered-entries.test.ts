@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
@@ -178,6 +183,91 @@ describe('audit trail verification', () => {
       reason: 'hash_mismatch',
       checked: 3,
     });
+  });
+
+  // Issue 12, defect 6: the attributes the indexes and filters select on must say what the hash says.
+  it('names an entry whose actorId was rewritten in the table, which hid it from a query by actor', async () => {
+    const { trail, chain } = await chainOf(6);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: entryKey(chain, 4),
+        UpdateExpression: 'SET actorId = :other',
+        ExpressionAttributeValues: marshall({ ':other': 'someone-else' }),
+      }),
+    );
+    // What the rewrite achieves: the actor's history no longer shows entry 4.
+    const byActor = await trail.query({ actor: 'auditor-test', limit: 100 });
+    expect(byActor.entries.map((entry) => entry.seq)).toEqual([6, 5, 3, 2, 1]);
+    expect(await verifyAuditTrail({ audit: trail })).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 4,
+      reason: 'index_mismatch',
+      attributes: ['actorId'],
+      checked: 3,
+    });
+  });
+
+  it('names an entry whose actorId was removed from the table', async () => {
+    const { trail, chain } = await chainOf(3);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: entryKey(chain, 2),
+        UpdateExpression: 'REMOVE actorId',
+      }),
+    );
+    expect(await verifyAuditTrail({ audit: trail })).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 2,
+      reason: 'index_mismatch',
+      attributes: ['actorId'],
+    });
+  });
+
+  it.each([
+    ['subject', 'subject-elsewhere'],
+    ['action', 'test.rewritten'],
+    ['at', '2019-06-01T07:59:59.000Z'],
+  ])(
+    'names the entry whose indexed attribute %s was rewritten (it is hashed content itself)',
+    async (attribute, value) => {
+      const { trail, chain } = await chainOf(4);
+      await client.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: entryKey(chain, 3),
+          UpdateExpression: 'SET #attribute = :value',
+          ExpressionAttributeNames: { '#attribute': attribute },
+          ExpressionAttributeValues: marshall({ ':value': value }),
+        }),
+      );
+      expect(await verifyAuditTrail({ audit: trail })).toMatchObject({
+        ok: false,
+        firstBrokenSeq: 3,
+        reason: 'hash_mismatch',
+      });
+    },
+  );
+
+  it('names an entry whose key was rewritten: moved to another sequence number, or out of its chain', async () => {
+    const moved = await chainOf(4);
+    const second = await chainOf(4);
+    for (const [{ chain }, newKey] of [
+      [moved, { pk: `CHAIN#${moved.chain}`, seq: 40 }],
+      [second, { pk: `CHAIN#${second.chain}-hidden`, seq: 2 }],
+    ] as const) {
+      const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: entryKey(chain, 2) }));
+      await client.send(new PutItemCommand({ TableName: table, Item: { ...Item, ...marshall(newKey) } }));
+      await client.send(new DeleteItemCommand({ TableName: table, Key: entryKey(chain, 2) }));
+    }
+    for (const { trail } of [moved, second]) {
+      expect(await verifyAuditTrail({ audit: trail })).toMatchObject({
+        ok: false,
+        firstBrokenSeq: 2,
+        reason: 'gap',
+      });
+    }
   });
 
   it('names the gap left by an entry deleted in the middle', async () => {

@@ -154,7 +154,7 @@ describe('20 concurrent submissions from different teams', () => {
     );
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));
     const seqs: number[] = [];
-    for await (const entry of adapters.audit.walk()) seqs.push(entry.seq);
+    for await (const { entry } of adapters.audit.walk()) seqs.push(entry.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
     // Evaluations keep appending meanwhile: verification reads the head first and walks up to it.
     expect(await verifyAuditTrail(adapters)).toMatchObject({ ok: true });
