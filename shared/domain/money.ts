@@ -31,12 +31,17 @@ export class MoneyFormatError extends Error {
   }
 }
 
-const UNIT_FEN = { 亿: BigInt(FEN_PER_YI), 万: BigInt(FEN_PER_WAN), '': 100n } as const;
+const UNIT_FEN = {
+  万亿: BigInt(FEN_PER_YI) * 10_000n,
+  亿: BigInt(FEN_PER_YI),
+  万: BigInt(FEN_PER_WAN),
+  '': 100n,
+} as const;
 type Unit = keyof typeof UNIT_FEN;
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-/** Up to three parts, each a decimal, in the order 亿, 万, plain yuan; then an optional 元. */
-const CHINESE = /^(?:(\d+(?:\.\d+)?)亿)?(?:(\d+(?:\.\d+)?)万)?(\d+(?:\.\d+)?)?元?$/;
+/** Up to four parts, each a decimal, in the order 万亿, 亿, 万, plain yuan; then an optional 元. */
+const CHINESE = /^(?:(\d+(?:\.\d+)?)万亿)?(?:(\d+(?:\.\d+)?)亿)?(?:(\d+(?:\.\d+)?)万)?(\d+(?:\.\d+)?)?元?$/;
 
 function fail(field: string, reason: string, reasonZh: string): never {
   throw new MoneyFormatError(field, reason, reasonZh);
@@ -71,9 +76,12 @@ function parseMoneyString(raw: string, field: string): bigint {
       '不是金额：请使用以元为单位的十进制数（如 "120000000.00"）或中文单位（如 "1.2亿"、"6000万"、"1亿2000万元"）',
     );
   }
-  const [, yi, wan, yuan] = match;
+  const [, wanYi, yi, wan, yuan] = match;
   // A higher unit followed by a lower one must be whole, and the lower one must stay below the higher unit:
   // "1亿2000万" is fine, "1.5亿2000万" and "1亿20000万" are ambiguous and refused.
+  if (wanYi !== undefined && (yi ?? wan ?? yuan) !== undefined && wanYi.includes('.')) {
+    fail(field, 'mixes a decimal 万亿 with lower units', '带小数的“万亿”后不能再跟较小单位');
+  }
   if (yi !== undefined && (wan !== undefined || yuan !== undefined) && yi.includes('.')) {
     fail(field, 'mixes a decimal 亿 with lower units', '带小数的“亿”后不能再跟较小单位');
   }
@@ -81,17 +89,24 @@ function parseMoneyString(raw: string, field: string): bigint {
     fail(field, 'mixes a decimal 万 with lower units', '带小数的“万”后不能再跟较小单位');
   }
   let total = 0n;
-  if (yi !== undefined) total += decimalToFen(yi, '亿', field);
+  if (wanYi !== undefined) total += decimalToFen(wanYi, '万亿', field);
+  if (yi !== undefined) {
+    const yiFen = decimalToFen(yi, '亿', field);
+    if (wanYi !== undefined && yiFen >= UNIT_FEN.万亿) {
+      fail(field, 'has 10000亿 or more after 万亿', '“万亿”后的“亿”部分不能达到一万');
+    }
+    total += yiFen;
+  }
   if (wan !== undefined) {
     const wanFen = decimalToFen(wan, '万', field);
-    if (yi !== undefined && wanFen >= BigInt(FEN_PER_YI)) {
-      fail(field, 'has 10000万 or more after 亿', '“亿”后的“万”部分不能达到一万');
+    if ((wanYi !== undefined || yi !== undefined) && wanFen >= BigInt(FEN_PER_YI)) {
+      fail(field, 'has 10000万 or more after 亿 or 万亿', '“亿/万亿”后的“万”部分不能达到一万');
     }
     total += wanFen;
   }
   if (yuan !== undefined) {
     const yuanFen = decimalToFen(yuan, '', field);
-    if ((yi !== undefined || wan !== undefined) && yuanFen >= BigInt(FEN_PER_WAN)) {
+    if ((wanYi !== undefined || yi !== undefined || wan !== undefined) && yuanFen >= BigInt(FEN_PER_WAN)) {
       fail(field, 'has 10000 yuan or more after 万/亿', '“万/亿”后的元部分不能达到一万');
     }
     total += yuanFen;
@@ -102,8 +117,9 @@ function parseMoneyString(raw: string, field: string): bigint {
 /**
  * Parses an amount into integer fen. Accepts a decimal string in yuan (`"120000000.00"`, `"1200"`,
  * optionally ending in 元), a number with at most two decimals (`1200.5`), or Chinese units (`"1.2亿"`,
- * `"6000万"`, `"240万元"`, `"1亿2000万"`, `"1亿2000万元"`). Rejects negatives, fractions of a fen,
- * NaN/Infinity, empty input, other types, and anything above 1万亿 yuan. Throws {@link MoneyFormatError}.
+ * `"6000万"`, `"240万元"`, `"1亿2000万"`, `"1亿2000万元"`, `"1万亿"`). Rejects negatives, fractions of a
+ * fen, NaN/Infinity, empty input, other types, and anything above 1万亿 yuan (1万亿 itself is accepted,
+ * however it is spelled). Throws {@link MoneyFormatError}.
  */
 export function parseMoney(input: unknown, field: string): number {
   let fen: bigint;

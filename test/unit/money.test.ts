@@ -52,7 +52,6 @@ describe('parseMoney', () => {
     [Number.POSITIVE_INFINITY, 'finite'],
     ['1000000000000.01', 'exceeds'],
     ['10000.01亿', 'exceeds'],
-    ['1万亿', 'not an amount'],
     [1e21, 'exceeds'],
     ['10001亿', 'exceeds'],
     ['abc', 'not an amount'],
@@ -77,6 +76,57 @@ describe('parseMoney', () => {
     expect(error.message).toContain('plannedInvestment');
     expect(error.message).toContain(reason);
     expect(error.reasonZh.length).toBeGreaterThan(0);
+  });
+
+  // Issue 12, defect 8: 1万亿 is the documented maximum, inclusive, however it is written.
+  it.each([
+    '1万亿',
+    '1万亿元',
+    '1.0万亿',
+    '1万亿0元',
+    '10000亿',
+    '10000亿元',
+    '1000000000000',
+    '1000000000000.00',
+    '1000000000000元',
+    '100000000万',
+    1_000_000_000_000,
+    1e12,
+  ])('accepts the maximum spelled %j as exactly 1万亿 yuan', (input) => {
+    expect(parseMoney(input, 'amount')).toBe(MAX_FEN);
+    expect(moneySchema.parse(input)).toBe(MAX_FEN);
+  });
+
+  it.each([
+    '1万亿0.01元',
+    '1.00000000000001万亿',
+    '1000000000000.01',
+    '1000000000000.01元',
+    '10000亿0.01元',
+    '100000000万0.01',
+    1_000_000_000_000.01,
+  ])('refuses %j, the maximum and one fen', (input) => {
+    expect(() => parseMoney(input, 'amount')).toThrow('exceeds 1万亿 yuan');
+    expect(moneySchema.safeParse(input).success).toBe(false);
+  });
+
+  it.each([
+    ['1.000000000000001万亿', 'more than two decimals'],
+    ['1.5万亿', 'exceeds'],
+    ['2万亿', 'exceeds'],
+    ['1万亿1亿', 'exceeds'],
+    ['0.5万亿1亿', 'decimal 万亿'],
+    ['0万亿10000亿', '10000亿 or more after 万亿'],
+    ['0万亿20000万', '10000万'],
+  ])('refuses %j past or around the maximum (%s)', (input, reason) => {
+    expect(() => parseMoney(input, 'amount')).toThrow(reason);
+    expect(moneySchema.safeParse(input).success).toBe(false);
+  });
+
+  it('reads 万亿 with the smaller units below it', () => {
+    expect(parseMoney('0.5万亿', 'amount')).toBe(MAX_FEN / 2);
+    expect(parseMoney('0万亿9999亿9999万9999.99元', 'amount')).toBe(MAX_FEN - 1);
+    expect(parseMoney('9999亿9999万9999.99元', 'amount')).toBe(MAX_FEN - 1);
   });
 
   it('reads 1.2亿 exactly, with no float on the way', () => {
