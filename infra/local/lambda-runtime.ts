@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { repoRoot } from './paths.ts';
 
@@ -64,6 +65,24 @@ export function partitionOf(region: string): string {
   return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
+/**
+ * Every local function runs in this one process, as if one Lambda environment served them all at once.
+ * Lambda's own runtime does that for concurrent invocations (Lambda Managed Instances): it runs each
+ * invocation inside an `InvokeStore` scope (AsyncLocalStorage) and sets AWS_LAMBDA_MAX_CONCURRENCY, and
+ * Powertools then keeps the logger's Lambda context (function_name, request id), its appended keys and
+ * its level per invocation. Without this, two functions invoked at once log each other's names and keys.
+ */
+let invocationScopes: Promise<InvokeStoreBase> | undefined;
+
+function invocationScopesOnce(): Promise<InvokeStoreBase> {
+  invocationScopes ??= InvokeStore.getInstanceAsync(true).then((store) => {
+    // Powertools reads the store from this global, and refuses to log when the variable is set without it.
+    if (globalThis.awslambda?.InvokeStore === store) process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+    return store;
+  });
+  return invocationScopes;
+}
+
 /** Loads each entry module once (a warm Lambda), then calls it with a per-invocation context. */
 export function createInvoker(options: { readonly region: string; readonly accountId: string }): Invoker {
   const loaded = new Map<string, Promise<LambdaHandler>>();
@@ -90,6 +109,7 @@ export function createInvoker(options: { readonly region: string; readonly accou
   return {
     async invoke(fn, event, requestId = randomUUID()) {
       const handler = await load(fn);
+      const scopes = await invocationScopesOnce();
       const context = createLambdaContext(fn, options.region, options.accountId, requestId);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -99,7 +119,10 @@ export function createInvoker(options: { readonly region: string; readonly accou
         );
       });
       try {
-        return await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+        const invocation = scopes.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+          Promise.resolve().then(() => handler(event, context)),
+        );
+        return await Promise.race([invocation, timeout]);
       } finally {
         clearTimeout(timer);
       }
