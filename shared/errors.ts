@@ -44,10 +44,18 @@ export class NotFoundError extends Error {
 
 /** The request clashes with the current state (idempotency key reused with another body, paid twice…). */
 export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
     this.code = code;
+  }
+}
+
+/** A duplicate project (撞单) asked for money: a project earns one reward and one fund share, ever. */
+export class DuplicateProjectError extends ConflictError {
+  override readonly name = 'DuplicateProjectError';
+  constructor(message: string) {
+    super('duplicate_project', message);
   }
 }

@@ -9,9 +9,9 @@ import {
   RejectBodySchema,
 } from '#shared/schemas/fund.ts';
 import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
+import { listRewards } from '#shared/use-cases/list-rewards.ts';
 import {
   approveReward,
-  listRewards,
   markPaid,
   type ReviewDeps,
   recordCaseOutcome,

@@ -52,7 +52,10 @@ export function assertInvariant(balance: FundBalance): void {
   if (problems.length > 0) throw new FundInvariantError(`Fund ${balance.fundId}: ${problems.join('; ')}`);
 }
 
-/** The balance after a move; throws when the move would break the invariant (taking more than is there). */
+/**
+ * The balance after a move; throws when the move would break the invariant (taking more than is there).
+ * Every allocation transition runs it on the balance it read (`shared/domain/allocation.ts`).
+ */
 export function applyMove(balance: FundBalance, move: FundMove): FundBalance {
   const amount = move.amountFen;
   if (!Number.isSafeInteger(amount) || amount < 0) {
@@ -87,25 +90,6 @@ export function applyMove(balance: FundBalance, move: FundMove): FundBalance {
   }
   assertInvariant(next);
   return next;
-}
-
-/**
- * How a reservation moves to a new target (the cap of a new decision revision, or a negotiated amount):
- * a lower target releases the difference; a higher one takes what it can of the difference from what is
- * available (min(difference, available)), never more.
- */
-export function reservationChange(
-  currentFen: number,
-  targetFen: number,
-  availableFen: number,
-): { readonly move: FundMove | undefined; readonly reservedAfterFen: number } {
-  if (targetFen < currentFen) {
-    return { move: { kind: 'release', amountFen: currentFen - targetFen }, reservedAfterFen: targetFen };
-  }
-  const extra = Math.min(targetFen - currentFen, Math.max(0, availableFen));
-  return extra > 0
-    ? { move: { kind: 'reserve', amountFen: extra }, reservedAfterFen: currentFen + extra }
-    : { move: undefined, reservedAfterFen: currentFen };
 }
 
 /** What the availability alarm watches: available as a percentage of total (100 for an empty fund). */

@@ -1,6 +1,7 @@
 import type { FieldProblem } from '#shared/errors.ts';
 import {
   ConflictError,
+  DuplicateProjectError,
   ForbiddenError,
   MalformedBodyError,
   NotFoundError,
@@ -38,6 +39,9 @@ export function problemOf(error: unknown): Problem {
   if (error instanceof UnauthenticatedError) return simple('unauthenticated', 'Unauthenticated', 401, error);
   if (error instanceof ForbiddenError) return simple('forbidden', 'Forbidden', 403, error);
   if (error instanceof NotFoundError) return simple('not-found', 'Not found', 404, error);
+  if (error instanceof DuplicateProjectError) {
+    return { ...simple('duplicate-project', 'Duplicate project', 409, error), code: error.code };
+  }
   if (error instanceof ConflictError)
     return { ...simple('conflict', 'Conflict', 409, error), code: error.code };
   if (error instanceof PayloadTooLargeError)

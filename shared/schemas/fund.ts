@@ -24,16 +24,22 @@ export const FundBalanceSchema = z.object({
   updatedAt: instant,
   /** Incremented by every move: a reader can tell two snapshots apart. */
   version: z.number().int().nonnegative(),
+  /**
+   * How many leads wait in the waitlist, kept in the same transactions that add and remove entries: nobody
+   * takes available money while it is above 0, and "money available while leads wait" is one read.
+   */
+  waitingCount: z.number().int().nonnegative().default(0),
 });
 export type FundBalanceRecord = z.infer<typeof FundBalanceSchema>;
 
 /**
- * One lead's claim on a fund:
- * - `reserved`: `reservedFen` is held for it (possibly less than its cap: a partial grant is final for that
- *   revision; a later revision with a higher cap asks again);
- * - `waitlisted`: nothing was available; `wantFen` waits in the waitlist, in order of evaluation;
+ * One lead's claim on a fund (its transitions are `shared/domain/allocation.ts`):
+ * - `reserved`: `reservedFen` is held for it (possibly less than its cap, or 0: a partial grant is final for
+ *   that revision; a later revision with a higher cap asks again);
+ * - `waitlisted`: it waits in the waitlist for `wantFen` more (holding `reservedFen`, often 0), in the
+ *   order of `waitingSince`;
  * - `committed`: finance approved; `committedFen` is spent (paid or to be paid);
- * - `released`: rejected; nothing is held, and later messages for it change nothing.
+ * - `released`: rejected, or moved to another fund; nothing is held, and later messages change nothing.
  */
 export const ALLOCATION_STATES = ['reserved', 'waitlisted', 'committed', 'released'] as const;
 export const AllocationStateSchema = z.enum(ALLOCATION_STATES);
@@ -50,8 +56,8 @@ export const AllocationSchema = z.object({
   committedFen: fenSchema,
   /** What the lead still waits for (waitlisted only; 0 otherwise). */
   wantFen: fenSchema,
-  /** Sort key of its waitlist entry while waitlisted: `WAIT#<evaluatedAt>#<leadId>`. */
-  waitKey: z.string().nullable(),
+  /** While waitlisted: when the decision that asked was made, its place in the waitlist. */
+  waitingSince: instant.nullable(),
   /** Set by a one-case-one-policy outcome: later revisions no longer change the amount. */
   negotiated: z.boolean(),
   updatedAt: instant,

@@ -12,8 +12,7 @@ import { formatFen } from '#shared/domain/money.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
 import { effectiveFromMillis } from '#shared/policy/select-policy.ts';
-import type { PolicyPublisher } from '#shared/ports/funds.ts';
-import type { PolicyStore } from '#shared/ports/policies.ts';
+import type { PolicyPublisher, PolicyStore } from '#shared/ports/policies.ts';
 import type { FundView } from '#shared/schemas/fund.ts';
 import { type FundDeps, reportAvailability, serveWaitlist } from './allocate-fund.ts';
 

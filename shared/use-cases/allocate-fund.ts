@@ -1,29 +1,34 @@
 /**
- * The conversion fund's allocation (consumer of the allocation queue) and the waitlist.
+ * The conversion fund's allocation (consumer of the allocation queue) and the serving of its waitlist.
+ * The rules are the pure transitions of `shared/domain/allocation.ts`; this file reads, calls one
+ * transition, writes what it decided in one transaction, and reads again when the fund moved meanwhile.
  *
- * Decisions where the brief left room:
- * - a lead gets min(its decision's cap, what is available); when that is less than its cap but more
- *   than 0 the partial grant stands for that revision and the remainder is NOT waitlisted (the policy
- *   reads "min(…, what is left)"); a later revision with a higher cap asks again for the difference;
- * - only a lead that gets nothing is waitlisted (one entry, keyed by the evaluation time of the decision
- *   that asked: served oldest first). Waitlisting is conditional on available = 0, so money released at
- *   the same moment is never missed. Serving takes min(want, available) and stops at the first lead it
- *   cannot serve in full (no overtaking);
- * - a new lead is allocated only after the waitlist is served, so nobody jumps the queue;
  * - redelivery: the allocation record holds the revision it reflects; a message at or below it changes
  *   nothing, and every write is conditional on the record as read, so concurrent deliveries give one
  *   reservation;
- * - a negotiated (one-case-one-policy) amount is final: later revisions only move the revision on;
- * - committed or released allocations are final: later messages change nothing.
+ * - a new lead is allocated only after the waitlist is served, so nobody jumps the queue;
+ * - a lead whose new revision names another fund (a back-dated policy version) first gives back what it
+ *   holds in the fund it used before: a claim is never left in a fund the lead no longer uses.
  */
-import { type FundMove, reservationChange } from '#shared/domain/fund.ts';
+import {
+  type AllocationOutcome,
+  type AllocationStep,
+  adjust,
+  claim,
+  isFinal,
+  release,
+  serve,
+} from '#shared/domain/allocation.ts';
+import { FundInvariantError } from '#shared/domain/fund.ts';
 import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
+import { ConflictError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { FundChange, FundMetrics, FundStore } from '#shared/ports/funds.ts';
-import { waitKeyOf } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { LeadTransition } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
-import type { Allocation } from '#shared/schemas/fund.ts';
+import type { FundBalanceRecord } from '#shared/schemas/fund.ts';
+import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 import type { AllocateFundMessage } from '#shared/schemas/messages.ts';
 
 export interface FundDeps {
@@ -40,200 +45,82 @@ export class DecisionNotFoundError extends Error {
   override readonly name = 'DecisionNotFoundError';
 }
 
-export class FundNotOpenError extends Error {
+/** A decision names a fund nobody has opened: the admin must open it (409, and the queue retries). */
+export class FundNotOpenError extends ConflictError {
   override readonly name = 'FundNotOpenError';
+  constructor(fundId: string) {
+    super('fund_not_open', `Fund ${fundId} is not open; the policy admin must open it first.`);
+  }
 }
 
-export type AllocationOutcome =
-  | 'reserved'
-  | 'partially_reserved'
-  | 'waitlisted'
-  | 'adjusted'
-  | 'already_applied'
-  | 'final'
-  | 'not_eligible';
+export type AllocateFundOutcome = AllocationOutcome | 'already_applied' | 'final' | 'not_eligible';
 
 const MAX_ATTEMPTS = 50;
 const SYSTEM = { userId: 'pipeline', role: 'system' } as const;
 
-function draft(
-  at: string,
-  action: string,
-  subject: string,
-  details: AuditEntryDraft['details'],
-  actor: AuditEntryDraft['actor'] = SYSTEM,
-): AuditEntryDraft {
-  return { at, actor, action, subject, inputHash: null, policyVersion: null, details };
-}
-
-export function moveDetails(move: FundMove | undefined): AuditEntryDraft['details'] {
-  return { move: move?.kind ?? 'none', amountFen: move?.amountFen ?? 0 };
-}
-
-/** Reserves (or adjusts) the fund for one decision revision of a lead. Idempotent per (lead, revision). */
+/** Reserves, waitlists or adjusts the fund for one decision revision of a lead. Idempotent per (lead, revision). */
 export async function allocateFund(
   deps: AllocateFundDeps,
   message: AllocateFundMessage,
-): Promise<AllocationOutcome> {
-  const decision = (await deps.leads.decisions(message.leadId)).find((d) => d.revision === message.revision);
+): Promise<AllocateFundOutcome> {
+  const decisions = await deps.leads.decisions(message.leadId);
+  const decision = decisions.find((d) => d.revision === message.revision);
   if (decision === undefined) {
     throw new DecisionNotFoundError(`Lead ${message.leadId} has no decision revision ${message.revision}.`);
   }
-  const fund = decision.decision.fund;
-  // The first lead of a project holds its allocation; a duplicate never gets a second one.
-  const capFen = fund.eligible === true && !isDuplicateProject(decision) ? fund.capFen : 0;
-  const { fundId, leadId, revision } = message;
+  await releaseClaimsInOtherFunds(deps, decision, decisions);
+  const ask = askOf(decision);
+  const { fundId, leadId } = ask;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const current = await deps.funds.allocation(fundId, leadId);
+    if (current !== undefined && current.revision >= ask.revision) return 'already_applied';
+    if (current !== undefined && isFinal(current)) return 'final';
+    if (current === undefined) {
+      if (ask.duplicate || ask.capFen === 0) return 'not_eligible';
+      await serveWaitlist(deps, fundId); // those already waiting come first
+    }
     const at = deps.clock.now().toISOString();
-    const allocation = await deps.funds.allocation(fundId, leadId);
-    if (allocation !== undefined && allocation.revision >= revision) return 'already_applied';
-    if (allocation !== undefined && (allocation.state === 'committed' || allocation.state === 'released')) {
-      return 'final';
-    }
-    if (allocation === undefined && capFen === 0) return 'not_eligible';
-
-    if (allocation === undefined) {
-      // Those already waiting come first.
-      await serveWaitlist(deps, fundId);
-      const balance = await deps.funds.balance(fundId);
-      if (balance === undefined) throw new FundNotOpenError(`Fund ${fundId} is not open.`);
-      const amount = Math.min(capFen, balance.availableFen);
-      const base = {
-        fundId,
-        leadId,
-        revision,
-        capFen,
-        committedFen: 0,
-        negotiated: false,
-        updatedAt: at,
-      };
-      let change: FundChange;
-      let outcome: AllocationOutcome;
-      if (amount > 0) {
-        const after: Allocation = {
-          ...base,
-          state: 'reserved',
-          reservedFen: amount,
-          wantFen: 0,
-          waitKey: null,
-        };
-        change = {
-          fundId,
-          at,
-          move: { kind: 'reserve', amountFen: amount },
-          allocation: { before: undefined, after },
-        };
-        outcome = amount === capFen ? 'reserved' : 'partially_reserved';
-      } else {
-        const entry = { leadId, revision, wantFen: capFen, evaluatedAt: decision.evaluatedAt };
-        const after: Allocation = {
-          ...base,
-          state: 'waitlisted',
-          reservedFen: 0,
-          wantFen: capFen,
-          waitKey: waitKeyOf(entry),
-        };
-        change = {
-          fundId,
-          at,
-          requireNothingAvailable: true,
-          allocation: { before: undefined, after },
-          waitlist: { add: entry },
-        };
-        outcome = 'waitlisted';
-      }
-      const result = await deps.funds.apply(
-        change,
-        draft(at, outcome === 'waitlisted' ? 'fund.waitlisted' : 'fund.reserved', leadId, {
-          fundId,
-          revision,
-          capFen,
-          ...moveDetails(change.move),
-        }),
-      );
-      if (result.applied) {
-        await reportAvailability(deps, fundId);
-        return outcome;
-      }
-      continue; // the balance or the record moved under us: read again
-    }
-
-    // A new revision of a lead already holding (or waiting for) money.
-    const balance = await deps.funds.balance(fundId);
-    if (balance === undefined) throw new FundNotOpenError(`Fund ${fundId} is not open.`);
-    let change: FundChange;
-    if (allocation.state === 'reserved') {
-      const target = allocation.negotiated ? allocation.reservedFen : capFen;
-      const { move, reservedAfterFen } = reservationChange(
-        allocation.reservedFen,
-        target,
-        balance.availableFen,
-      );
-      change = {
-        fundId,
-        at,
-        move,
-        allocation: {
-          before: allocation,
-          after: { ...allocation, revision, capFen, reservedFen: reservedAfterFen, updatedAt: at },
-        },
-      };
-    } else {
-      // Waitlisted: keep its place, wait for the new cap.
-      const key = allocation.waitKey ?? '';
-      const evaluatedAt = key.split('#')[1] ?? decision.evaluatedAt;
-      const entry = { leadId, revision, wantFen: capFen, evaluatedAt };
-      change =
-        capFen > 0
-          ? {
-              fundId,
-              at,
-              allocation: {
-                before: allocation,
-                after: { ...allocation, revision, capFen, wantFen: capFen, updatedAt: at },
-              },
-              waitlist: { add: entry },
-            }
-          : {
-              fundId,
-              at,
-              allocation: {
-                before: allocation,
-                after: {
-                  ...allocation,
-                  state: 'released',
-                  revision,
-                  capFen: 0,
-                  wantFen: 0,
-                  waitKey: null,
-                  updatedAt: at,
-                },
-              },
-              waitlist: { removeKey: key },
-            };
-    }
+    const fund = await openFund(deps, fundId);
+    const step = unlessStale(() =>
+      current === undefined ? claim(ask, fund, at) : adjust(current, ask, fund, at),
+    );
+    if (step === STALE) continue;
+    if (step === undefined) return current === undefined ? 'not_eligible' : 'already_applied';
+    const action = current === undefined ? actionOf(step) : 'fund.adjusted';
     const result = await deps.funds.apply(
-      change,
-      draft(at, 'fund.adjusted', leadId, {
+      changeOf(step, at),
+      systemAudit(at, action, leadId, {
         fundId,
-        revision,
-        fromRevision: allocation.revision,
-        capFen,
-        ...moveDetails(change.move),
+        revision: ask.revision,
+        fromRevision: current?.revision ?? null,
+        capFen: ask.capFen,
+        ...stepDetails(step),
       }),
     );
-    if (!result.applied) continue;
-    if (change.move?.kind === 'release' || allocation.state === 'waitlisted')
-      await serveWaitlist(deps, fundId);
+    if (!result.applied) continue; // the balance or the record moved under us: read again
+    if (step.move?.kind === 'release' || step.waitlist?.kind === 'leave') await serveWaitlist(deps, fundId);
     await reportAvailability(deps, fundId);
-    return 'adjusted';
+    return step.outcome;
   }
   throw new Error(`Lead ${leadId}: fund ${fundId} changed under every one of ${MAX_ATTEMPTS} attempts`);
 }
 
+/** What a decision revision asks of its fund. */
+export function askOf(decision: DecisionRecord) {
+  const fund = decision.decision.fund;
+  return {
+    fundId: fund.fundId,
+    leadId: decision.leadId,
+    revision: decision.revision,
+    capFen: fund.eligible === true ? fund.capFen : 0,
+    evaluatedAt: decision.evaluatedAt,
+    duplicate: isDuplicateProject(decision),
+  };
+}
+
 /**
- * Gives released money to the waitlist, oldest evaluation first: each lead gets min(what it waits for,
+ * Gives available money to the waitlist, oldest evaluation first: each lead gets min(what it waits for,
  * what is available), and serving stops when the fund is empty. Safe to run concurrently and again:
  * every grant is conditional on the allocation still being the waitlisted one read.
  */
@@ -245,41 +132,27 @@ export async function serveWaitlist(deps: FundDeps, fundId: string): Promise<num
     const [entry] = await deps.funds.waitlist(fundId, 1);
     if (entry === undefined) return served;
     const at = deps.clock.now().toISOString();
-    const allocation = await deps.funds.allocation(fundId, entry.leadId);
-    const key = waitKeyOf(entry);
-    if (allocation === undefined || allocation.state !== 'waitlisted' || allocation.waitKey !== key) {
+    const current = await deps.funds.allocation(fundId, entry.leadId);
+    const step =
+      current?.waitingSince === entry.evaluatedAt
+        ? unlessStale(() => serve(current, snapshotOf(balance), at))
+        : undefined;
+    if (step === STALE) continue;
+    if (step === undefined) {
       // An entry without its waitlisted allocation cannot be served: drop it (audited).
       await deps.funds.apply(
-        { fundId, at, waitlist: { removeKey: key } },
-        draft(at, 'fund.waitlist_dropped', entry.leadId, { fundId, revision: entry.revision }),
+        { fundId, at, waitlist: { kind: 'leave', entry } },
+        systemAudit(at, 'fund.waitlist_dropped', entry.leadId, { fundId, revision: entry.revision }),
       );
       continue;
     }
-    const amount = Math.min(allocation.wantFen, balance.availableFen);
-    const move: FundMove = { kind: 'reserve', amountFen: amount };
     const result = await deps.funds.apply(
-      {
+      changeOf(step, at),
+      systemAudit(at, 'fund.waitlist_served', entry.leadId, {
         fundId,
-        at,
-        move,
-        allocation: {
-          before: allocation,
-          after: {
-            ...allocation,
-            state: 'reserved',
-            reservedFen: amount,
-            wantFen: 0,
-            waitKey: null,
-            updatedAt: at,
-          },
-        },
-        waitlist: { removeKey: key },
-      },
-      draft(at, 'fund.waitlist_served', entry.leadId, {
-        fundId,
-        revision: allocation.revision,
-        wantFen: allocation.wantFen,
-        ...moveDetails(move),
+        revision: step.after.revision,
+        wantFen: current?.wantFen ?? 0,
+        ...stepDetails(step),
       }),
     );
     if (result.applied) served += 1;
@@ -287,7 +160,110 @@ export async function serveWaitlist(deps: FundDeps, fundId: string): Promise<num
   return served;
 }
 
+/**
+ * A lead's earlier revisions may have used another fund (a policy version published later, effective
+ * back to its submission, names a new one): whatever it still holds or waits for there goes back, audited.
+ */
+async function releaseClaimsInOtherFunds(
+  deps: FundDeps,
+  decision: DecisionRecord,
+  decisions: readonly DecisionRecord[],
+): Promise<void> {
+  const fundId = decision.decision.fund.fundId;
+  const others = new Set(
+    decisions.filter((d) => d.revision < decision.revision).map((d) => d.decision.fund.fundId),
+  );
+  others.delete(fundId);
+  for (const otherFundId of others) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const current = await deps.funds.allocation(otherFundId, decision.leadId);
+      const balance = await deps.funds.balance(otherFundId);
+      if (current === undefined || isFinal(current) || balance === undefined) break;
+      const at = deps.clock.now().toISOString();
+      const step = unlessStale(() => release(current, current, snapshotOf(balance), at));
+      if (step === STALE) continue;
+      if (step === undefined) break;
+      const result = await deps.funds.apply(
+        changeOf(step, at),
+        systemAudit(at, 'fund.released_for_other_fund', decision.leadId, {
+          fundId: otherFundId,
+          toFundId: fundId,
+          revision: decision.revision,
+          ...stepDetails(step),
+        }),
+      );
+      if (!result.applied) continue;
+      await serveWaitlist(deps, otherFundId);
+      await reportAvailability(deps, otherFundId);
+      break;
+    }
+  }
+}
+
+export const STALE = Symbol('stale');
+
+/**
+ * A transition on two reads that no longer agree (the claim moved between reading it and reading the
+ * balance) would take more than the balance shows and throws; that only means: read again.
+ */
+export function unlessStale<T>(transition: () => T): T | typeof STALE {
+  try {
+    return transition();
+  } catch (error) {
+    if (error instanceof FundInvariantError) return STALE;
+    throw error;
+  }
+}
+
 export async function reportAvailability(deps: FundDeps, fundId: string): Promise<void> {
   const balance = await deps.funds.balance(fundId);
   if (balance !== undefined) deps.fundMetrics.availability(balance);
+}
+
+/** The fund as the transitions read it; a fund nobody opened is a conflict, never a 500. */
+export async function openFund(deps: Pick<FundDeps, 'funds'>, fundId: string) {
+  const balance = await deps.funds.balance(fundId);
+  if (balance === undefined) throw new FundNotOpenError(fundId);
+  return snapshotOf(balance);
+}
+
+export function snapshotOf(balance: FundBalanceRecord) {
+  const { fundId, totalFen, availableFen, reservedFen, committedFen, waitingCount } = balance;
+  return { fundId, totalFen, availableFen, reservedFen, committedFen, waitingCount };
+}
+
+/** The store's change for a transition, with the lead's review move when finance acts. */
+export function changeOf(step: AllocationStep, at: string, lead?: LeadTransition): FundChange {
+  return {
+    fundId: step.after.fundId,
+    at,
+    move: step.move,
+    guard: step.guard,
+    allocation: { before: step.before, after: step.after },
+    waitlist: step.waitlist,
+    lead,
+  };
+}
+
+/** What every fund audit entry says of the money moved. */
+export function stepDetails(step: AllocationStep | undefined): AuditEntryDraft['details'] {
+  return {
+    move: step?.move?.kind ?? 'none',
+    amountFen: step?.move?.amountFen ?? 0,
+    allocation: step?.after.state ?? 'none',
+    waitlist: step?.waitlist?.kind ?? 'none',
+  };
+}
+
+function actionOf(step: AllocationStep): string {
+  return step.outcome === 'waitlisted' ? 'fund.waitlisted' : 'fund.reserved';
+}
+
+function systemAudit(
+  at: string,
+  action: string,
+  subject: string,
+  details: AuditEntryDraft['details'],
+): AuditEntryDraft {
+  return { at, actor: SYSTEM, action, subject, inputHash: null, policyVersion: null, details };
 }

@@ -1,34 +1,47 @@
 /**
- * Finance review: list rewards awaiting review, approve, reject, record a one-case-one-policy outcome,
- * mark paid. Each action is one transaction with its audit entry (lead status + review record + fund move).
- *
- * Maker-checker, on every path: nobody acts on a lead they submitted (approve, reject, case outcome,
- * paid); the approver is not the recorder of the case outcome; the payer is neither the recorder nor
- * the approver (four eyes on the money leaving). Rejection is included: a team member who is also in
- * finance must not dispose of their own submission either way.
- *
- * What is payable: only a decision on the verified actual investment (basis `actual`); a
- * one-case-one-policy lead only once its negotiated outcome is recorded (its reward is then the
- * negotiated `rewardFen`); otherwise the decision's `payableRewardFen`. Approval commits what the lead has
- * reserved in the fund (a waitlisted lead leaves the waitlist with nothing committed), and is refused
- * while the allocation of the latest revision is still in flight.
+ * Finance review commands: approve, reject, record a one-case-one-policy outcome, mark paid. Each is one
+ * transaction with its audit entry (lead status + review record + the fund transition it goes with).
+ * What is payable and who may act are the pure rules of `shared/domain/review-rules.ts`; how the fund
+ * claim changes is `shared/domain/allocation.ts`. Approval commits what the lead holds in the fund (a
+ * waitlisted lead leaves the waitlist with what it holds), and makes a still-queued allocation itself.
  */
 
 import type { Principal } from '#shared/auth/principal.ts';
+import {
+  type AllocationStep,
+  commit,
+  isFinal,
+  isRefusal,
+  negotiate,
+  release,
+} from '#shared/domain/allocation.ts';
 import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
-import { formatFen } from '#shared/domain/money.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
-import type { FundChange, ReviewStore } from '#shared/ports/funds.ts';
+import {
+  allocationPending,
+  makerCheckerRefusal,
+  type ReviewAction,
+  type ReviewContext,
+  rewardToApproveFen,
+  whyNotPayable,
+} from '#shared/domain/review-rules.ts';
+import { ConflictError, DuplicateProjectError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
+import type { FundChange } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
-import type { Allocation, CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
-import type { DecisionRecord, LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
+import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
+import type { LeadStatus } from '#shared/schemas/lead-record.ts';
 import {
   allocateFund,
+  changeOf,
   type FundDeps,
-  moveDetails,
+  openFund,
   reportAvailability,
+  STALE,
   serveWaitlist,
+  snapshotOf,
+  stepDetails,
+  unlessStale,
 } from './allocate-fund.ts';
 
 export interface ReviewDeps extends FundDeps {
@@ -38,15 +51,7 @@ export interface ReviewDeps extends FundDeps {
 
 const OPEN: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
 
-interface Context {
-  readonly lead: LeadRecord;
-  readonly decision: DecisionRecord;
-  readonly review: ReviewRecord | undefined;
-  readonly caseOutcome: CaseOutcomeRecord | undefined;
-  readonly allocation: Allocation | undefined;
-}
-
-async function load(deps: ReviewDeps, leadId: string): Promise<Context> {
+async function load(deps: ReviewDeps, leadId: string): Promise<ReviewContext> {
   const lead = await deps.leads.get(leadId);
   if (lead === undefined) throw new NotFoundError(`Lead ${leadId} does not exist.`);
   const decision = (await deps.leads.decisions(leadId)).find((d) => d.revision === lead.latestRevision);
@@ -61,17 +66,21 @@ async function load(deps: ReviewDeps, leadId: string): Promise<Context> {
   return { lead, decision, review, caseOutcome, allocation };
 }
 
+function requireMakerChecker(action: ReviewAction, principal: Principal, context: ReviewContext): void {
+  const refusal = makerCheckerRefusal(action, principal.userId, {
+    lead: context.lead,
+    revision: context.decision,
+    caseOutcome: context.caseOutcome,
+    review: context.review,
+  });
+  if (refusal !== undefined) throw new ForbiddenError(refusal);
+}
+
 function actorOf(principal: Principal) {
   return { userId: principal.userId, role: 'finance' };
 }
 
-function notOwnSubmission(principal: Principal, lead: LeadRecord, action: string): void {
-  if (lead.submittedBy.userId === principal.userId) {
-    throw new ForbiddenError(`Maker-checker: you submitted lead ${lead.leadId}, so you cannot ${action} it.`);
-  }
-}
-
-function requireOpen(context: Context): void {
+function requireOpen(context: ReviewContext): void {
   if (context.review !== undefined) {
     throw new ConflictError(
       'already_reviewed',
@@ -90,7 +99,7 @@ function audit(
   at: string,
   principal: Principal,
   action: string,
-  context: Context,
+  context: ReviewContext,
   details: AuditEntryDraft['details'],
 ): AuditEntryDraft {
   return {
@@ -104,20 +113,13 @@ function audit(
   };
 }
 
-/** A lead leaving the waitlist (decided, or given negotiated terms) takes its entry out with it. */
-function leaveWaitlist(allocation: Allocation | undefined): FundChange['waitlist'] {
-  return allocation?.state === 'waitlisted' && allocation.waitKey !== null
-    ? { removeKey: allocation.waitKey }
-    : undefined;
-}
-
 /** Finance's decision on the latest revision: the lead moves to it, with the review recorded once. */
 function decided(
-  { lead, decision }: Context,
+  { lead, decision }: ReviewContext,
   toStatus: 'APPROVED' | 'REJECTED',
   review: ReviewRecord,
   at: string,
-): FundChange['lead'] {
+): LeadTransition {
   return {
     leadId: lead.leadId,
     revision: decision.revision,
@@ -126,6 +128,23 @@ function decided(
     at,
     review: { before: undefined, after: review },
   };
+}
+
+/** The fund change of a review: the allocation step when there is one, the lead's move always. */
+function reviewChange(
+  fundId: string,
+  at: string,
+  step: AllocationStep | undefined,
+  lead: LeadTransition,
+): FundChange {
+  return step === undefined ? { fundId, at, lead } : changeOf(step, at, lead);
+}
+
+/** A transition on reads that no longer agree: somebody changed the lead's claim meanwhile. */
+function fresh<T>(transition: () => T, leadId: string): T {
+  const result = unlessStale(transition);
+  if (result === STALE) conflictOnFailure({ applied: false }, leadId);
+  return result as T;
 }
 
 function conflictOnFailure(result: { applied: boolean }, leadId: string): void {
@@ -137,49 +156,9 @@ function conflictOnFailure(result: { applied: boolean }, leadId: string): void {
   }
 }
 
-/** The decision asks the fund for money and its allocation has not been made yet (it is queued). */
-function allocationPending({ decision, caseOutcome, allocation }: Context): boolean {
-  const fund = decision.decision.fund;
-  const fundAsked =
-    fund.eligible === true && fund.capFen > 0 && caseOutcome === undefined && !isDuplicateProject(decision);
-  return fundAsked && (allocation === undefined || allocation.revision < decision.revision);
-}
-
-/** Why the latest decision cannot be approved, or undefined when it can. */
-export function whyNotPayable(context: Context): { code: string; message: string } | undefined {
-  const { decision, caseOutcome, allocation } = context;
-  const reward = decision.decision.referralReward;
-  if (reward.basis !== 'actual') {
-    return {
-      code: 'not_payable',
-      message:
-        'The reward is a provisional estimate on the planned investment: it is payable only once the verified actual investment is reported (POST /leads/{id}/actual-investment).',
-    };
-  }
-  const caseByCase = decision.decision.flags.some((flag) => flag.code === 'ONE_CASE_ONE_POLICY');
-  if (caseByCase && caseOutcome === undefined) {
-    return {
-      code: 'case_outcome_missing',
-      message:
-        'The lead is one-case-one-policy: record the negotiated outcome first (POST /leads/{id}/case-outcome).',
-    };
-  }
-  if (allocationPending(context)) {
-    return {
-      code: 'allocation_pending',
-      message: `The fund allocation for revision ${decision.revision} is still in progress; try again shortly.`,
-    };
-  }
-  const rewardFen = caseOutcome?.rewardFen ?? decision.payableRewardFen;
-  const fundFen = allocation?.reservedFen ?? 0;
-  if (rewardFen === 0 && fundFen === 0) {
-    const reasons = [...reward.reasons, ...decision.adjustments.map((a) => a.code)].join(', ') || 'none';
-    return {
-      code: 'nothing_payable',
-      message: `Nothing is payable on revision ${decision.revision}: no payable reward (reasons: ${reasons}) and nothing reserved in the fund.`,
-    };
-  }
-  return undefined;
+function refuse(refusal: { code: string; message: string }): never {
+  if (refusal.code === 'duplicate_project') throw new DuplicateProjectError(refusal.message);
+  throw new ConflictError(refusal.code, refusal.message);
 }
 
 export async function approveReward(
@@ -187,7 +166,7 @@ export async function approveReward(
   command: { principal: Principal; leadId: string; note?: string | undefined },
 ): Promise<ReviewRecord> {
   let context = await load(deps, command.leadId);
-  notOwnSubmission(command.principal, context.lead, 'approve');
+  requireMakerChecker('approve', command.principal, context);
   if (allocationPending(context)) {
     // Finance need not wait for the queue: make the allocation now. It is idempotent per (lead,
     // revision), so the queued message finds it done.
@@ -199,62 +178,35 @@ export async function approveReward(
     });
     context = await load(deps, command.leadId);
   }
-  if (context.caseOutcome?.recordedBy.userId === command.principal.userId) {
-    throw new ForbiddenError(
-      'Maker-checker: you recorded the case outcome, so another member of finance must approve it.',
-    );
-  }
   requireOpen(context);
   const refusal = whyNotPayable(context);
-  if (refusal !== undefined) throw new ConflictError(refusal.code, refusal.message);
+  if (refusal !== undefined) refuse(refusal);
 
   const { lead, decision, allocation } = context;
   const at = deps.clock.now().toISOString();
-  const rewardFen = context.caseOutcome?.rewardFen ?? decision.payableRewardFen;
-  const commitFen =
-    allocation?.state === 'reserved' || allocation?.state === 'waitlisted' ? allocation.reservedFen : 0;
+  const fundId = decision.decision.fund.fundId;
+  const fund = allocation === undefined || isFinal(allocation) ? undefined : await openFund(deps, fundId);
+  const step = fund === undefined ? undefined : fresh(() => commit(allocation, fund, at), lead.leadId);
+  const rewardFen = rewardToApproveFen(context);
   const review: ReviewRecord = {
     leadId: lead.leadId,
     state: 'APPROVED',
     revision: decision.revision,
     rewardFen,
-    fundFen: commitFen,
+    fundFen: step?.after.committedFen ?? 0,
     decidedBy: actorOf(command.principal),
     decidedAt: at,
     note: command.note ?? null,
     payment: null,
   };
-  const fundId = decision.decision.fund.fundId;
-  const change: FundChange = {
-    fundId,
-    at,
-    move: commitFen > 0 ? { kind: 'commit', amountFen: commitFen } : undefined,
-    allocation:
-      allocation === undefined || allocation.state === 'committed' || allocation.state === 'released'
-        ? undefined
-        : {
-            before: allocation,
-            after: {
-              ...allocation,
-              state: 'committed',
-              reservedFen: 0,
-              committedFen: commitFen,
-              wantFen: 0,
-              waitKey: null,
-              updatedAt: at,
-            },
-          },
-    waitlist: leaveWaitlist(allocation),
-    lead: decided(context, 'APPROVED', review, at),
-  };
   const result = await deps.funds.apply(
-    change,
+    reviewChange(fundId, at, step, decided(context, 'APPROVED', review, at)),
     audit(at, command.principal, 'reward.approved', context, {
       from: lead.status,
       to: 'APPROVED',
       rewardFen,
       fundId,
-      ...moveDetails(change.move),
+      ...stepDetails(step),
       note: command.note ?? null,
     }),
   );
@@ -268,13 +220,22 @@ export async function rejectReward(
   command: { principal: Principal; leadId: string; reason: string },
 ): Promise<ReviewRecord> {
   const context = await load(deps, command.leadId);
-  notOwnSubmission(command.principal, context.lead, 'reject');
+  requireMakerChecker('reject', command.principal, context);
   requireOpen(context);
   const { lead, decision, allocation } = context;
   const at = deps.clock.now().toISOString();
   const fundId = decision.decision.fund.fundId;
-  const releaseFen =
-    allocation?.state === 'reserved' || allocation?.state === 'waitlisted' ? allocation.reservedFen : 0;
+  const balance = await deps.funds.balance(fundId);
+  // Without an open fund nothing can be held in it: the lead is closed without a fund step.
+  const step =
+    balance === undefined
+      ? undefined
+      : release(
+          allocation,
+          { fundId, leadId: lead.leadId, revision: decision.revision },
+          snapshotOf(balance),
+          at,
+        );
   const review: ReviewRecord = {
     leadId: lead.leadId,
     state: 'REJECTED',
@@ -286,44 +247,18 @@ export async function rejectReward(
     note: command.reason,
     payment: null,
   };
-  // With no allocation yet, a released record is created anyway, so an allocation message still in
-  // flight finds it and reserves nothing.
-  const releasedAfter: Allocation = {
-    fundId,
-    leadId: lead.leadId,
-    state: 'released',
-    revision: Math.max(allocation?.revision ?? 0, decision.revision),
-    capFen: allocation?.capFen ?? 0,
-    reservedFen: 0,
-    committedFen: 0,
-    wantFen: 0,
-    waitKey: null,
-    negotiated: allocation?.negotiated ?? false,
-    updatedAt: at,
-  };
-  const change: FundChange = {
-    fundId,
-    at,
-    move: releaseFen > 0 ? { kind: 'release', amountFen: releaseFen } : undefined,
-    allocation:
-      allocation?.state === 'committed' || allocation?.state === 'released'
-        ? undefined
-        : { before: allocation, after: releasedAfter },
-    waitlist: leaveWaitlist(allocation),
-    lead: decided(context, 'REJECTED', review, at),
-  };
   const result = await deps.funds.apply(
-    change,
+    reviewChange(fundId, at, step, decided(context, 'REJECTED', review, at)),
     audit(at, command.principal, 'reward.rejected', context, {
       from: lead.status,
       to: 'REJECTED',
       reason: command.reason,
       fundId,
-      ...moveDetails(change.move),
+      ...stepDetails(step),
     }),
   );
   conflictOnFailure(result, lead.leadId);
-  if (releaseFen > 0) await serveWaitlist(deps, fundId);
+  if (step?.move !== undefined) await serveWaitlist(deps, fundId);
   await reportAvailability(deps, fundId);
   return review;
 }
@@ -333,7 +268,7 @@ export async function recordCaseOutcome(
   command: { principal: Principal; leadId: string; rewardFen: number; fundFen: number; reason: string },
 ): Promise<CaseOutcomeRecord> {
   const context = await load(deps, command.leadId);
-  notOwnSubmission(command.principal, context.lead, 'record the case outcome of');
+  requireMakerChecker('record_case_outcome', command.principal, context);
   requireOpen(context);
   const { lead, decision, allocation } = context;
   if (lead.status !== 'PENDING_CASE_REVIEW') {
@@ -348,17 +283,30 @@ export async function recordCaseOutcome(
       `Lead ${lead.leadId} already has a recorded case outcome.`,
     );
   }
-  const fundId = decision.decision.fund.fundId;
-  const balance = await deps.funds.balance(fundId);
-  const currentFen = allocation?.state === 'reserved' ? allocation.reservedFen : 0;
-  const available = balance?.availableFen ?? 0;
-  if (command.fundFen > currentFen + available) {
-    throw new ConflictError(
-      'fund_insufficient',
-      `Fund ${fundId} can give at most ${formatFen(currentFen + available)} to this lead (${formatFen(available)} available, ${formatFen(currentFen)} already reserved for it).`,
+  const duplicate = isDuplicateProject(decision);
+  if (duplicate && (command.rewardFen > 0 || command.fundFen > 0)) {
+    throw new DuplicateProjectError(
+      `Lead ${lead.leadId} duplicates a project already registered: a project earns one reward and one fund share, ever, so its negotiated reward and fund amount can only be 0.`,
     );
   }
+  const fundId = decision.decision.fund.fundId;
+  const balance = await deps.funds.balance(fundId);
   const at = deps.clock.now().toISOString();
+  let step: AllocationStep | undefined;
+  if (balance !== undefined) {
+    const terms = {
+      fundId,
+      leadId: lead.leadId,
+      revision: decision.revision,
+      fundFen: command.fundFen,
+      duplicate,
+    };
+    const negotiated = fresh(() => negotiate(allocation, terms, snapshotOf(balance), at), lead.leadId);
+    if (isRefusal(negotiated)) refuse({ code: negotiated.refused, message: negotiated.message });
+    step = negotiated;
+  } else if (command.fundFen > 0) {
+    throw new ConflictError('fund_not_open', `Fund ${fundId} is not open; it can give this lead nothing.`);
+  }
   const record: CaseOutcomeRecord = {
     rewardFen: command.rewardFen,
     fundFen: command.fundFen,
@@ -367,69 +315,31 @@ export async function recordCaseOutcome(
     recordedAt: at,
     revision: decision.revision,
   };
-  const delta = command.fundFen - currentFen;
-  const change: FundChange = {
-    fundId,
-    at,
-    move:
-      delta > 0
-        ? { kind: 'reserve', amountFen: delta }
-        : delta < 0
-          ? { kind: 'release', amountFen: -delta }
-          : undefined,
-    allocation:
-      balance === undefined && command.fundFen === 0 && allocation === undefined
-        ? undefined
-        : {
-            before: allocation,
-            after: {
-              fundId,
-              leadId: lead.leadId,
-              state: 'reserved',
-              revision: Math.max(allocation?.revision ?? 0, decision.revision),
-              capFen: command.fundFen,
-              reservedFen: command.fundFen,
-              committedFen: 0,
-              wantFen: 0,
-              waitKey: null,
-              negotiated: true,
-              updatedAt: at,
-            },
-          },
-    waitlist: leaveWaitlist(allocation),
-    lead: {
+  const result = await deps.funds.apply(
+    reviewChange(fundId, at, step, {
       leadId: lead.leadId,
       revision: decision.revision,
       fromStatus: 'PENDING_CASE_REVIEW',
       toStatus: 'PENDING_FINANCE',
       at,
       caseOutcome: record,
-    },
-  };
-  if (allocation?.state === 'committed' || allocation?.state === 'released') {
-    throw new ConflictError(
-      'allocation_final',
-      `The fund allocation of lead ${lead.leadId} is already final.`,
-    );
-  }
-  const result = await deps.funds.apply(
-    change,
+    }),
     audit(at, command.principal, 'case.outcome_recorded', context, {
       rewardFen: command.rewardFen,
       fundFen: command.fundFen,
       reason: command.reason,
       fundId,
-      ...moveDetails(change.move),
+      ...stepDetails(step),
     }),
   );
   if (!result.applied && result.failed.includes('balance')) {
     throw new ConflictError(
       'fund_insufficient',
-      `Fund ${fundId} no longer has ${formatFen(delta)} available.`,
+      `Fund ${fundId} no longer has the money for this outcome available; look again and retry.`,
     );
   }
   conflictOnFailure(result, lead.leadId);
-  if (delta < 0) await serveWaitlist(deps, fundId);
+  if (step?.move?.kind === 'release') await serveWaitlist(deps, fundId);
   await reportAvailability(deps, fundId);
   return record;
 }
@@ -440,24 +350,23 @@ export async function markPaid(
 ): Promise<ReviewRecord> {
   const context = await load(deps, command.leadId);
   const { lead, review } = context;
-  notOwnSubmission(command.principal, lead, 'mark paid');
   if (review === undefined || review.state === 'REJECTED') {
     throw new ConflictError('not_approved', `Lead ${lead.leadId} has no approved reward to pay.`);
   }
+  const approvedRevision = (await deps.leads.decisions(lead.leadId)).find(
+    (d) => d.revision === review.revision,
+  );
+  const refusal = makerCheckerRefusal('mark_paid', command.principal.userId, {
+    lead,
+    revision: approvedRevision,
+    caseOutcome: context.caseOutcome,
+    review,
+  });
+  if (refusal !== undefined) throw new ForbiddenError(refusal);
   if (review.state === 'PAID') {
     throw new ConflictError(
       'already_paid',
       `The reward of lead ${lead.leadId} is already marked paid (${review.payment?.reference ?? ''}).`,
-    );
-  }
-  if (review.decidedBy.userId === command.principal.userId) {
-    throw new ForbiddenError(
-      'Maker-checker: you approved this reward, so another member of finance must mark it paid.',
-    );
-  }
-  if (context.caseOutcome?.recordedBy.userId === command.principal.userId) {
-    throw new ForbiddenError(
-      'Maker-checker: you recorded the case outcome, so you cannot mark this reward paid.',
     );
   }
   const at = deps.clock.now().toISOString();
@@ -486,70 +395,4 @@ export async function markPaid(
     throw new ConflictError('already_paid', `The reward of lead ${lead.leadId} was marked paid meanwhile.`);
   }
   return paid;
-}
-
-/** A lead awaiting (or past) review, with every amount and its explanation. */
-export async function listRewards(
-  deps: ReviewDeps,
-  query: { status: LeadStatus; sector?: string | undefined; cursor?: string | undefined; limit: number },
-) {
-  const page = await deps.leads.list({
-    status: query.status,
-    sector: query.sector,
-    cursor: query.cursor,
-    limit: query.limit,
-  });
-  const items = await Promise.all(
-    page.leads.map(async (lead) => {
-      const decisions = await deps.leads.decisions(lead.leadId);
-      const decision = decisions.find((d) => d.revision === lead.latestRevision);
-      if (decision === undefined)
-        return { leadId: lead.leadId, sector: lead.sector, status: lead.status, decision: null };
-      const [review, caseOutcome, allocation] = await Promise.all([
-        deps.reviews.review(lead.leadId),
-        deps.reviews.caseOutcome(lead.leadId),
-        deps.funds.allocation(decision.decision.fund.fundId, lead.leadId),
-      ]);
-      const refusal = whyNotPayable({ lead, decision, review, caseOutcome, allocation });
-      const reward = decision.decision.referralReward;
-      const fund = decision.decision.fund;
-      return {
-        leadId: lead.leadId,
-        sector: lead.sector,
-        status: lead.status,
-        submittedBy: lead.submittedBy,
-        submittedAt: lead.submittedAt,
-        revision: decision.revision,
-        evaluatedAt: decision.evaluatedAt,
-        policyVersion: decision.policyVersion,
-        approvable: refusal === undefined && review === undefined,
-        notApprovableBecause: refusal ?? null,
-        referralReward: {
-          basis: reward.basis,
-          baseFen: reward.baseFen,
-          amountFen: reward.amountFen,
-          amountText: reward.amountText,
-          payable: reward.payable,
-          payableRewardFen: decision.payableRewardFen,
-          payableRewardText: formatFen(decision.payableRewardFen),
-          reasons: reward.reasons,
-          explanation: reward.explanation,
-          legalBasis: reward.legalBasis,
-        },
-        fund: {
-          fundId: fund.fundId,
-          capFen: fund.capFen,
-          capText: fund.capText,
-          boundBy: fund.boundBy,
-          explanation: fund.explanation,
-          allocation: allocation ?? null,
-        },
-        flags: decision.decision.flags,
-        adjustments: decision.adjustments,
-        caseOutcome: caseOutcome ?? null,
-        review: review ?? null,
-      };
-    }),
-  );
-  return { items, nextCursor: page.nextCursor };
 }

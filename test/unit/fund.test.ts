@@ -6,7 +6,6 @@ import {
   type FundBalance,
   FundInvariantError,
   invariantProblems,
-  reservationChange,
 } from '#shared/domain/fund.ts';
 
 const fresh = (totalFen: number): FundBalance => ({
@@ -47,19 +46,6 @@ describe('fund arithmetic', () => {
     expect(invariantProblems({ ...fresh(0), availableFen: -1, reservedFen: 1 })).toContain(
       'availableFen is negative',
     );
-  });
-
-  it('releases the difference on a lower target and takes at most what is available on a higher one', () => {
-    expect(reservationChange(100, 60, 0)).toEqual({
-      move: { kind: 'release', amountFen: 40 },
-      reservedAfterFen: 60,
-    });
-    expect(reservationChange(100, 300, 50)).toEqual({
-      move: { kind: 'reserve', amountFen: 50 },
-      reservedAfterFen: 150,
-    });
-    expect(reservationChange(100, 300, 0)).toEqual({ move: undefined, reservedAfterFen: 100 });
-    expect(reservationChange(100, 100, 10)).toEqual({ move: undefined, reservedAfterFen: 100 });
   });
 
   it('keeps the invariant under any sequence of valid moves', () => {

@@ -6,13 +6,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Policy } from '#shared/policy/policy-schema.ts';
-import type {
-  FundChange,
-  FundChangeOutcome,
-  FundChangePart,
-  FundStore,
-  PolicyPublisher,
-} from '#shared/ports/funds.ts';
+import type { FundChange, FundChangeOutcome, FundChangePart, FundStore } from '#shared/ports/funds.ts';
+import type { PolicyPublisher } from '#shared/ports/policies.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
   type Allocation,
@@ -42,6 +37,14 @@ import { TransactionConditionFailedError } from './transactions.ts';
 const fundPk = (fundId: string) => `FUND#${fundId}`;
 const balanceKey = (fundId: string) => ({ pk: fundPk(fundId), sk: 'FUND' });
 const allocationKey = (fundId: string, leadId: string) => ({ pk: fundPk(fundId), sk: `ALLOC#${leadId}` });
+
+/** Allocations written before `waitingSince` kept their place as `waitKey` (`WAIT#<since>#<leadId>`). */
+function withWaitingSince(stored: Record<string, unknown>): Record<string, unknown> {
+  if ('waitingSince' in stored) return stored;
+  const { waitKey, ...rest } = stored;
+  const since = typeof waitKey === 'string' ? (waitKey.split('#')[1] ?? null) : null;
+  return { ...rest, waitingSince: since };
+}
 
 function strip(item: Record<string, AttributeValue>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
@@ -76,7 +79,7 @@ export class DynamoFundStore implements FundStore {
         ConsistentRead: true,
       }),
     );
-    return Item === undefined ? undefined : AllocationSchema.parse(strip(Item));
+    return Item === undefined ? undefined : AllocationSchema.parse(withWaitingSince(strip(Item)));
   }
 
   async waitlist(fundId: string, limit: number): Promise<WaitlistEntry[]> {
@@ -114,34 +117,10 @@ export class DynamoFundStore implements FundStore {
       items.push(item);
       parts.push(part);
     };
-    const key = marshall(balanceKey(change.fundId));
-    const move = change.move;
-    if (move !== undefined && move.amountFen > 0) {
-      const amount = { ':a': move.amountFen, ':one': 1, ':at': change.at };
-      const updates = {
-        reserve: ['availableFen = availableFen - :a, reservedFen = reservedFen + :a', 'availableFen >= :a'],
-        release: ['availableFen = availableFen + :a, reservedFen = reservedFen - :a', 'reservedFen >= :a'],
-        commit: ['reservedFen = reservedFen - :a, committedFen = committedFen + :a', 'reservedFen >= :a'],
-        top_up: ['totalFen = totalFen + :a, availableFen = availableFen + :a', 'attribute_exists(pk)'],
-      } as const;
-      const [set, condition] = updates[move.kind];
+    const balanceUpdate = balanceUpdateOf(change);
+    if (balanceUpdate !== undefined) {
       add('balance', {
-        Update: {
-          TableName: this.#table,
-          Key: key,
-          UpdateExpression: `SET ${set}, version = version + :one, updatedAt = :at`,
-          ConditionExpression: condition,
-          ExpressionAttributeValues: marshall(amount),
-        },
-      });
-    } else if (change.requireNothingAvailable === true) {
-      add('balance', {
-        ConditionCheck: {
-          TableName: this.#table,
-          Key: key,
-          ConditionExpression: 'availableFen = :zero',
-          ExpressionAttributeValues: marshall({ ':zero': 0 }),
-        },
+        Update: { TableName: this.#table, Key: marshall(balanceKey(change.fundId)), ...balanceUpdate },
       });
     }
     if (change.allocation !== undefined) {
@@ -169,29 +148,28 @@ export class DynamoFundStore implements FundStore {
       });
     }
     const waitlist = change.waitlist;
-    if (waitlist?.removeKey !== undefined) {
-      add('waitlist', {
-        Delete: {
-          TableName: this.#table,
-          Key: marshall({ pk: fundPk(change.fundId), sk: waitlist.removeKey }),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      });
-    }
-    if (waitlist?.add !== undefined) {
-      const entry = waitlist.add;
-      add('waitlist', {
-        Put: {
-          TableName: this.#table,
-          Item: marshall({
-            pk: fundPk(change.fundId),
-            sk: `WAIT#${entry.evaluatedAt}#${entry.leadId}`,
-            ...entry,
-          }),
-          // A re-put of the same entry (new want after a new revision) is allowed only when the removal
-          // above is not for the same key; the allocation condition already orders the writers.
-        },
-      });
+    if (waitlist !== undefined) {
+      const key = waitlistKey(change.fundId, waitlist.entry);
+      add(
+        'waitlist',
+        waitlist.kind === 'leave'
+          ? {
+              Delete: {
+                TableName: this.#table,
+                Key: marshall(key),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            }
+          : {
+              Put: {
+                TableName: this.#table,
+                Item: marshall({ ...key, ...waitlist.entry }),
+                // A join takes a new place; an update keeps the one it has.
+                ConditionExpression:
+                  waitlist.kind === 'join' ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+              },
+            },
+      );
     }
     if (change.lead !== undefined) {
       const leadItems = this.#leads.transitionItems(change.lead);
@@ -213,6 +191,69 @@ export class DynamoFundStore implements FundStore {
   }
 }
 
+/**
+ * The one update of the balance item a change needs: the move, the waiting count, and their conditions
+ * (the store enforces what the transition checked on the balance it read). Undefined when the balance is
+ * untouched.
+ */
+function balanceUpdateOf(
+  change: FundChange,
+):
+  | Pick<
+      NonNullable<TransactWriteItem['Update']>,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'
+    >
+  | undefined {
+  const sets: string[] = [];
+  const conditions: string[] = ['attribute_exists(pk)'];
+  const values: Record<string, unknown> = {};
+  const move = change.move;
+  if (move !== undefined && move.amountFen > 0) {
+    values[':a'] = move.amountFen;
+    const updates = {
+      reserve: ['availableFen = availableFen - :a, reservedFen = reservedFen + :a', 'availableFen >= :a'],
+      release: ['availableFen = availableFen + :a, reservedFen = reservedFen - :a', 'reservedFen >= :a'],
+      commit: ['reservedFen = reservedFen - :a, committedFen = committedFen + :a', 'reservedFen >= :a'],
+      top_up: ['totalFen = totalFen + :a, availableFen = availableFen + :a', undefined],
+    } as const;
+    const [set, condition] = updates[move.kind];
+    sets.push(set);
+    if (condition !== undefined) conditions.push(condition);
+  }
+  // Balances written before the count existed read as nobody waiting.
+  const waiting = 'if_not_exists(waitingCount, :zero)';
+  const delta = change.waitlist?.kind === 'join' ? 1 : change.waitlist?.kind === 'leave' ? -1 : 0;
+  if (delta !== 0) {
+    values[':delta'] = delta;
+    sets.push(`waitingCount = ${waiting} + :delta`);
+  }
+  const guard = change.guard;
+  if (guard?.kind === 'take_if_waiting_at_most') {
+    values[':waiting'] = guard.waiting;
+    conditions.push('(attribute_not_exists(waitingCount) OR waitingCount <= :waiting)');
+  } else if (guard?.kind === 'join_if_nothing_to_take') {
+    conditions.push('(availableFen = :zero OR waitingCount > :zero)');
+  }
+  if (sets.length === 0 && guard === undefined) return undefined;
+  values[':one'] = 1;
+  values[':at'] = change.at;
+  sets.push('version = version + :one', 'updatedAt = :at');
+  const update = `SET ${sets.join(', ')}`;
+  const condition = conditions.join(' AND ');
+  // DynamoDB refuses a value no expression uses.
+  if (`${update} ${condition}`.includes(':zero')) values[':zero'] = 0;
+  return {
+    UpdateExpression: update,
+    ConditionExpression: condition,
+    ExpressionAttributeValues: marshall(values),
+  };
+}
+
+/** A waitlist entry's key: the prefix query gives the order of evaluation, the lead id breaking ties. */
+function waitlistKey(fundId: string, entry: Pick<WaitlistEntry, 'evaluatedAt' | 'leadId'>) {
+  return { pk: fundPk(fundId), sk: `WAIT#${entry.evaluatedAt}#${entry.leadId}` };
+}
+
 function openFundItem(
   table: string,
   fund: { fundId: string; totalFen: number; at: string },
@@ -226,6 +267,7 @@ function openFundItem(
     openedAt: fund.at,
     updatedAt: fund.at,
     version: 0,
+    waitingCount: 0,
   };
   return {
     Put: {

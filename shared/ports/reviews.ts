@@ -1,0 +1,26 @@
+import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
+import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
+import type { LeadStatus } from '#shared/schemas/lead-record.ts';
+
+/**
+ * A lead's move under finance review, written in the same transaction as the fund change it goes with:
+ * the lead's status (only from `fromStatus`, only at `revision`, only when no re-evaluation is pending),
+ * its review record (created, or moved on from `before`), and optionally its case outcome (created once).
+ */
+export interface LeadTransition {
+  readonly leadId: string;
+  readonly revision: number;
+  readonly fromStatus: LeadStatus;
+  readonly toStatus: LeadStatus;
+  readonly at: string;
+  readonly review?: { readonly before: ReviewRecord | undefined; readonly after: ReviewRecord };
+  readonly caseOutcome?: CaseOutcomeRecord;
+}
+
+/** Finance's records about a lead, besides its decisions. */
+export interface ReviewStore {
+  review(leadId: string): Promise<ReviewRecord | undefined>;
+  caseOutcome(leadId: string): Promise<CaseOutcomeRecord | undefined>;
+  /** A lead move that touches no fund (marking a reward paid). */
+  transition(transition: LeadTransition, audit: AuditEntryDraft): Promise<'applied' | 'conflict'>;
+}
