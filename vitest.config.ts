@@ -35,6 +35,18 @@ export default defineConfig({
           env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
         },
       },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          environment: 'node',
+          // The short crash loop starts its own stack (npm start on a data dir) and SIGKILLs it. Without
+          // file parallelism it joins the cloud files' sequential group: never beside one of them, so
+          // neither starves the other of the machine's cores.
+          fileParallelism: false,
+          testTimeout: 330_000,
+        },
+      },
     ],
   },
 });
