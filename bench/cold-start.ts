@@ -228,6 +228,10 @@ function childEnv(endpoint: string): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_ENDPOINT_URL_SQS: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    // As in the cloud: the ARN only (the secret is read on first use, never in these events).
+    IDENTIFIER_KEYS_SECRET_ARN:
+      'arn:aws-cn:secretsmanager:cn-north-1:000000000000:secret:bench-identifier-keys',
     AWS_LAMBDA_FUNCTION_NAME: 'bench',
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

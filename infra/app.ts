@@ -30,6 +30,8 @@ export function buildApp(app: App): KfqStacks {
     deadLetterQueues: data.deadLetterQueues,
     tableDefinitions: data.tableDefinitions,
     queueDefinitions: data.queueDefinitions,
+    secrets: data.secrets,
+    secretDefinitions: data.secretDefinitions,
     sectorCodes: DEFAULT_SECTORS.map((sector) => sector.code),
     fundIds: fundIdsFrom(app),
   });

@@ -47,6 +47,25 @@ export interface FunctionDefinition {
   readonly description: string;
   readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>;
   readonly queues: Readonly<Partial<Record<QueueId, QueueAccess>>>;
+  /** Secrets it reads (GetSecretValue on that secret only); none when absent. */
+  readonly secrets?: readonly SecretId[];
+}
+
+/**
+ * A secret the deployment keeps (Secrets Manager in the cloud, created and retained by the data stack).
+ * `envVar` carries its ARN to every function; only those that declare it may read it. The local cloud
+ * has no secret store: it passes the value itself (infra/local/dev-identifier-keys.ts).
+ */
+export interface SecretDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  readonly description: string;
+  /** Generated at creation: `template`, with `generatedKey` set to `length` random letters and digits. */
+  readonly generated: {
+    readonly template: Readonly<Record<string, string>>;
+    readonly generatedKey: string;
+    readonly length: number;
+  };
 }
 
 export interface RouteDefinition {
@@ -142,6 +161,18 @@ export const queues = [
   },
 ] as const satisfies readonly QueueDefinition[];
 
+export const secrets = [
+  {
+    // The HMAC keys under which personal identifiers enter every hash a role can read
+    // (shared/domain/identifier-keys.ts): {"current":"k1","k1":"<64 letters and digits>"}.
+    id: 'IdentifierKeys',
+    envVar: 'IDENTIFIER_KEYS_SECRET_ARN',
+    description:
+      'kfq-incentives: HMAC keyring for personal identifiers inside hashes. Add keys, never remove one.',
+    generated: { template: { current: 'k1' }, generatedKey: 'k1', length: 64 },
+  },
+] as const satisfies readonly SecretDefinition[];
+
 export const functions = [
   {
     id: 'health',
@@ -160,6 +191,7 @@ export const functions = [
     description: 'POST /leads: store a lead and its audit entry, queue its evaluation',
     tables: { Leads: 'readWrite', Audit: 'readAppend' },
     queues: { Evaluation: 'send' },
+    secrets: ['IdentifierKeys'],
   },
   {
     id: 'sweep-leads',
@@ -187,6 +219,7 @@ export const functions = [
     description: 'Evaluation queue consumer: apply the policy in force, store the decision revision',
     tables: { Leads: 'readWrite', Audit: 'readAppend', Reference: 'read' },
     queues: { Evaluation: 'consume', Allocation: 'send' },
+    secrets: ['IdentifierKeys'],
   },
   {
     id: 'get-lead',
@@ -223,6 +256,7 @@ export const functions = [
     description: 'POST /leads/{id}/decisions/{revision}/replay: recompute a decision and compare',
     tables: { Leads: 'read', Reference: 'read' },
     queues: {},
+    secrets: ['IdentifierKeys'],
   },
   {
     id: 'openapi',
@@ -259,6 +293,7 @@ export const functions = [
     description: 'POST /leads/{id}/actual-investment: store it and queue the re-evaluation',
     tables: { Leads: 'readWrite', Audit: 'readAppend' },
     queues: { Evaluation: 'send' },
+    secrets: ['IdentifierKeys'],
   },
   {
     id: 'get-fund',
@@ -340,6 +375,7 @@ export const schedules = [
 
 export type TableId = (typeof tables)[number]['id'];
 export type QueueId = (typeof queues)[number]['id'];
+export type SecretId = (typeof secrets)[number]['id'];
 export type FunctionId = (typeof functions)[number]['id'];
 
 const accessByRouteKey = new Map<string, RouteDefinition['access']>(

@@ -21,6 +21,14 @@ const ConfigSchema = z.object({
   STALE_LEAD_SECONDS: z.coerce.number().int().positive().default(300),
   /** Lambda sets this; the local cloud sets it to the function id. */
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('kfq-incentives'),
+  /**
+   * The identifier keyring (the HMAC keys of personal identifiers inside hashes, see
+   * shared/domain/identifier-keys.ts), exactly one of: in the cloud the ARN of the Secrets Manager secret
+   * holding it (read once per cold start by the functions granted it); in the local cloud the keyring
+   * itself, from the dev identity folder.
+   */
+  IDENTIFIER_KEYS_SECRET_ARN: z.string().min(1).optional(),
+  IDENTIFIER_KEYS: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -34,6 +42,14 @@ export function getConfig(): Config {
     if (!parsed.success) {
       const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
       throw new Error(`Invalid configuration: ${fields.join('; ')}`);
+    }
+    if (
+      (parsed.data.IDENTIFIER_KEYS_SECRET_ARN === undefined) ===
+      (parsed.data.IDENTIFIER_KEYS === undefined)
+    ) {
+      throw new Error(
+        'Invalid configuration: set exactly one of IDENTIFIER_KEYS_SECRET_ARN (cloud) and IDENTIFIER_KEYS (local cloud)',
+      );
     }
     cached = parsed.data;
   }

@@ -67,7 +67,7 @@ function engineSection(report: Report, engine: EngineResult): string[] {
     '',
     `**Where a full decision's time goes** (µs per decision): full ${fmt(b.full, 2)} = bare evaluation ${fmt(b.bare, 2)}`,
     `+ policy hash ${fmt(b.policyHash, 2)} (canonical JSON of the whole policy and SHA-256, computed once per parsed policy`,
-    `object and cached) + lead hash ${fmt(b.leadHash, 2)} (canonical JSON ${fmt(b.leadCanonicalJson, 2)}, SHA-256 of the text`,
+    `object and cached) + lead hash ${fmt(b.leadHash, 2)} (hashed form with the HMAC of each personal identifier, and its canonical JSON ${fmt(b.leadCanonicalJson, 2)}, SHA-256 of the text`,
     `${fmt(b.leadSha256, 2)}, measured apart) + explanations and the decision object ≈ ${fmt(b.explanationsAndShape, 2)}.`,
     'Done for this figure (each kept byte-identical: golden decision hashes and 300,000 decisions under three policy',
     'variants compared with the previous code): the rules, and every text that depends only on the policy (thresholds,',

@@ -1,5 +1,5 @@
 import { queues } from '#infra/resources.ts';
-import { productionAdapters } from '#shared/adapters/composition.ts';
+import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
 import { withSqsBatch } from '#shared/middleware/with-sqs-batch.ts';
 import { logger } from '#shared/observability.ts';
 import { EvaluateLeadMessageSchema } from '#shared/schemas/messages.ts';
@@ -31,4 +31,4 @@ export function createHandler(deps: EvaluateLeadDeps) {
   });
 }
 
-export const handler = createHandler(productionAdapters());
+export const handler = createHandler(keyedHashingAdapters());

@@ -1,5 +1,5 @@
 import { routeAccess } from '#infra/resources.ts';
-import { productionAdapters } from '#shared/adapters/composition.ts';
+import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
 import { withHttp } from '#shared/middleware/with-http.ts';
 import { type ReplayDecisionDeps, replayDecision, revisionOf } from '#shared/use-cases/replay-decision.ts';
 
@@ -14,4 +14,4 @@ export function createHandler(deps: ReplayDecisionDeps) {
   }));
 }
 
-export const handler = createHandler(productionAdapters());
+export const handler = createHandler(keyedHashingAdapters());

@@ -1,5 +1,5 @@
 import { routeAccess } from '#infra/resources.ts';
-import { productionAdapters } from '#shared/adapters/composition.ts';
+import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
 import { withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import { ActualInvestmentBodySchema } from '#shared/schemas/fund.ts';
 import {
@@ -23,4 +23,4 @@ export function createHandler(deps: ReportInvestmentDeps) {
   );
 }
 
-export const handler = createHandler(productionAdapters());
+export const handler = createHandler(keyedHashingAdapters());

@@ -1,5 +1,5 @@
 import { routeAccess } from '#infra/resources.ts';
-import { productionAdapters } from '#shared/adapters/composition.ts';
+import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { type BodyParser, withHttp } from '#shared/middleware/with-http.ts';
 import { type Lead, parseLead } from '#shared/schemas/lead.ts';
@@ -33,4 +33,4 @@ export function createHandler(deps: SubmitLeadDeps) {
   });
 }
 
-export const handler = createHandler(productionAdapters());
+export const handler = createHandler(keyedHashingAdapters());

@@ -7,17 +7,29 @@
  * document (the what-if tool for a new version). The policy file may also hold an array of versions: then
  * the one in force at --at (default: now) is used. --at without --policy selects among the built-in
  * versions. The decision holds no time, so the output is the same on every run.
+ *
+ * The input hash is keyed (shared/policy/input-hash.ts): by default with the local dev keyring
+ * (`.data/dev-identity/identifier-keys.json`, made on first use, the one `npm start` uses, so the hash is
+ * the one the local stack records for the same lead); `--identifier-keys <keyring.json>` uses another
+ * keyring's current key (the deployment's secret, to reproduce a recorded hash).
  */
 import { readFile } from 'node:fs/promises';
+import {
+  type IdentifierKeyring,
+  IdentifierKeyringError,
+  parseIdentifierKeyring,
+} from '#shared/domain/identifier-keys.ts';
 import type { FieldProblem } from '#shared/errors.ts';
 import { DEFAULT_POLICIES, DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
+import { currentInputHashing } from '#shared/policy/input-hash.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
 import { PolicySelectionError, selectPolicy } from '#shared/policy/select-policy.ts';
 import { parseLead, problemsFromZod } from '#shared/schemas/lead.ts';
+import { loadOrCreateDevIdentifierKeys } from '../local/dev-identifier-keys.ts';
 
 const USAGE =
-  'usage: npm run --silent cli -- evaluate <lead.json> [--policy <policy.json>] [--at <ISO instant>]';
+  'usage: npm run --silent cli -- evaluate <lead.json> [--policy <policy.json>] [--at <ISO instant>] [--identifier-keys <keyring.json>]';
 
 class InputError extends Error {
   readonly problems: readonly FieldProblem[];
@@ -33,24 +45,23 @@ interface Options {
   readonly leadPath: string;
   readonly policyPath?: string;
   readonly at?: string;
+  readonly identifierKeysPath?: string;
 }
+
+const VALUE_OPTIONS = ['--policy', '--at', '--identifier-keys'] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 function parseArgs(args: readonly string[]): Options {
   let leadPath: string | undefined;
-  let policyPath: string | undefined;
-  let at: string | undefined;
+  const values: Partial<Record<ValueOption, string>> = {};
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] ?? '';
-    if (arg === '--policy' || arg === '--at') {
-      const value = args[i + 1];
+    const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
+    if (option !== undefined) {
+      const value = arg === option ? args[i + 1] : arg.slice(option.length + 1);
       if (value === undefined) throw new InputError([{ field: arg, message: 'needs a value' }]);
-      if (arg === '--policy') policyPath = value;
-      else at = value;
-      i += 1;
-    } else if (arg.startsWith('--policy=')) {
-      policyPath = arg.slice('--policy='.length);
-    } else if (arg.startsWith('--at=')) {
-      at = arg.slice('--at='.length);
+      values[option] = value;
+      if (arg === option) i += 1;
     } else if (arg.startsWith('-')) {
       throw new InputError([{ field: arg, message: 'is not a known option' }]);
     } else if (leadPath === undefined) {
@@ -60,23 +71,41 @@ function parseArgs(args: readonly string[]): Options {
     }
   }
   if (leadPath === undefined) throw new InputError([{ field: '<lead.json>', message: 'is required' }]);
+  const { '--policy': policyPath, '--at': at, '--identifier-keys': identifierKeysPath } = values;
   return {
     leadPath,
     ...(policyPath === undefined ? {} : { policyPath }),
     ...(at === undefined ? {} : { at }),
+    ...(identifierKeysPath === undefined ? {} : { identifierKeysPath }),
   };
 }
 
-async function readJson(path: string, label: string): Promise<unknown> {
-  let text: string;
+async function loadKeyring(options: Options): Promise<IdentifierKeyring> {
   try {
-    text = await readFile(path, 'utf8');
+    const text =
+      options.identifierKeysPath === undefined
+        ? loadOrCreateDevIdentifierKeys()
+        : await readText(options.identifierKeysPath, 'identifier-keys');
+    return parseIdentifierKeyring(text);
+  } catch (error) {
+    if (!(error instanceof IdentifierKeyringError)) throw error;
+    throw new InputError([{ field: 'identifier-keys', message: error.message }]);
+  }
+}
+
+async function readText(path: string, label: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw new InputError([
       { field: label, message: `cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}` },
     ]);
   }
+}
+
+async function readJson(path: string, label: string): Promise<unknown> {
+  const text = await readText(path, label);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -114,7 +143,8 @@ export async function run(args: string[]): Promise<number> {
       throw new InputError(
         parsed.problems.map((problem) => ({ ...problem, field: `lead.${problem.field}` })),
       );
-    const decision = evaluateLead(parsed.lead, policy);
+    const keyring = await loadKeyring(options);
+    const decision = evaluateLead(parsed.lead, policy, currentInputHashing(keyring));
     process.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
     return 0;
   } catch (error) {

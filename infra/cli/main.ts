@@ -11,7 +11,8 @@ interface Command {
 
 const commands: Record<string, Command> = {
   evaluate: {
-    summary: 'evaluate <lead.json> [--policy <policy.json>] [--at <ISO instant>]: print the decision',
+    summary:
+      'evaluate <lead.json> [--policy <policy.json>] [--at <ISO instant>] [--identifier-keys <keyring.json>]: print the decision',
     load: () => import('./evaluate.ts'),
   },
   token: {

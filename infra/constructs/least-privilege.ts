@@ -1,6 +1,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type {
   EventSourceDefinition,
@@ -26,7 +27,15 @@ export interface GrantContext {
   readonly queues: ReadonlyMap<string, QueuePair>;
   /** Consumers wired through an event source get their consume grant from the mapping itself. */
   readonly eventSources: readonly EventSourceDefinition[];
+  /** Secrets by definition id. */
+  readonly secrets?: ReadonlyMap<string, ISecret>;
 }
+
+/**
+ * Reading a secret is GetSecretValue on that secret's ARN and nothing else (grantRead adds DescribeSecret,
+ * which no function needs). The key is Secrets Manager's own AWS managed key: no KMS grant is needed.
+ */
+export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
 
 /**
  * The actions behind each table access. `read` is grantReadData's list without the stream actions (no
@@ -108,7 +117,7 @@ function grantQueue(
 }
 
 /**
- * Turns a function's declared `tables` / `queues` access into IAM grants, and nothing more.
+ * Turns a function's declared `tables` / `queues` / `secrets` access into IAM grants, and nothing more.
  * Throws at synth when the definition names a store that does not exist.
  */
 export function grantDeclaredAccess(
@@ -127,5 +136,12 @@ export function grantDeclaredAccess(
     const pair = context.queues.get(queueId);
     if (pair === undefined) throw new Error(`Function ${definition.id} names unknown queue ${queueId}`);
     grantQueue(fn, definition, queueId, pair, access, context.eventSources);
+  }
+  for (const secretId of definition.secrets ?? []) {
+    const secret = context.secrets?.get(secretId);
+    if (secret === undefined) throw new Error(`Function ${definition.id} names unknown secret ${secretId}`);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: [...SECRET_READ_ACTIONS], resources: [secret.secretArn] }),
+    );
   }
 }

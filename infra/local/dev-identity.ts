@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   type CryptoKey,
   exportJWK,
@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
-import { defaultDataRoot } from './paths.ts';
+import { devIdentityDirectory } from './paths.ts';
 
 /**
  * DEV ONLY. A local token issuer standing in for the Cognito user pool: it signs ID tokens shaped like
@@ -68,7 +68,7 @@ export interface DevIdentity {
 }
 
 export function identityDirectory(dataDir?: string): string {
-  return dataDir === undefined ? join(defaultDataRoot, 'dev-identity') : resolve(dataDir, 'dev-identity');
+  return devIdentityDirectory(dataDir);
 }
 
 interface StoredKey {

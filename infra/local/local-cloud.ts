@@ -16,6 +16,7 @@ import {
   type ScheduleDefinition,
   type TableDefinition,
 } from '../resources.ts';
+import { loadOrCreateDevIdentifierKeys } from './dev-identifier-keys.ts';
 import { DEV_ALGORITHM, type DevIdentity, type DevRole, loadDevIdentity } from './dev-identity.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type SqsServer, startSqsServer } from './engines/sqs-server.ts';
@@ -53,7 +54,7 @@ export interface ExtraEventSource {
 export interface LocalCloudOptions {
   /** HTTP port on 127.0.0.1; default 3000; 0 picks a free one. */
   readonly port?: number;
-  /** Keep DynamoDB tables, queued messages and the dev signing key here across restarts. */
+  /** Keep DynamoDB tables, queued messages, the dev signing key and identifier keys here across restarts. */
   readonly dataDir?: string;
   /** Run the seeders (reference data); default false. */
   readonly seed?: boolean;
@@ -197,6 +198,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
+      // The cloud passes the ARN of a secret holding the keyring; locally the keyring itself, from the
+      // dev identity folder (kept with --data-dir, like the tables whose hashes it made).
+      IDENTIFIER_KEYS: loadOrCreateDevIdentifierKeys(options.dataDir),
     };
     for (const table of tableDefinitions) env[table.envVar] = tables[table.id] ?? table.id;
     for (const definition of queueDefinitions) {

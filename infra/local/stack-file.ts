@@ -12,7 +12,10 @@ function stackFile(dataDir: string | undefined): string {
 
 export function writeStackFile(dataDir: string | undefined, env: Readonly<Record<string, string>>): void {
   mkdirSync(dataDir ?? defaultDataRoot, { recursive: true });
-  writeFileSync(stackFile(dataDir), `${JSON.stringify({ pid: process.pid, env }, null, 2)}\n`);
+  // The environment holds the dev identifier keyring: readable by this user only, as its own file is.
+  writeFileSync(stackFile(dataDir), `${JSON.stringify({ pid: process.pid, env }, null, 2)}\n`, {
+    mode: 0o600,
+  });
 }
 
 export function removeStackFile(dataDir: string | undefined): void {

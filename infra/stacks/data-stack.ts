@@ -1,10 +1,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from '#infra/constructs/nag.ts';
 import {
   type QueueDefinition,
   queues as queueDefinitions,
+  type SecretDefinition,
+  secrets as secretDefinitions,
   type TableDefinition,
   tables as tableDefinitions,
 } from '#infra/resources.ts';
@@ -13,6 +17,7 @@ export interface DataStackProps extends StackProps {
   /** Defaults to `infra/resources.ts`; tests may pass their own. */
   readonly tables?: readonly TableDefinition[];
   readonly queues?: readonly QueueDefinition[];
+  readonly secrets?: readonly SecretDefinition[];
 }
 
 const attributeType = (type: 'S' | 'N') => (type === 'S' ? AttributeType.STRING : AttributeType.NUMBER);
@@ -24,6 +29,7 @@ const attributeType = (type: 'S' | 'N') => (type === 'S' ? AttributeType.STRING 
 export const tableConstructId = (tableId: string) => `${tableId}Table`;
 export const queueConstructId = (queueId: string) => `${queueId}Queue`;
 export const deadLetterQueueConstructId = (dlqId: string) => `${dlqId}Queue`;
+export const secretConstructId = (secretId: string) => `${secretId}Secret`;
 
 /**
  * The stateful half: tables, queues and their dead-letter queues, built from the one resource
@@ -36,13 +42,17 @@ export class DataStack extends Stack {
   readonly queues: ReadonlyMap<string, Queue>;
   /** Dead-letter queues by the id of their source queue. */
   readonly deadLetterQueues: ReadonlyMap<string, Queue>;
+  /** Secrets by definition id. */
+  readonly secrets: ReadonlyMap<string, Secret>;
   readonly tableDefinitions: readonly TableDefinition[];
   readonly queueDefinitions: readonly QueueDefinition[];
+  readonly secretDefinitions: readonly SecretDefinition[];
 
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
     this.tableDefinitions = props.tables ?? tableDefinitions;
     this.queueDefinitions = props.queues ?? queueDefinitions;
+    this.secretDefinitions = props.secrets ?? secretDefinitions;
 
     const tables = new Map<string, Table>();
     for (const definition of this.tableDefinitions) {
@@ -96,8 +106,36 @@ export class DataStack extends Stack {
       deadLetterQueues.set(definition.id, deadLetterQueue);
     }
 
+    // Secrets are generated here at creation and never leave the account; retained like the tables: the
+    // identifier keys are what every recorded decision's input hash is checked with.
+    const secrets = new Map<string, Secret>();
+    for (const definition of this.secretDefinitions) {
+      const secret = new Secret(this, secretConstructId(definition.id), {
+        description: definition.description,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify(definition.generated.template),
+          generateStringKey: definition.generated.generatedKey,
+          passwordLength: definition.generated.length,
+          excludePunctuation: true,
+          includeSpace: false,
+        },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      acknowledge(
+        secret,
+        'AwsSolutions-SMG4',
+        'The identifier HMAC keyring is rotated by adding a key and making it current (docs/deploy.md), never by replacing it: recorded input hashes are checked with the key that made them, which a rotation Lambda replacing the value would destroy.',
+      );
+      secrets.set(definition.id, secret);
+      new CfnOutput(this, `${definition.id}SecretArn`, {
+        value: secret.secretArn,
+        description: `${definition.envVar}: ARN of the ${definition.id} secret`,
+      });
+    }
+
     this.tables = tables;
     this.queues = queues;
     this.deadLetterQueues = deadLetterQueues;
+    this.secrets = secrets;
   }
 }

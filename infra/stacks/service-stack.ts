@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { KfqAlarms } from '#infra/constructs/alarms.ts';
@@ -23,6 +24,7 @@ import {
   type RouteDefinition,
   routes as routeDefinitions,
   type ScheduleDefinition,
+  type SecretDefinition,
   schedules as scheduleDefinitions,
   type TableDefinition,
 } from '#infra/resources.ts';
@@ -35,6 +37,9 @@ export interface ServiceStackProps extends StackProps {
   readonly deadLetterQueues: ReadonlyMap<string, IQueue>;
   readonly tableDefinitions: readonly TableDefinition[];
   readonly queueDefinitions: readonly QueueDefinition[];
+  /** Secrets from the data stack, by definition id (none in tests that need none). */
+  readonly secrets?: ReadonlyMap<string, ISecret>;
+  readonly secretDefinitions?: readonly SecretDefinition[];
   /** Default to `infra/resources.ts`; tests may pass their own. */
   readonly functions?: readonly FunctionDefinition[];
   readonly routes?: readonly RouteDefinition[];
@@ -83,6 +88,11 @@ export class ServiceStack extends Stack {
       ).queueUrl;
     }
 
+    // A secret's ARN goes to every function too; only those that declare the secret may read it.
+    for (const secret of props.secretDefinitions ?? []) {
+      environment[secret.envVar] = required(props.secrets ?? new Map(), secret.id, 'secret').secretArn;
+    }
+
     const queuePairs = new Map<string, QueuePair>();
     for (const queue of props.queueDefinitions) {
       queuePairs.set(queue.id, {
@@ -107,6 +117,7 @@ export class ServiceStack extends Stack {
         tables: tablesWithIndexes,
         queues: queuePairs,
         eventSources,
+        ...(props.secrets === undefined ? {} : { secrets: props.secrets }),
       });
       built.set(definition.id, fn);
     }

@@ -6,6 +6,7 @@ import { AllocateFundMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
 import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
+import { configuredIdentifierKeys } from './identifier-keys.ts';
 import { evaluationQueueOf, leadStores } from './lead-adapters.ts';
 import { SqsQueue } from './sqs/sqs-queue.ts';
 
@@ -44,6 +45,9 @@ export function productionAdapters() {
     policies,
     evaluationQueue: evaluationQueueOf(config),
     allocationQueue: new SqsQueue(sqsClient, config.ALLOCATION_QUEUE_URL, AllocateFundMessageSchema),
+    // The keyring given in the environment (the local cloud); in the cloud only the functions composed with
+    // keyedHashingAdapters() can read the secret (hashing-adapters.ts).
+    identifierKeys: configuredIdentifierKeys(config),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The full decision of the rules engine: the bare outcome (compute-outcome.ts) with explanations (zh/en),
- * legal bases, the policy version and both hashes. Pure: the same lead and policy give byte-identical
- * canonical output, which is what a replay compares.
+ * legal bases, the policy version and both hashes. Pure: the same lead, policy and input-hash key give
+ * byte-identical canonical output, which is what a replay compares.
  */
 import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { formatFen } from '#shared/domain/money.ts';
@@ -9,19 +9,19 @@ import type { Decision, Flag } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import { computeOutcome, rulesOf } from './compute-outcome.ts';
 import { explainFund, explainOneCaseOnePolicy, explainReferral } from './decision-texts.ts';
+import { type InputHashing, leadHash } from './input-hash.ts';
 import { perPolicy } from './per-policy.ts';
 import type { Policy } from './policy-schema.ts';
 
 /** Hash of a policy: SHA-256 of the canonical JSON of the parsed policy (once per policy object). */
 export const policyHash: (policy: Policy) => string = perPolicy(hashCanonical);
 
-/** Hash of a lead: SHA-256 of the canonical JSON of the parsed lead. */
-export function leadHash(lead: Lead): string {
-  return hashCanonical(lead);
-}
-
-/** The full decision: the outcome with explanations, legal bases, the policy version and both hashes. */
-export function evaluateLead(lead: Lead, policy: Policy): Decision {
+/**
+ * The full decision: the outcome with explanations, legal bases, the policy version and both hashes. The
+ * input hash is made as `hashing` says (form 2 with the deployment's current key for every new decision,
+ * the recorded form on replay; see input-hash.ts) and a form-2 decision records which key.
+ */
+export function evaluateLead(lead: Lead, policy: Policy, hashing: InputHashing): Decision {
   const outcome = computeOutcome(lead, policy);
   const { referralRule, caseRule, fundRule } = rulesOf(policy);
   const { referral, fund } = outcome;
@@ -48,7 +48,9 @@ export function evaluateLead(lead: Lead, policy: Policy): Decision {
     decisionSchemaVersion: 1,
     policyVersion: policy.version,
     policyHash: policyHash(policy),
-    inputHash: leadHash(lead),
+    inputHash: leadHash(lead, hashing),
+    // Absent in form 1, so decisions recorded before form 2 replay byte for byte.
+    ...(hashing.version === 1 ? {} : { inputHashForm: hashing.form }),
     legalBasis: policy.legalBasis,
     referralReward: {
       ruleId: referralRule.id,

@@ -1,4 +1,5 @@
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
+import type { InputHashForm } from '#shared/schemas/decision.ts';
 import type { DecisionRecord, LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
 
 export type CreateLeadOutcome = 'created' | 'lead_exists' | 'project_taken';
@@ -65,6 +66,7 @@ export interface ActualInvestmentStore {
       readonly allowedStatuses: readonly LeadStatus[];
       readonly actualInvestmentFen: number;
       readonly inputHash: string;
+      readonly inputHashForm: InputHashForm;
       readonly at: string;
     },
     audit: AuditEntryDraft,

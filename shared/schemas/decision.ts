@@ -101,6 +101,16 @@ export const FundResultSchema = z
   })
   .strict();
 
+/**
+ * How an input hash was made, recorded beside it (see shared/policy/input-hash.ts). Absent: form 1, the
+ * SHA-256 of the canonical lead, which decisions recorded before form 2 keep and are replayed with.
+ * Form 2: the same, with each personal identifier replaced by its HMAC under the key `keyId`.
+ */
+export const InputHashFormSchema = z
+  .object({ version: z.literal(2), keyId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) })
+  .strict();
+export type InputHashForm = z.infer<typeof InputHashFormSchema>;
+
 export const RuleSummarySchema = z
   .object({ ruleId: z.string(), type: z.string(), status, legalBasis: LegalBasisSchema })
   .strict();
@@ -111,6 +121,7 @@ export const DecisionSchema = z
     policyVersion: z.string(),
     policyHash: hash,
     inputHash: hash,
+    inputHashForm: InputHashFormSchema.optional(),
     legalBasis: LegalBasisSchema,
     referralReward: ReferralRewardResultSchema,
     flags: z.array(FlagSchema),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DecisionSchema } from '#shared/schemas/decision.ts';
+import { DecisionSchema, InputHashFormSchema } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 
 export const LEAD_STATUSES = [
@@ -28,10 +28,17 @@ export const LeadRecordSchema = z.object({
   status: LeadStatusSchema,
   submittedAt: instant,
   submittedBy: z.object({ userId: z.string(), role: z.string() }),
-  /** SHA-256 of the request body as sent: the same Idempotency-Key with another body is refused. */
+  /**
+   * Hash of the request body as sent (canonical JSON): the same Idempotency-Key with another body is
+   * refused. HMAC-SHA-256 under the identifier key `requestHashKeyId`, as the body holds the resident ID as
+   * sent; plain SHA-256 on leads stored before (no `requestHashKeyId`). Never shown.
+   */
   requestHash: sha256,
+  requestHashKeyId: z.string().min(1).optional(),
   lead: ParsedLeadSchema,
+  /** The input hash of the lead as it stands (shared/policy/input-hash.ts), and its form (absent: form 1). */
   inputHash: sha256,
+  inputHashForm: InputHashFormSchema.optional(),
   projectKey: sha256,
   /** Set when another lead registered the same investor and project first (撞单). */
   duplicateOf: z.string().nullable(),

@@ -1,7 +1,9 @@
 import { isDuplicateProject, settleDecision } from '#shared/domain/lead-outcome.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
+import { currentInputHashing } from '#shared/policy/input-hash.ts';
 import { selectPolicy } from '#shared/policy/select-policy.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { AllocationQueue } from '#shared/ports/queues.ts';
@@ -13,6 +15,7 @@ export interface EvaluateLeadDeps {
   readonly policies: PolicyStore;
   readonly allocationQueue: AllocationQueue;
   readonly clock: Clock;
+  readonly identifierKeys: IdentifierKeys;
 }
 
 export class LeadNotFoundError extends Error {
@@ -52,7 +55,7 @@ export async function evaluateLeadRevision(
   }
 
   const policy = selectPolicy(await deps.policies.all(), lead.submittedAt);
-  const decision = evaluateLead(lead.lead, policy);
+  const decision = evaluateLead(lead.lead, policy, currentInputHashing(await deps.identifierKeys.keyring()));
   const evaluatedAt = deps.clock.now().toISOString();
   const record: DecisionRecord = {
     leadId: lead.leadId,

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { canonicalJson } from '#shared/domain/canonical-json.ts';
 import { NotFoundError, ValidationError } from '#shared/errors.ts';
-import { evaluateLead, leadHash, policyHash } from '#shared/policy/evaluate-lead.ts';
+import { evaluateLead, policyHash } from '#shared/policy/evaluate-lead.ts';
+import { leadHash, recordedInputHashing } from '#shared/policy/input-hash.ts';
+import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
@@ -10,6 +12,7 @@ import { isLeadIdShaped } from './get-lead.ts';
 export interface ReplayDecisionDeps {
   readonly leads: Pick<LeadStore, 'decisions'>;
   readonly policies: Pick<PolicyStore, 'all'>;
+  readonly identifierKeys: IdentifierKeys;
 }
 
 export const ReplaySchema = z.object({
@@ -39,8 +42,9 @@ export function revisionOf(raw: string | undefined): number {
 }
 
 /**
- * Recomputes decision revision N of a lead from the inputs it recorded and the policy version it
- * recorded (not the one in force today), and compares the two as canonical JSON.
+ * Recomputes decision revision N of a lead from the inputs it recorded, the policy version it recorded
+ * (not the one in force today) and the input-hash form and key it recorded (form 1 for decisions made
+ * before form 2), and compares the two as canonical JSON.
  */
 export async function replayDecision(
   deps: ReplayDecisionDeps,
@@ -52,8 +56,13 @@ export async function replayDecision(
     throw new NotFoundError(`Lead ${command.leadId} has no decision revision ${command.revision}.`);
   }
   const recorded = record.decision;
+  const hashing = recordedInputHashing(recorded.inputHashForm, await deps.identifierKeys.keyring());
+  if (hashing === undefined) {
+    // A deployment fault, not the caller's: keys must never leave the keyring (docs/deploy.md).
+    throw new Error(`Identifier key ${recorded.inputHashForm?.keyId} is no longer in the keyring.`);
+  }
   const policy = (await deps.policies.all()).find((candidate) => candidate.version === record.policyVersion);
-  const replayed = policy === undefined ? null : evaluateLead(record.lead, policy);
+  const replayed = policy === undefined ? null : evaluateLead(record.lead, policy, hashing);
   return {
     leadId: record.leadId,
     revision: record.revision,
@@ -61,7 +70,7 @@ export async function replayDecision(
     identical: replayed !== null && canonicalJson(replayed) === canonicalJson(recorded),
     policyFound: policy !== undefined,
     policyHashMatches: policy !== undefined && policyHash(policy) === recorded.policyHash,
-    inputHashMatches: leadHash(record.lead) === recorded.inputHash,
+    inputHashMatches: leadHash(record.lead, hashing) === recorded.inputHash,
     recorded,
     replayed,
   };

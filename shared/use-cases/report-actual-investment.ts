@@ -1,8 +1,9 @@
 import type { Principal } from '#shared/auth/principal.ts';
 import { sectorsOf } from '#shared/auth/principal.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
-import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import { currentInputHashing, leadHash } from '#shared/policy/input-hash.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { ActualInvestmentStore, LeadStore } from '#shared/ports/leads.ts';
 import type { EvaluationQueue } from '#shared/ports/queues.ts';
 import type { LeadStatus } from '#shared/schemas/lead-record.ts';
@@ -11,6 +12,7 @@ export interface ReportInvestmentDeps {
   readonly leads: LeadStore & ActualInvestmentStore;
   readonly evaluationQueue: EvaluationQueue;
   readonly clock: Clock;
+  readonly identifierKeys: IdentifierKeys;
 }
 
 const REPORTABLE: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
@@ -45,7 +47,8 @@ export async function reportActualInvestment(
   }
   const at = deps.clock.now().toISOString();
   const updated = { ...lead.lead, actualInvestment: command.amountFen };
-  const inputHash = leadHash(updated);
+  const hashing = currentInputHashing(await deps.identifierKeys.keyring());
+  const inputHash = leadHash(updated, hashing);
   const revision = lead.latestRevision + 1;
   const outcome = await deps.leads.reportActualInvestment(
     {
@@ -54,6 +57,7 @@ export async function reportActualInvestment(
       allowedStatuses: REPORTABLE,
       actualInvestmentFen: command.amountFen,
       inputHash,
+      inputHashForm: hashing.form,
       at,
     },
     {

@@ -1,10 +1,12 @@
 import type { Principal } from '#shared/auth/principal.ts';
 import { sectorsOf } from '#shared/auth/principal.ts';
-import { hashCanonical } from '#shared/domain/canonical-json.ts';
+import { canonicalJson, sha256Hex } from '#shared/domain/canonical-json.ts';
+import type { IdentifierKeyring } from '#shared/domain/identifier-keys.ts';
 import { leadIdFor, projectKeyOf } from '#shared/domain/lead-outcome.ts';
 import { ConflictError, ForbiddenError } from '#shared/errors.ts';
-import { leadHash } from '#shared/policy/evaluate-lead.ts';
+import { currentInputHashing, leadHash } from '#shared/policy/input-hash.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { EvaluationQueue } from '#shared/ports/queues.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
@@ -14,6 +16,7 @@ export interface SubmitLeadDeps {
   readonly leads: LeadStore;
   readonly evaluationQueue: EvaluationQueue;
   readonly clock: Clock;
+  readonly identifierKeys: IdentifierKeys;
 }
 
 export interface SubmitLeadCommand {
@@ -48,12 +51,15 @@ export async function submitLead(
     throw new ForbiddenError(`A lead for sector ${lead.sector} can only be submitted by that sector's team.`);
   }
   const leadId = leadIdFor(principal.userId, command.idempotencyKey);
-  const requestHash = hashCanonical(command.rawBody);
+  const keyring = await deps.identifierKeys.keyring();
+  const hashing = currentInputHashing(keyring);
+  // The body holds the resident ID as sent: its hash is keyed too (see requestHashOf).
+  const bodyText = canonicalJson(command.rawBody);
   const projectKey = projectKeyOf(lead);
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const existing = await deps.leads.get(leadId);
-    if (existing !== undefined) return replay(deps, existing, requestHash);
+    if (existing !== undefined) return replay(deps, existing, requestHashOf(bodyText, existing, keyring));
 
     const duplicateOf = (await deps.leads.projectOwner(projectKey)) ?? null;
     const now = deps.clock.now().toISOString();
@@ -63,9 +69,11 @@ export async function submitLead(
       status: 'RECEIVED',
       submittedAt: now,
       submittedBy: { userId: principal.userId, role: `sector:${lead.sector}` },
-      requestHash,
+      requestHash: keyring.current.mac(bodyText),
+      requestHashKeyId: keyring.current.keyId,
       lead,
-      inputHash: leadHash(lead),
+      inputHash: leadHash(lead, hashing),
+      inputHashForm: hashing.form,
       projectKey,
       duplicateOf,
       latestRevision: 0,
@@ -90,6 +98,21 @@ export async function submitLead(
     // took the project a moment ago. Either way, look again.
   }
   throw new Error(`Lead ${leadId}: could not be stored after ${MAX_ATTEMPTS} attempts`);
+}
+
+/**
+ * The request hash of this body in the form the stored lead's was made: HMAC-SHA-256 under the key it
+ * names, or SHA-256 for leads stored before request hashes were keyed.
+ */
+function requestHashOf(bodyText: string, existing: LeadRecord, keyring: IdentifierKeyring): string {
+  if (existing.requestHashKeyId === undefined) return sha256Hex(bodyText);
+  const key = keyring.byKeyId(existing.requestHashKeyId);
+  if (key === undefined) {
+    throw new Error(
+      `Identifier key ${existing.requestHashKeyId} is no longer in the keyring (keys must stay).`,
+    );
+  }
+  return key.mac(bodyText);
 }
 
 async function replay(

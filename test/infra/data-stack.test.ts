@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queues as queueDefinitions, tables as tableDefinitions } from '#infra/resources.ts';
+import {
+  queues as queueDefinitions,
+  secrets as secretDefinitions,
+  tables as tableDefinitions,
+} from '#infra/resources.ts';
+import { parseIdentifierKeyring } from '#shared/domain/identifier-keys.ts';
 import {
   asArray,
   logicalIdOf,
@@ -140,6 +145,30 @@ describe('data stack', () => {
   it('outputs every table name', () => {
     for (const definition of tableDefinitions) {
       expect(Object.keys(synth.dataJson.Outputs ?? {})).toContain(`${definition.id}TableName`);
+    }
+  });
+
+  it('keeps the identifier keyring in a retained secret with a stable logical id, generated as a keyring', () => {
+    // A new logical id would make CloudFormation generate a new key: every recorded input hash would then
+    // be unverifiable. Update only on purpose.
+    expect(resourcesOfType(synth.dataJson, 'AWS::SecretsManager::Secret').map(([id]) => id)).toEqual([
+      'IdentifierKeysSecret7CA41C2D',
+    ]);
+    for (const definition of secretDefinitions) {
+      const secret = synth.stacks.data.secrets.get(definition.id);
+      const resource = synth.dataJson.Resources[logicalIdOf(secret as NonNullable<typeof secret>)];
+      expect(resource?.DeletionPolicy).toBe('Retain');
+      expect(resource?.UpdateReplacePolicy).toBe('Retain');
+      const generate = resource?.Properties?.GenerateSecretString as Record<string, unknown>;
+      expect(generate).toMatchObject({ ExcludePunctuation: true, GenerateStringKey: 'k1' });
+      expect(generate.PasswordLength).toBeGreaterThanOrEqual(32);
+      // What Secrets Manager will store parses as a keyring whose current key is the generated one.
+      const generated = {
+        ...(JSON.parse(generate.SecretStringTemplate as string) as Record<string, string>),
+        k1: 'x'.repeat(generate.PasswordLength as number),
+      };
+      expect(parseIdentifierKeyring(JSON.stringify(generated)).current.keyId).toBe('k1');
+      expect(Object.keys(synth.dataJson.Outputs ?? {})).toContain(`${definition.id}SecretArn`);
     }
   });
 });

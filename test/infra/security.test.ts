@@ -4,7 +4,14 @@ import { type Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functions, queues, type TableAccess, tables } from '#infra/resources.ts';
+import {
+  type FunctionDefinition,
+  functions,
+  queues,
+  secrets,
+  type TableAccess,
+  tables,
+} from '#infra/resources.ts';
 import {
   asArray,
   logicalIdOf,
@@ -170,6 +177,21 @@ describe('least privilege, per function, from the definition', () => {
       }
     });
 
+    it(`${definition.id}: reads exactly the secrets its definition names (GetSecretValue, nothing more)`, () => {
+      const statements = statementsOf(definition.id);
+      const declared: readonly string[] = (definition as FunctionDefinition).secrets ?? [];
+      for (const secret of secrets) {
+        const stored = synth.stacks.data.secrets.get(secret.id);
+        const { mentioned, onResource } = actionsOn(statements, logicalIdOf(stored as IConstruct));
+        expect(mentioned, `${definition.id} on ${secret.id}`).toBe(declared.includes(secret.id));
+        if (mentioned) expect([...onResource]).toEqual(['secretsmanager:GetSecretValue']);
+      }
+      const secretActions = statements.flatMap((statement) =>
+        asArray(statement.Action).filter((action) => action.startsWith('secretsmanager:')),
+      );
+      expect(secretActions).toHaveLength(declared.length);
+    });
+
     it(`${definition.id}: has no wildcard action, Resource "*" only for X-Ray, logs only to its own log group`, () => {
       const statements = statementsOf(definition.id);
       const fn = synth.stacks.service.functions.get(definition.id);
@@ -200,6 +222,23 @@ describe('least privilege, per function, from the definition', () => {
           expect(onResource.has(action), `${definition.id} ${action} on ${table.id}`).toBe(false);
       }
     }
+  });
+});
+
+describe('the identifier key secret', () => {
+  it('is granted to exactly the functions whose handler hashes leads (composed with keyedHashingAdapters)', () => {
+    const hashing = functions
+      .filter((definition) =>
+        readFileSync(join(import.meta.dirname, '..', '..', definition.entry), 'utf8').includes(
+          'keyedHashingAdapters()',
+        ),
+      )
+      .map((definition) => definition.id);
+    const granted = functions
+      .filter((definition) => ((definition as FunctionDefinition).secrets ?? []).includes('IdentifierKeys'))
+      .map((definition) => definition.id);
+    expect(hashing.length).toBeGreaterThan(0);
+    expect(granted).toEqual(hashing);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   queues,
   routes,
   schedules,
+  secrets,
   tables,
 } from '#infra/resources.ts';
 import { DataStack } from '#infra/stacks/data-stack.ts';
@@ -66,10 +67,11 @@ describe('functions', () => {
     }
   });
 
-  it('sets every store env var of shared/config.ts, the Powertools settings and source maps', () => {
+  it('sets every store and secret env var of shared/config.ts, the Powertools settings and source maps', () => {
     const envVars = [
       ...tables.map((t) => t.envVar),
       ...queues.flatMap((q) => [q.envVar, q.deadLetterQueue.envVar]),
+      ...secrets.map((secret) => secret.envVar),
     ];
     for (const definition of functions) {
       const { props } = fnResource(definition.id);

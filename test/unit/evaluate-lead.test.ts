@@ -8,6 +8,7 @@ import { evaluateLead, policyHash } from '#shared/policy/evaluate-lead.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
+import { TEST_HASHING } from '#test/fixtures/identifier-keys.ts';
 import { ENTERPRISE_USCC, leadInFen, leadInput, makeLead, PERSON_RESIDENT_ID } from '#test/fixtures/leads.ts';
 
 const YI = 10_000_000_000;
@@ -28,7 +29,7 @@ const introducers: Record<Lead['introducer']['type'], Lead['introducer']> = {
 
 describe('evaluateLead on the issue example', () => {
   it('gives 240万元 payable on a 1.2亿 verified referral, and the fund bound by the per-project cap', () => {
-    const decision = evaluateLead(makeLead(), policy);
+    const decision = evaluateLead(makeLead(), policy, TEST_HASHING);
     expect(DecisionSchema.parse(decision)).toEqual(decision);
     expect(decision.policyVersion).toBe('kfq-2019');
     expect(decision.policyHash).toBe(policyHash(policy));
@@ -68,7 +69,11 @@ describe('referral reward threshold', () => {
     ['1亿 and one fen', YI + 1, true, 200_000_000],
     ['0', 0, false, 0],
   ])('on an actual investment of %s: eligible %s, %i fen', (_label, actualFen, eligible, amountFen) => {
-    const reward = evaluateLead(leadInFen({ plannedFen: YI, actualFen }), policy).referralReward;
+    const reward = evaluateLead(
+      leadInFen({ plannedFen: YI, actualFen }),
+      policy,
+      TEST_HASHING,
+    ).referralReward;
     expect(reward.eligible).toBe(eligible);
     expect(reward.amountFen).toBe(amountFen);
     expect(reward.payable).toBe(eligible);
@@ -83,10 +88,12 @@ describe('referral reward threshold', () => {
       rule.type === 'referral_reward' ? { ...rule, thresholdInclusive: false } : rule,
     );
     expect(
-      evaluateLead(leadInFen({ plannedFen: YI, actualFen: YI }), exclusive).referralReward.eligible,
+      evaluateLead(leadInFen({ plannedFen: YI, actualFen: YI }), exclusive, TEST_HASHING).referralReward
+        .eligible,
     ).toBe(false);
     expect(
-      evaluateLead(leadInFen({ plannedFen: YI, actualFen: YI + 1 }), exclusive).referralReward.eligible,
+      evaluateLead(leadInFen({ plannedFen: YI, actualFen: YI + 1 }), exclusive, TEST_HASHING).referralReward
+        .eligible,
     ).toBe(true);
   });
 });
@@ -102,6 +109,7 @@ describe('referral reward by introducer type', () => {
     const reward = evaluateLead(
       leadInFen({ plannedFen: 2 * YI, actualFen: 2 * YI, introducer: introducers[type] }),
       policy,
+      TEST_HASHING,
     ).referralReward;
     expect(reward.eligible).toBe(eligible);
     expect(reward.reasons).toEqual(reasons);
@@ -115,7 +123,7 @@ describe('referral reward by introducer type', () => {
 
 describe('planned vs actual basis', () => {
   it('estimates on the planned investment, not payable, when no actual investment is verified', () => {
-    const reward = evaluateLead(leadInFen({ plannedFen: 1.5 * YI }), policy).referralReward;
+    const reward = evaluateLead(leadInFen({ plannedFen: 1.5 * YI }), policy, TEST_HASHING).referralReward;
     expect(reward).toMatchObject({
       basis: 'planned',
       baseFen: 1.5 * YI,
@@ -130,6 +138,7 @@ describe('planned vs actual basis', () => {
     const reward = evaluateLead(
       leadInFen({ plannedFen: 3 * YI, actualFen: 1.2 * YI }),
       policy,
+      TEST_HASHING,
     ).referralReward;
     expect(reward).toMatchObject({
       basis: 'actual',
@@ -140,7 +149,11 @@ describe('planned vs actual basis', () => {
   });
 
   it('makes a planned estimate above the threshold ineligible once the verified actual falls below it', () => {
-    const reward = evaluateLead(leadInFen({ plannedFen: 2 * YI, actualFen: YI - 1 }), policy).referralReward;
+    const reward = evaluateLead(
+      leadInFen({ plannedFen: 2 * YI, actualFen: YI - 1 }),
+      policy,
+      TEST_HASHING,
+    ).referralReward;
     expect(reward).toMatchObject({ eligible: false, amountFen: 0, payable: false });
   });
 });
@@ -152,7 +165,9 @@ describe('rounding', () => {
     ['100000000.75', 200_000_002, '1.5 fen rounds up to 2'],
     ['123456789.01', 246_913_578, '0.02 fen rounds down'],
   ])('2%% of %s yuan is %i fen (%s)', (actualInvestment, amountFen) => {
-    expect(evaluateLead(makeLead({ actualInvestment }), policy).referralReward.amountFen).toBe(amountFen);
+    expect(evaluateLead(makeLead({ actualInvestment }), policy, TEST_HASHING).referralReward.amountFen).toBe(
+      amountFen,
+    );
   });
 });
 
@@ -165,7 +180,9 @@ describe('Chinese-unit amounts', () => {
     [120000000, 240_000_000],
     ['6亿3000万元', 1_260_000_000],
   ])('reads an actual investment of %j and rewards %i fen', (actualInvestment, amountFen) => {
-    expect(evaluateLead(makeLead({ actualInvestment }), policy).referralReward.amountFen).toBe(amountFen);
+    expect(evaluateLead(makeLead({ actualInvestment }), policy, TEST_HASHING).referralReward.amountFen).toBe(
+      amountFen,
+    );
   });
 });
 
@@ -189,7 +206,7 @@ describe('one-case-one-policy', () => {
       ['planned_investment_at_or_above_threshold', 'municipal_major_project', 'bespoke_terms_requested'],
     ],
   ])('%s flags %j', (_label, fields, reasons) => {
-    const decision = evaluateLead(leadInFen({ ...fields, actualFen: 2 * YI }), policy);
+    const decision = evaluateLead(leadInFen({ ...fields, actualFen: 2 * YI }), policy, TEST_HASHING);
     if (reasons.length === 0) {
       expect(decision.flags).toEqual([]);
       expect(decision.referralReward.payable).toBe(true);
@@ -205,16 +222,16 @@ describe('one-case-one-policy', () => {
     const off = withRules((rule) =>
       rule.type === 'one_case_one_policy' ? { ...rule, municipalMajorProject: false } : rule,
     );
-    expect(evaluateLead(leadInFen({ plannedFen: 2 * YI, municipalMajorProject: true }), off).flags).toEqual(
-      [],
-    );
+    expect(
+      evaluateLead(leadInFen({ plannedFen: 2 * YI, municipalMajorProject: true }), off, TEST_HASHING).flags,
+    ).toEqual([]);
   });
 
   it('cuts a reward above the cap and flags it above_reward_cap', () => {
     const capped = withRules((rule) =>
       rule.type === 'referral_reward' ? { ...rule, capFen: 300 * WAN } : rule,
     );
-    const decision = evaluateLead(leadInFen({ plannedFen: 2 * YI, actualFen: 2 * YI }), capped);
+    const decision = evaluateLead(leadInFen({ plannedFen: 2 * YI, actualFen: 2 * YI }), capped, TEST_HASHING);
     expect(decision.referralReward).toMatchObject({
       standardAmountFen: 400 * WAN,
       amountFen: 300 * WAN,
@@ -223,7 +240,7 @@ describe('one-case-one-policy', () => {
       reasons: ['capped', 'one_case_one_policy'],
     });
     expect(decision.flags[0]?.reasons).toEqual(['above_reward_cap']);
-    const under = evaluateLead(leadInFen({ plannedFen: YI, actualFen: YI }), capped);
+    const under = evaluateLead(leadInFen({ plannedFen: YI, actualFen: YI }), capped, TEST_HASHING);
     expect(under.referralReward).toMatchObject({ amountFen: 200 * WAN, payable: true });
     expect(under.flags).toEqual([]);
   });
@@ -238,7 +255,11 @@ describe('conversion fund cap', () => {
     ['the investment share on a tie with the request', 0.5 * YI, 500 * WAN, 500 * WAN, 'investment_share'],
     ['the per-project cap on a tie with the share', YI, 2000 * WAN, 1000 * WAN, 'per_project_cap'],
   ])('is bound by %s', (_label, actualFen, fundRequestFen, capFen, boundBy) => {
-    const fund = evaluateLead(leadInFen({ plannedFen: actualFen, actualFen, fundRequestFen }), policy).fund;
+    const fund = evaluateLead(
+      leadInFen({ plannedFen: actualFen, actualFen, fundRequestFen }),
+      policy,
+      TEST_HASHING,
+    ).fund;
     expect(fund).toMatchObject({
       status: 'evaluated',
       eligible: true,
@@ -249,7 +270,11 @@ describe('conversion fund cap', () => {
   });
 
   it('takes the share of the planned investment when no actual one is verified', () => {
-    const fund = evaluateLead(leadInFen({ plannedFen: 0.3 * YI, fundRequestFen: 1000 * WAN }), policy).fund;
+    const fund = evaluateLead(
+      leadInFen({ plannedFen: 0.3 * YI, fundRequestFen: 1000 * WAN }),
+      policy,
+      TEST_HASHING,
+    ).fund;
     expect(fund).toMatchObject({ basis: 'planned', investmentShareFen: 300 * WAN, capFen: 300 * WAN });
   });
 
@@ -257,6 +282,7 @@ describe('conversion fund cap', () => {
     const fund = evaluateLead(
       leadInFen({ plannedFen: 2 * YI, fundRequestFen: 500 * WAN, category: 'other' }),
       policy,
+      TEST_HASHING,
     ).fund;
     expect(fund).toMatchObject({
       status: 'evaluated',
@@ -274,13 +300,14 @@ describe('conversion fund cap', () => {
       const fund = evaluateLead(
         leadInFen({ plannedFen: 2 * YI, fundRequestFen: 500 * WAN, category }),
         policy,
+        TEST_HASHING,
       ).fund;
       expect(fund.eligible).toBe(true);
     },
   );
 
   it('reports the fund as not evaluated, naming fundRequest, when no request is given', () => {
-    const fund = evaluateLead(leadInFen({ plannedFen: 2 * YI }), policy).fund;
+    const fund = evaluateLead(leadInFen({ plannedFen: 2 * YI }), policy, TEST_HASHING).fund;
     expect(fund).toMatchObject({
       status: 'not_evaluated',
       missing: ['fundRequest'],
@@ -311,7 +338,7 @@ describe('properties', () => {
   it('rewards 2% of the base, rounded half up, for every eligible lead', () => {
     fc.assert(
       fc.property(arbLead, (lead) => {
-        const reward = evaluateLead(lead, policy).referralReward;
+        const reward = evaluateLead(lead, policy, TEST_HASHING).referralReward;
         const base = BigInt(lead.actualInvestment ?? lead.plannedInvestment);
         const eligibleType = ['leading_enterprise', 'natural_person'].includes(lead.introducer.type);
         const eligible = eligibleType && base >= 10_000_000_000n;
@@ -326,7 +353,7 @@ describe('properties', () => {
   it('never gives a negative amount and never more than the fund cap', () => {
     fc.assert(
       fc.property(arbLead, (lead) => {
-        const decision = evaluateLead(lead, policy);
+        const decision = evaluateLead(lead, policy, TEST_HASHING);
         expect(decision.referralReward.amountFen).toBeGreaterThanOrEqual(0);
         expect(decision.fund.capFen).toBeGreaterThanOrEqual(0);
         expect(decision.fund.capFen).toBeLessThanOrEqual(1_000_000_000);
@@ -360,9 +387,9 @@ describe('properties', () => {
             ? Object.fromEntries(Object.entries(value).reverse())
             : value,
         ) as Lead;
-        const first = canonicalJson(evaluateLead(lead, policy));
-        expect(canonicalJson(evaluateLead(lead, policy))).toBe(first);
-        expect(canonicalJson(evaluateLead(reversed, policy))).toBe(first);
+        const first = canonicalJson(evaluateLead(lead, policy, TEST_HASHING));
+        expect(canonicalJson(evaluateLead(lead, policy, TEST_HASHING))).toBe(first);
+        expect(canonicalJson(evaluateLead(reversed, policy, TEST_HASHING))).toBe(first);
       }),
       { numRuns: 50 },
     );
@@ -372,16 +399,18 @@ describe('properties', () => {
     const a = makeLead();
     const reordered = Object.fromEntries(Object.entries(leadInput()).reverse());
     const b = makeLead({ ...reordered, actualInvestment: '120000000.00', plannedInvestment: 150000000 });
-    expect(evaluateLead(b, policy).inputHash).toBe(evaluateLead(a, policy).inputHash);
-    expect(evaluateLead(makeLead({ actualInvestment: '1.3亿' }), policy).inputHash).not.toBe(
-      evaluateLead(a, policy).inputHash,
+    expect(evaluateLead(b, policy, TEST_HASHING).inputHash).toBe(
+      evaluateLead(a, policy, TEST_HASHING).inputHash,
+    );
+    expect(evaluateLead(makeLead({ actualInvestment: '1.3亿' }), policy, TEST_HASHING).inputHash).not.toBe(
+      evaluateLead(a, policy, TEST_HASHING).inputHash,
     );
   });
 
   it('produces decisions that satisfy the decision schema', () => {
     fc.assert(
       fc.property(arbLead, (lead) => {
-        expect(DecisionSchema.safeParse(evaluateLead(lead, policy)).success).toBe(true);
+        expect(DecisionSchema.safeParse(evaluateLead(lead, policy, TEST_HASHING)).success).toBe(true);
       }),
       { numRuns: 50 },
     );

@@ -338,12 +338,13 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
             TableName: this.#table,
             Key: marshall(leadKey(report.leadId)),
             UpdateExpression:
-              'SET #lead.#actual = :actual, inputHash = :hash, pendingRevision = :pending, updatedAt = :at',
+              'SET #lead.#actual = :actual, inputHash = :hash, inputHashForm = :form, pendingRevision = :pending, updatedAt = :at',
             ConditionExpression: `latestRevision = :revision AND attribute_not_exists(pendingRevision) AND #status IN (${Object.keys(statuses).join(', ')})`,
             ExpressionAttributeNames: { '#lead': 'lead', '#actual': 'actualInvestment', '#status': 'status' },
             ExpressionAttributeValues: marshall({
               ':actual': report.actualInvestmentFen,
               ':hash': report.inputHash,
+              ':form': report.inputHashForm,
               ':pending': pending,
               ':at': report.at,
               ':revision': report.expectedRevision,

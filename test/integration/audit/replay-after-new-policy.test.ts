@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
 import { DynamoLeadStore } from '#shared/adapters/dynamodb/dynamo-lead-store.ts';
 import { DynamoPolicyStore } from '#shared/adapters/dynamodb/dynamo-policy-store.ts';
+import { configuredIdentifierKeys } from '#shared/adapters/identifier-keys.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
+import { LEGACY_INPUT_HASHING } from '#shared/policy/input-hash.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
 import { selectPolicy } from '#shared/policy/select-policy.ts';
 import { replayDecision } from '#shared/use-cases/replay-decision.ts';
 import {
+  cloud,
   ensureDefaultPolicy,
   freshLead,
   localDynamoDb,
@@ -57,11 +60,12 @@ describe('replay after a newer policy version', () => {
     // The newer version is in force at the lead's submission time and would decide differently…
     const inForce = selectPolicy(await policies.all(), recorded.evaluatedAt);
     expect(inForce.version).toBe('kfq-2020-test');
-    expect(evaluateLead(recorded.lead, inForce).referralReward.amountFen).not.toBe(
+    expect(evaluateLead(recorded.lead, inForce, LEGACY_INPUT_HASHING).referralReward.amountFen).not.toBe(
       recorded.decision.referralReward.amountFen,
     );
     // …yet replay uses the recorded version and gets the same decision, byte for byte.
-    const replay = await replayDecision({ leads, policies }, { leadId, revision: 1 });
+    const identifierKeys = configuredIdentifierKeys({ IDENTIFIER_KEYS: cloud.env.IDENTIFIER_KEYS });
+    const replay = await replayDecision({ leads, policies, identifierKeys }, { leadId, revision: 1 });
     expect(replay).toMatchObject({ identical: true, policyVersion: 'kfq-2019', policyHashMatches: true });
   });
 });

@@ -3,9 +3,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
 import { DynamoLeadStore } from '#shared/adapters/dynamodb/dynamo-lead-store.ts';
+import { configuredIdentifierKeys } from '#shared/adapters/identifier-keys.ts';
 import { replayDecision } from '#shared/use-cases/replay-decision.ts';
 import {
   api,
+  cloud,
   ensureDefaultPolicy,
   freshLead,
   localDynamoDb,
@@ -69,7 +71,11 @@ describe('decision replay', () => {
       new DynamoAuditTrail(client, tableName('AUDIT_TABLE'), 'unused'),
     );
     const replay = await replayDecision(
-      { leads, policies: { all: async () => [] } },
+      {
+        leads,
+        policies: { all: async () => [] },
+        identifierKeys: configuredIdentifierKeys({ IDENTIFIER_KEYS: cloud.env.IDENTIFIER_KEYS }),
+      },
       { leadId, revision: 1 },
     );
     expect(replay).toMatchObject({

@@ -30,6 +30,7 @@ export function fundTestKit(adapters: Adapters) {
     policies: { all: async () => [policy], publish: async () => 'published' as const },
     allocationQueue: { send: async (message: AllocateFundMessage) => void sent.push(message) },
     evaluationQueue: { send: async () => undefined },
+    identifierKeys: adapters.identifierKeys,
   };
   const submitter: Principal = { userId: `officer-${fundId}`, roles: ['sector:optoelectronics'] };
 
