@@ -1,6 +1,5 @@
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
-import { ValidationError } from '#shared/errors.ts';
 import { byRoute, withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import {
   ApproveBodySchema,
@@ -8,7 +7,6 @@ import {
   PaidBodySchema,
   RejectBodySchema,
 } from '#shared/schemas/fund.ts';
-import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
 import { listRewards } from '#shared/use-cases/list-rewards.ts';
 import {
   approveReward,
@@ -17,30 +15,16 @@ import {
   recordCaseOutcome,
   rejectReward,
 } from '#shared/use-cases/review-reward.ts';
+import { parseRewardsQuery } from '#shared/use-cases/rewards-query.ts';
 
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
 export function createHandler(deps: ReviewDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
   const routes = {
-    'GET /rewards': withHttp({ access: routeAccess }, async ({ query }) => {
-      const status = LeadStatusSchema.safeParse(query.status ?? 'PENDING_FINANCE');
-      if (!status.success) {
-        throw new ValidationError([
-          { field: 'status', message: `must be one of ${LeadStatusSchema.options.join(', ')}` },
-        ]);
-      }
-      const limit = Number(query.limit ?? '20');
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-        throw new ValidationError([{ field: 'limit', message: 'must be an integer from 1 to 100' }]);
-      }
-      const body = await listRewards(deps, {
-        status: status.data,
-        sector: query.sector,
-        cursor: query.cursor,
-        limit,
-      });
-      return { statusCode: 200, body };
-    }),
+    'GET /rewards': withHttp({ access: routeAccess }, async ({ query }) => ({
+      statusCode: 200,
+      body: await listRewards(deps, parseRewardsQuery(query)),
+    })),
     'POST /leads/{id}/approve': withHttp(
       { access: routeAccess, body: zodBody(ApproveBodySchema) },
       async (r) => ({

@@ -20,6 +20,7 @@ import {
   ValidationError,
 } from '#shared/errors.ts';
 import { logger } from '#shared/observability.ts';
+import { isPathParameterName, pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem-json.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -88,6 +89,24 @@ function authorize(event: HttpEvent, accessOf: RouteAccessLookup): Principal {
   return principal;
 }
 
+/**
+ * The path parameters, each checked against its schema (shared/schemas/path-parameters.ts) in this one
+ * place: a handler only ever sees values its store can look up.
+ */
+function readPathParameters(event: HttpEvent): Record<string, string> {
+  const given = definedOnly(event.pathParameters);
+  const problems: FieldProblem[] = [];
+  for (const [name, value] of Object.entries(given)) {
+    // A route whose parameter has no schema is a wiring bug (a test pins every route), not bad input.
+    if (!isPathParameterName(name)) throw new Error(`Path parameter {${name}} has no schema`);
+    const parsed = pathParameterSchemas[name].safeParse(value);
+    if (!parsed.success)
+      problems.push({ field: name, message: parsed.error.issues[0]?.message ?? 'is invalid' });
+  }
+  if (problems.length > 0) throw new ValidationError(problems, 'The path has invalid parameters.');
+  return given;
+}
+
 function readBody<TBody>(
   event: HttpEvent,
   parse: BodyParser<TBody>,
@@ -149,6 +168,7 @@ export function withHttp<TBody = undefined>(
     .use(problemJson())
     .handler(async (event) => {
       const principal = authorize(event, options.access);
+      const pathParameters = readPathParameters(event);
       const { body, rawBody } =
         options.body === undefined
           ? { body: undefined as TBody, rawBody: undefined }
@@ -158,7 +178,7 @@ export function withHttp<TBody = undefined>(
         principal,
         body,
         rawBody,
-        pathParameters: definedOnly(event.pathParameters),
+        pathParameters,
         query: definedOnly(event.queryStringParameters),
         headers: definedOnly(event.headers),
         requestId: event.requestContext.requestId,

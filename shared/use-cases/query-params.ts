@@ -91,6 +91,9 @@ export function wrapCursor(
   return Buffer.from(payload, 'utf8').toString('base64url');
 }
 
+/** What {@link wrapCursor} hands out; the store's own cursor inside is checked by the store. */
+const WrappedCursorSchema = z.object({ f: z.string(), c: z.string().min(1) }).strict();
+
 export function unwrapCursor(
   cursor: string | undefined,
   filters: Readonly<Record<string, unknown>>,
@@ -103,17 +106,13 @@ export function unwrapCursor(
   } catch {
     throw refuse('Not a cursor returned by this API.');
   }
-  if (
-    typeof payload !== 'object' ||
-    payload === null ||
-    typeof (payload as { f?: unknown }).f !== 'string' ||
-    typeof (payload as { c?: unknown }).c !== 'string'
-  ) {
-    throw refuse('Not a cursor returned by this API.');
+  const wrapped = WrappedCursorSchema.safeParse(payload);
+  if (!wrapped.success) throw refuse('Not a cursor returned by this API.');
+  // The fingerprint is not a signature (a client can compute it): it catches a cursor reused by mistake.
+  if (wrapped.data.f !== fingerprint(filters)) {
+    throw refuse('This cursor belongs to a query with other filters.');
   }
-  const { f, c } = payload as { f: string; c: string };
-  if (f !== fingerprint(filters)) throw refuse('This cursor belongs to a query with other filters.');
-  return c;
+  return wrapped.data.c;
 }
 
 function fingerprint(filters: Readonly<Record<string, unknown>>): string {

@@ -96,7 +96,7 @@ describe('the fund and finance review over HTTP', () => {
       return allocation?.revision === 2 ? allocation : undefined;
     });
 
-    const malformed = await api.post('/leads/x/approve', 'not json', { token: approverToken });
+    const malformed = await api.post(`/leads/${leadId}/approve`, 'not json', { token: approverToken });
     expect(malformed.status).toBe(400);
     const listed = await api.get<{ items: { leadId: string; approvable: boolean }[] }>(
       '/rewards?status=PENDING_FINANCE&sector=optoelectronics&limit=100',

@@ -91,8 +91,10 @@ describe('a lead over HTTP, per role', () => {
       instance: '',
     });
     expect(String(other.body.detail)).not.toContain('food');
+    // An id no lead could have is refused as such, naming the path parameter (never a store error).
     const absurd = await api('GET', `/leads/${'x'.repeat(3000)}`, { token: finance });
-    expect(absurd.status).toBe(404);
+    expect(absurd.status).toBe(400);
+    expect(absurd.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
   });
 
   it('lets finance and an auditor read any sector’s lead', async () => {

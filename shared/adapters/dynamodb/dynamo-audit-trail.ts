@@ -15,7 +15,7 @@ import {
   AuditEntrySchema,
   type ChainHead,
 } from '#shared/schemas/audit-entry.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import { queryAll, queryUpTo } from './query-pages.ts';
 import { backoffMs, TransactionConditionFailedError, transactWrite } from './transactions.ts';
 
@@ -100,6 +100,9 @@ export class DynamoAuditTrail implements AuditTrail {
     const values: Record<string, unknown> = { ':pk': this.#entriesKey };
     const filters = ['#pk = :pk'];
     let keyCondition = '#pk = :pk';
+    // A cursor resumes this chain, and on an index the partition asked for.
+    const inThisChain = { pk: exactly(this.#entriesKey) };
+    let resumeKey = resumeKeySchema('Audit', undefined, inThisChain);
     if (index !== undefined) {
       const [attribute, value] =
         index === 'bySubject'
@@ -110,6 +113,7 @@ export class DynamoAuditTrail implements AuditTrail {
       names['#key'] = attribute;
       values[':key'] = value;
       keyCondition = '#key = :key';
+      resumeKey = resumeKeySchema('Audit', index, { ...inThisChain, [attribute]: exactly(String(value)) });
     } else {
       filters.length = 0;
     }
@@ -136,7 +140,7 @@ export class DynamoAuditTrail implements AuditTrail {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: marshall(values),
       ScanIndexForward: false,
-      ExclusiveStartKey: decodeCursor(query.cursor),
+      ExclusiveStartKey: decodeCursor(query.cursor, resumeKey),
     };
     // A filter may empty a page: queryUpTo reads on until the page is full or the partition ends.
     const { items, lastKey } = await queryUpTo(this.#client, input, query.limit);

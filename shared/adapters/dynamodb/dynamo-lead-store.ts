@@ -6,6 +6,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import * as z from 'zod';
 import type { LeadTransition, ReviewStore } from '#shared/ports/funds.ts';
 import type {
   ActualInvestmentStore,
@@ -29,7 +30,7 @@ import {
   type LeadRecord,
   LeadRecordSchema,
 } from '#shared/schemas/lead-record.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { between, decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { type Item, queryAll, queryUpTo } from './query-pages.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
@@ -208,7 +209,13 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
       ExpressionAttributeValues: {} as Record<string, unknown>,
     };
     let input: QueryCommandInput;
+    // What a cursor may resume: this index, the partition asked for, inside the range asked for.
+    let resumeKey: z.ZodType;
     if (query.sector !== undefined) {
+      resumeKey = resumeKeySchema('Leads', 'bySector', {
+        gsi1pk: exactly(`SECTOR#${query.sector}`),
+        gsi1sk: between(from, to),
+      });
       input = {
         ...base,
         IndexName: 'bySector',
@@ -223,6 +230,10 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
         }),
       };
     } else if (query.status !== undefined) {
+      resumeKey = resumeKeySchema('Leads', 'byStatus', {
+        gsi2pk: exactly(`STATUS#${query.status}`),
+        gsi2sk: between(from, to),
+      });
       input = {
         ...base,
         IndexName: 'byStatus',
@@ -232,7 +243,7 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
     } else {
       return this.#listByMonth(query, from, to);
     }
-    return this.#pageOf(input, query.limit, decodeCursor(query.cursor));
+    return this.#pageOf(input, query.limit, decodeCursor(query.cursor, resumeKey));
   }
 
   async receivedBefore(before: string, limit: number): Promise<LeadRecord[]> {
@@ -394,13 +405,24 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
 
   /** Without a sector or status, walk the month partitions from the newest down. */
   async #listByMonth(query: LeadListQuery, from: string, to: string): Promise<LeadPage> {
-    const resume = decodeCursor(query.cursor);
-    const resumeMonth = resume?.gsi3pk?.S?.slice('MONTH#'.length);
     const firstMonth = from === '0000' ? '2019-01' : from.slice(0, 7);
-    let month =
-      resumeMonth ?? (to.startsWith('9999') ? new Date().toISOString().slice(0, 7) : to.slice(0, 7));
+    const newestMonth = to.startsWith('9999') ? new Date().toISOString().slice(0, 7) : to.slice(0, 7);
+    const monthInRange = z
+      .string()
+      .regex(/^MONTH#\d{4}-(0[1-9]|1[0-2])$/)
+      .pipe(between(`MONTH#${firstMonth}`, `MONTH#${newestMonth}`));
+    const resume = decodeCursor(
+      query.cursor,
+      z.union([
+        resumeKeySchema('Leads', 'byMonth', { gsi3pk: monthInRange, gsi3sk: between(from, to) }),
+        // A page that ended with a month: the next one starts at the top of the month before.
+        z.object({ gsi3pk: z.object({ S: monthInRange }).strict() }).strict(),
+      ]),
+    );
+    let month = resume?.gsi3pk?.S?.slice('MONTH#'.length) ?? newestMonth;
     const leads: LeadRecord[] = [];
-    let start = resume;
+    // Only a whole key is a position inside the month; a month alone starts at its top.
+    let start = resume?.pk === undefined ? undefined : resume;
     while (month >= firstMonth && leads.length < query.limit) {
       const page = await this.#pageOf(
         {

@@ -1,0 +1,34 @@
+/**
+ * Every path parameter of the HTTP API, by the name the routes of `infra/resources.ts` give it.
+ * `withHttp` checks each one before a handler runs, so an id no store could hold (3,000 characters, say)
+ * is a 400 naming the parameter, never a store error; the OpenAPI document describes them from here.
+ */
+import * as z from 'zod';
+import { FundIdSchema } from './fund.ts';
+
+/** What `leadIdFor` (shared/domain/lead-outcome.ts) makes: `ld_` and 24 lower-case hex digits. */
+export const LEAD_ID_PATTERN = /^ld_[0-9a-f]{24}$/;
+
+export const LeadIdParamSchema = z
+  .string()
+  .regex(LEAD_ID_PATTERN, 'must be a lead id: ld_ and 24 lower-case hex digits')
+  .meta({ description: 'The lead id (ld_…)' });
+
+export const FundIdParamSchema = FundIdSchema.meta({ description: 'The fund id, e.g. conversion-2019' });
+
+export const RevisionParamSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, 'must be a positive whole number')
+  .meta({ description: 'Decision revision' });
+
+export const pathParameterSchemas = {
+  id: LeadIdParamSchema,
+  fundId: FundIdParamSchema,
+  revision: RevisionParamSchema,
+} as const satisfies Readonly<Record<string, z.ZodType<string, string>>>;
+
+export type PathParameterName = keyof typeof pathParameterSchemas;
+
+export function isPathParameterName(name: string): name is PathParameterName {
+  return Object.hasOwn(pathParameterSchemas, name);
+}

@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { SECTOR_CODE_PATTERN } from '#shared/domain/sectors.ts';
+import { LEAD_STATUSES } from '#shared/schemas/lead-record.ts';
+import { cursorParam, limitParam, parseQuery } from './query-params.ts';
+
+/**
+ * `GET /rewards` query parameters, parsed like the other list routes' (unknown parameters refused, each
+ * bad one named). The cursor is the store's own: the lead store checks it against the query it resumes.
+ */
+export const RewardsQuerySchema = z
+  .object({
+    status: z
+      .enum(LEAD_STATUSES, { error: `must be one of ${LEAD_STATUSES.join(', ')}` })
+      .default('PENDING_FINANCE'),
+    sector: z.string().regex(SECTOR_CODE_PATTERN, 'must be a sector code (lower-case snake case)').optional(),
+    cursor: cursorParam.optional(),
+    limit: limitParam,
+  })
+  .strict();
+export type RewardsQuery = z.output<typeof RewardsQuerySchema>;
+
+export function parseRewardsQuery(query: Readonly<Record<string, string>>): RewardsQuery {
+  return parseQuery(RewardsQuerySchema, query);
+}
