@@ -139,7 +139,7 @@ function httpEvent(routeKey: string, rawPath: string): unknown {
   };
 }
 
-/** An event each function answers without touching a store (or, for the scheduled sweeper, a stub). */
+/** An event each function answers without touching a store (or, for the scheduled reconciler, a stub). */
 function eventFor(id: string): Described {
   const consumer = eventSources.find((source) => source.functionId === id);
   if (consumer !== undefined) {
@@ -170,7 +170,7 @@ function eventFor(id: string): Described {
   if (schedules.some((schedule) => schedule.functionId === id)) {
     return {
       description:
-        'scheduled event; its one DynamoDB query goes to a loopback stub answering an empty page (so the SDK’s first request, signing included, is in the figure)',
+        'scheduled event; its DynamoDB queries go to a loopback stub answering empty pages (so the SDK’s first request, signing included, is in the figure)',
       event: {
         version: '0',
         id: 'bench',

@@ -15,6 +15,13 @@ function fundIdsFrom(app: App): string[] {
   return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
 }
 
+/** Work waiting in the tables longer than this alarms (context `kfq:pendingWorkAlarmSeconds`, seconds). */
+function pendingWorkAlarmSecondsFrom(app: App): number | undefined {
+  const value: unknown = app.node.tryGetContext('kfq:pendingWorkAlarmSeconds');
+  const seconds = typeof value === 'string' ? Number(value) : value;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 /**
  * The two stacks, environment-agnostic (no lookups: synth works offline), with cdk-nag's AwsSolutions
  * pack applied to everything. Stateful resources live in the data stack and are passed as props.
@@ -34,6 +41,7 @@ export function buildApp(app: App): KfqStacks {
     secretDefinitions: data.secretDefinitions,
     sectorCodes: DEFAULT_SECTORS.map((sector) => sector.code),
     fundIds: fundIdsFrom(app),
+    pendingWorkAlarmSeconds: pendingWorkAlarmSecondsFrom(app),
   });
   Tags.of(app).add('project', 'kfq-incentives');
   // cdk-nag v3 is a policy-validation plugin: synth fails on any unacknowledged error finding.

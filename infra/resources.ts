@@ -90,6 +90,11 @@ export interface ScheduleDefinition {
   readonly id: string;
   readonly functionId: string;
   readonly rateMinutes: number;
+  /**
+   * The local cloud also runs it once as it starts, with `detail: { resendAll: true }`: its in-memory
+   * queues lost whatever they held when the stack was killed.
+   */
+  readonly atLocalStart?: boolean;
 }
 
 const stringKey = (name: string) => ({ name, type: 'S' as const });
@@ -108,6 +113,9 @@ export const tables = [
       { name: 'byStatus', partitionKey: stringKey('gsi2pk'), sortKey: stringKey('gsi2sk') },
       // All leads, newest first, sharded by month: gsi3pk = MONTH#<yyyy-mm>, gsi3sk = <submittedAt>#<leadId>
       { name: 'byMonth', partitionKey: stringKey('gsi3pk'), sortKey: stringKey('gsi3sk') },
+      // Work waiting in the table, oldest first (sparse: only the PENDING# marker items carry these):
+      // pendingKind = EVALUATION | ALLOCATION, pendingOrder = <waiting since>#<leadId>. The reconciler's query.
+      { name: 'pendingWork', partitionKey: stringKey('pendingKind'), sortKey: stringKey('pendingOrder') },
     ],
   },
   {
@@ -194,22 +202,14 @@ export const functions = [
     secrets: ['IdentifierKeys'],
   },
   {
-    id: 'sweep-leads',
-    entry: 'functions/sweep-leads/handler.ts',
+    id: 'reconcile',
+    entry: 'functions/reconcile/handler.ts',
     timeoutSeconds: 60,
     memoryMb: 256,
-    description: 'Every few minutes: send leads left RECEIVED to evaluation again',
-    tables: { Leads: 'read' },
-    queues: { Evaluation: 'send' },
-  },
-  {
-    id: 'serve-waitlists',
-    entry: 'functions/serve-waitlists/handler.ts',
-    timeoutSeconds: 60,
-    memoryMb: 256,
-    description: 'Every few minutes: money available in a fund goes to the leads waiting for it',
-    tables: { Funds: 'readWrite', Audit: 'readAppend', Reference: 'read' },
-    queues: {},
+    description:
+      'Every minute: send again the work the tables show waiting too long (evaluations, allocations); serve the waitlists',
+    tables: { Leads: 'readWrite', Funds: 'readWrite', Audit: 'readAppend', Reference: 'read' },
+    queues: { Evaluation: 'send', Allocation: 'send' },
   },
   {
     id: 'evaluate-lead',
@@ -367,10 +367,9 @@ export const eventSources = [
 ] as const satisfies readonly EventSourceDefinition[];
 
 export const schedules = [
-  // No accepted lead is lost: a lead left RECEIVED (its send failed and nobody retried) is sent again.
-  { id: 'SweepStaleLeads', functionId: 'sweep-leads', rateMinutes: 5 },
-  // Money released is never left unused while leads wait (a crash between a release and the serving).
-  { id: 'ServeWaitlists', functionId: 'serve-waitlists', rateMinutes: 5 },
+  // The tables are the truth, the queues only carry hints: whatever waits too long is sent again (a lost
+  // message, a failed send), and money available in a fund goes to the leads waiting for it.
+  { id: 'Reconcile', functionId: 'reconcile', rateMinutes: 1, atLocalStart: true },
 ] as const satisfies readonly ScheduleDefinition[];
 
 export type TableId = (typeof tables)[number]['id'];

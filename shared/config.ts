@@ -17,8 +17,19 @@ const ConfigSchema = z.object({
   ALLOCATION_DLQ_URL: z.string().url(),
   /** Name of the audit chain; one chain per deployment. */
   AUDIT_CHAIN: z.string().min(1).default('main'),
-  /** A lead still RECEIVED this long after submission is sent to evaluation again by the sweeper. */
-  STALE_LEAD_SECONDS: z.coerce.number().int().positive().default(300),
+  /**
+   * The reconciler (functions/reconcile) sends again work that has waited in the tables longer than
+   * this: a lead to evaluate, a decision whose allocation is not applied. Far longer than a message
+   * takes; at most one round's interval (1 min), so the second round after a lost message sends it.
+   */
+  RECONCILE_AFTER_SECONDS: z.coerce.number().int().nonnegative().default(60),
+  /** At most this many items of each kind are sent again per run, oldest first (the rest next run). */
+  RECONCILE_BATCH: z.coerce.number().int().positive().default(500),
+  /**
+   * An item sent again is not sent again before RECONCILE_AFTER_SECONDS × 2^(times sent − 1), capped
+   * here: work that keeps failing (a poison message) neither loops nor holds up the rest.
+   */
+  RECONCILE_MAX_BACKOFF_SECONDS: z.coerce.number().int().positive().default(3600),
   /** Lambda sets this; the local cloud sets it to the function id. */
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('kfq-incentives'),
   /**

@@ -24,6 +24,13 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from './kfq-function.ts';
 export const FUND_AVAILABLE_METRIC = 'FundAvailablePercent';
 export const FUND_AVAILABLE_THRESHOLD_PERCENT = 10;
 export const API_5XX_PERCENT_THRESHOLD = 1;
+/**
+ * The reconciler's metric (shared/adapters/pending-work-metrics.ts), every minute per `kind` of work
+ * (evaluation, allocation): how long the longest-waiting item has waited in the tables.
+ */
+export const PENDING_WORK_OLDEST_AGE_METRIC = 'PendingWorkOldestAgeSeconds';
+/** Default: work waiting longer than 15 minutes raises the alarm (context `kfq:pendingWorkAlarmSeconds`). */
+export const PENDING_WORK_ALARM_SECONDS = 15 * 60;
 
 export interface KfqAlarmsProps {
   readonly functions: ReadonlyMap<string, IFunction>;
@@ -32,12 +39,14 @@ export interface KfqAlarmsProps {
   readonly api: IHttpApi;
   /** Funds known at deploy time get an alarm of their own; every fund is covered by the query alarm. */
   readonly fundIds: readonly string[];
+  /** Work waiting in the tables longer than this alarms; default {@link PENDING_WORK_ALARM_SECONDS}. */
+  readonly pendingWorkAlarmSeconds?: number;
 }
 
 /**
  * The alarms, all acting on one encrypted SNS topic (subscribe e-mail or chat to it after deploy):
  * a message in any dead-letter queue, errors and throttles of every function, a fund under 10%
- * available, and the API's 5xx rate over 1% in 5 minutes.
+ * available, work waiting in the tables over 15 minutes, and the API's 5xx rate over 1% in 5 minutes.
  */
 export class KfqAlarms extends Construct {
   readonly topic: Topic;
@@ -138,6 +147,24 @@ export class KfqAlarms extends Construct {
         }),
       );
     }
+
+    // Any kind of work, through one Metrics Insights query. No data counts as breaching: the reconciler
+    // publishes every minute, so silence means it is not running and nothing would send the work again.
+    const pendingWorkAlarmSeconds = props.pendingWorkAlarmSeconds ?? PENDING_WORK_ALARM_SECONDS;
+    add(
+      new Alarm(this, 'PendingWorkWaitingTooLong', {
+        alarmDescription: `Work has waited in the tables for over ${pendingWorkAlarmSeconds} s (${PENDING_WORK_OLDEST_AGE_METRIC}, any kind): a lead not evaluated or a decision's allocation not applied, although the reconciler sends it again. Look at the dead-letter queues and the reconcile function's log; no data means the reconciler is not running.`,
+        metric: new MathExpression({
+          expression: `SELECT MAX(${PENDING_WORK_OLDEST_AGE_METRIC}) FROM SCHEMA(${METRICS_NAMESPACE}, kind, service)`,
+          period: Duration.minutes(5),
+          label: 'Longest wait of pending work (s)',
+        }),
+        threshold: pendingWorkAlarmSeconds,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    );
 
     add(
       new Alarm(this, 'Api5xxRate', {

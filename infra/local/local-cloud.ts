@@ -73,6 +73,11 @@ export interface LocalCloudOptions {
   readonly extraEventSources?: readonly ExtraEventSource[];
   /** Replaces the registered seeders (`infra/local/seeders.ts`). */
   readonly seeders?: readonly Seeder[];
+  /**
+   * Run the scheduled functions (their timers, and the start-up run of those marked `atLocalStart`);
+   * default true. Tests turn them off and run the reconciler themselves, with a clock they control.
+   */
+  readonly schedules?: boolean;
   readonly issuer?: string;
   readonly audience?: string;
   readonly region?: string;
@@ -286,15 +291,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cleanups.push(() => gateway.stop());
 
     // Scheduled functions, as EventBridge Scheduler would call them: a timer per schedule.
-    const timers = (definedSchedules as readonly ScheduleDefinition[]).map((schedule) =>
-      setInterval(() => {
-        const event = scheduledEvent(schedule.id, region);
-        invoker
-          .invoke(functionById(schedule.functionId), event)
-          .catch((error: unknown) =>
-            log('error', 'scheduled function failed', { schedule: schedule.id, ...errorFields(error) }),
-          );
-      }, schedule.rateMinutes * 60_000).unref(),
+    const scheduled = options.schedules === false ? [] : (definedSchedules as readonly ScheduleDefinition[]);
+    const runSchedule = (schedule: ScheduleDefinition, detail: Record<string, unknown> = {}) =>
+      invoker
+        .invoke(functionById(schedule.functionId), { ...scheduledEvent(schedule.id, region), detail })
+        .catch((error: unknown) =>
+          log('error', 'scheduled function failed', { schedule: schedule.id, ...errorFields(error) }),
+        );
+    const timers = scheduled.map((schedule) =>
+      setInterval(() => void runSchedule(schedule), schedule.rateMinutes * 60_000).unref(),
     );
     cleanups.push(async () => {
       for (const timer of timers) clearInterval(timer);
@@ -306,6 +311,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ...(userId === undefined ? {} : { userId }),
         ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
       });
+
+    // Whatever the queues held when the stack last stopped may be gone (a kill loses the in-memory
+    // queues): the tables say what is still waiting, and it is sent again now, before the
+    // seeders and the stack's first callers add more.
+    for (const schedule of scheduled.filter((candidate) => candidate.atLocalStart === true)) {
+      await runSchedule(schedule, { resendAll: true });
+    }
 
     if (options.seed === true) {
       await runSeeders(options, {

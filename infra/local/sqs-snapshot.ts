@@ -13,8 +13,8 @@ import type { LocalLog } from './log.ts';
  * messages on a clean stop (after the pollers have finished and handed back their failed records) to
  * `<dataDir>/sqs/messages.json`, and sends them again on the next start. What this does NOT keep:
  * the receive count (a restored message starts again at 1, so its maxReceiveCount budget is reset),
- * the message id, delays and timestamps. A crash or `kill -9` saves nothing: leads whose message was lost
- * stay `RECEIVED` in DynamoDB (which does persist), and the intake's re-send sweep picks them up.
+ * the message id, delays and timestamps. A crash or `kill -9` saves nothing: the work whose message was
+ * lost still waits in DynamoDB (which does persist), and the reconciler sends it again as the stack starts.
  */
 
 interface SavedMessage {

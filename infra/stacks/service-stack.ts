@@ -49,6 +49,8 @@ export interface ServiceStackProps extends StackProps {
   readonly sectorCodes: readonly string[];
   /** Funds known at deploy time (each gets its own availability alarm). */
   readonly fundIds?: readonly string[];
+  /** Work waiting in the tables longer than this alarms (default 15 minutes). */
+  readonly pendingWorkAlarmSeconds?: number;
 }
 
 /** `submit-lead` → `SubmitLead`: construct ids stay readable in the console. */
@@ -134,10 +136,10 @@ export class ServiceStack extends Stack {
       ),
     });
 
-    // Scheduled functions (the stale-lead sweeper): an EventBridge rule per schedule, retried on failure.
+    // Scheduled functions (the reconciler): an EventBridge rule per schedule, retried on failure.
     for (const schedule of props.schedules ?? scheduleDefinitions) {
       new Rule(this, `${pascal(schedule.id)}Schedule`, {
-        description: `Runs ${schedule.functionId} every ${schedule.rateMinutes} minutes`,
+        description: `Runs ${schedule.functionId} every ${schedule.rateMinutes === 1 ? 'minute' : `${schedule.rateMinutes} minutes`}`,
         schedule: Schedule.rate(Duration.minutes(schedule.rateMinutes)),
         targets: [
           new LambdaFunction(required(lambdas, schedule.functionId, 'function'), { retryAttempts: 2 }),
@@ -156,6 +158,9 @@ export class ServiceStack extends Stack {
       deadLetterQueues: props.deadLetterQueues,
       api: this.httpApi.api,
       fundIds: props.fundIds ?? [],
+      ...(props.pendingWorkAlarmSeconds === undefined
+        ? {}
+        : { pendingWorkAlarmSeconds: props.pendingWorkAlarmSeconds }),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });

@@ -4,6 +4,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 // Built once per execution environment (module scope), reused across invocations. Region, credentials
 // and endpoint overrides come from the standard AWS environment variables. Marked pure (building a
 // client does nothing outside it): a bundle that never uses one of them leaves it, and its SDK package,
-// out of the bundle and of the cold start (serve-waitlists sends no message: it has no SQS client).
+// out of the bundle and of the cold start.
 export const dynamoDbClient = /* @__PURE__ */ new DynamoDBClient({ maxAttempts: 8 });
 export const sqsClient = /* @__PURE__ */ new SQSClient({ maxAttempts: 5 });

@@ -10,10 +10,7 @@ import { configuredIdentifierKeys } from './identifier-keys.ts';
 import { evaluationQueueOf, leadStores } from './lead-adapters.ts';
 import { SqsQueue } from './sqs/sqs-queue.ts';
 
-/**
- * The funds, the policies and the leads they serve, without any queue: what the scheduled waitlist
- * server needs (its bundle then has no SQS client at all).
- */
+/** The funds, the policies and the leads they serve, without any queue. */
 export function fundAdapters() {
   const { config, clock, audit, leads } = leadStores();
   return {

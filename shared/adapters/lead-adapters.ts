@@ -6,11 +6,6 @@ import { DynamoAuditTrail } from './dynamodb/dynamo-audit-trail.ts';
 import { DynamoLeadStore } from './dynamodb/dynamo-lead-store.ts';
 import { SqsQueue } from './sqs/sqs-queue.ts';
 
-/*
- * Apart from the composition root so that the sweeper's bundle evaluates only these adapters' modules at
- * cold start, not the fund and policy stores, their schemas and the metrics.
- */
-
 /** The leads and their audit trail (DynamoDB only): the part every composition shares. */
 export function leadStores() {
   const config = getConfig();
@@ -25,10 +20,4 @@ export function leadStores() {
 
 export function evaluationQueueOf(config: Config) {
   return new SqsQueue(sqsClient, config.EVALUATION_QUEUE_URL, EvaluateLeadMessageSchema);
-}
-
-/** The leads, their audit trail and the evaluation queue: all that intake's background jobs need. */
-export function leadAdapters() {
-  const stores = leadStores();
-  return { ...stores, evaluationQueue: evaluationQueueOf(stores.config) };
 }

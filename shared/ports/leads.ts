@@ -31,8 +31,21 @@ export interface LeadStore {
    * project in the meantime.
    */
   create(lead: LeadRecord, audit: AuditEntryDraft): Promise<CreateLeadOutcome>;
-  /** Stores decision revision N and moves the lead to it, only if the lead is at revision N−1. */
-  recordDecision(decision: DecisionRecord, audit: AuditEntryDraft): Promise<RecordDecisionOutcome>;
+  /**
+   * Stores decision revision N and moves the lead to it, only if the lead is at revision N−1. In the same
+   * transaction revision N stops waiting for evaluation and, when the decision asks the fund for something
+   * (`allocation`), its allocation is marked pending (see shared/ports/pending-work.ts).
+   */
+  recordDecision(
+    decision: DecisionRecord,
+    audit: AuditEntryDraft,
+    allocation?: { readonly fundId: string },
+  ): Promise<RecordDecisionOutcome>;
+  /**
+   * The allocation of decision `revision` (or of a later one) is applied or found final: its pending mark
+   * goes away. Conditional (a mark for a later revision stays), idempotent, never fails on a repeat.
+   */
+  allocationSettled(leadId: string, revision: number): Promise<void>;
   decisions(leadId: string): Promise<DecisionRecord[]>;
   recordEvaluationFailure(
     leadId: string,
@@ -40,8 +53,6 @@ export interface LeadStore {
     audit: AuditEntryDraft,
   ): Promise<void>;
   list(query: LeadListQuery): Promise<LeadPage>;
-  /** Leads still `RECEIVED` that were submitted before `before`: the sweeper sends them again. */
-  receivedBefore(before: string, limit: number): Promise<LeadRecord[]>;
 }
 
 export type ReportActualInvestmentOutcome =
@@ -55,9 +66,10 @@ export type ReportActualInvestmentOutcome =
 /** The verified actual investment of a lead, stored before its re-evaluation is asked for. */
 export interface ActualInvestmentStore {
   /**
-   * Sets the lead's actual investment and marks revision `expectedRevision + 1` pending, only while the
-   * lead is at `expectedRevision`, in `allowedStatuses`, with no other re-evaluation pending; together
-   * with the audit entry. The mark goes away when that revision's decision is recorded.
+   * Sets the lead's actual investment and marks revision `expectedRevision + 1` pending (with who
+   * reported it, for maker-checker, and as work waiting for evaluation), only while the lead is at
+   * `expectedRevision`, in `allowedStatuses`, with no other re-evaluation pending; together with the audit
+   * entry. The mark goes away when that revision's decision is recorded.
    */
   reportActualInvestment(
     report: {
@@ -68,6 +80,7 @@ export interface ActualInvestmentStore {
       readonly inputHash: string;
       readonly inputHashForm: InputHashForm;
       readonly at: string;
+      readonly reportedBy: { readonly userId: string; readonly role: string };
     },
     audit: AuditEntryDraft,
   ): Promise<ReportActualInvestmentOutcome>;

@@ -45,6 +45,13 @@ export const LeadRecordSchema = z.object({
   latestRevision: z.number().int().nonnegative(),
   /** Set when evaluation gave up and the message went to the dead-letter queue. */
   evaluationFailure: z.object({ at: instant, reason: z.string(), receiveCount: z.number().int() }).nullable(),
+  /**
+   * While a reported actual investment waits for its re-evaluation: that revision (review moves are
+   * refused meanwhile) and who reported it (copied onto the decision, for maker-checker). Both go when
+   * the revision's decision is recorded.
+   */
+  pendingRevision: z.number().int().positive().optional(),
+  pendingReportedBy: z.object({ userId: z.string(), role: z.string() }).optional(),
   updatedAt: instant,
 });
 export type LeadRecord = z.infer<typeof LeadRecordSchema>;

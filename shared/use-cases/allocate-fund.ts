@@ -38,7 +38,7 @@ export interface FundDeps {
 }
 
 export interface AllocateFundDeps extends FundDeps {
-  readonly leads: Pick<LeadStore, 'decisions'>;
+  readonly leads: Pick<LeadStore, 'decisions' | 'allocationSettled'>;
 }
 
 export class DecisionNotFoundError extends Error {
@@ -58,8 +58,21 @@ export type AllocateFundOutcome = AllocationOutcome | 'already_applied' | 'final
 const MAX_ATTEMPTS = 50;
 const SYSTEM = { userId: 'pipeline', role: 'system' } as const;
 
-/** Reserves, waitlists or adjusts the fund for one decision revision of a lead. Idempotent per (lead, revision). */
+/**
+ * Reserves, waitlists or adjusts the fund for one decision revision of a lead. Idempotent per (lead,
+ * revision). Whatever the outcome, the revision's allocation is then applied or final, so its pending mark
+ * goes (issue 13); a throw leaves the mark for the reconciler to send it again.
+ */
 export async function allocateFund(
+  deps: AllocateFundDeps,
+  message: AllocateFundMessage,
+): Promise<AllocateFundOutcome> {
+  const outcome = await applyAllocation(deps, message);
+  await deps.leads.allocationSettled(message.leadId, message.revision);
+  return outcome;
+}
+
+async function applyAllocation(
   deps: AllocateFundDeps,
   message: AllocateFundMessage,
 ): Promise<AllocateFundOutcome> {

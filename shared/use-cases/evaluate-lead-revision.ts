@@ -8,7 +8,7 @@ import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { AllocationQueue } from '#shared/ports/queues.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
-import type { EvaluateLeadMessage } from '#shared/schemas/messages.ts';
+import type { AllocateFundMessage, EvaluateLeadMessage } from '#shared/schemas/messages.ts';
 
 export interface EvaluateLeadDeps {
   readonly leads: LeadStore;
@@ -65,41 +65,53 @@ export async function evaluateLeadRevision(
     policyVersion: policy.version,
     decision,
     ...settleDecision(decision, lead.duplicateOf),
+    // Maker-checker: whoever reported the investment this revision rests on may not approve or pay it.
+    ...(lead.pendingRevision === message.revision && lead.pendingReportedBy !== undefined
+      ? { investmentReportedBy: lead.pendingReportedBy }
+      : {}),
   };
-  const outcome = await deps.leads.recordDecision(record, {
-    at: evaluatedAt,
-    actor: { userId: 'pipeline', role: 'system' },
-    action: 'lead.evaluated',
-    subject: lead.leadId,
-    inputHash: decision.inputHash,
-    policyVersion: policy.version,
-    details: {
-      revision: record.revision,
-      from: lead.status,
-      to: record.status,
-      policyHash: decision.policyHash,
-      rewardFen: decision.referralReward.amountFen,
-      payableRewardFen: record.payableRewardFen,
-      fundCapFen: decision.fund.capFen,
-      duplicateOf: lead.duplicateOf,
+  // Its allocation is marked pending in the same transaction: if the message below is lost, the
+  // reconciler finds the mark and sends it again.
+  const asked = allocationAsked(record);
+  const outcome = await deps.leads.recordDecision(
+    record,
+    {
+      at: evaluatedAt,
+      actor: { userId: 'pipeline', role: 'system' },
+      action: 'lead.evaluated',
+      subject: lead.leadId,
+      inputHash: decision.inputHash,
+      policyVersion: policy.version,
+      details: {
+        revision: record.revision,
+        from: lead.status,
+        to: record.status,
+        policyHash: decision.policyHash,
+        rewardFen: decision.referralReward.amountFen,
+        payableRewardFen: record.payableRewardFen,
+        fundCapFen: decision.fund.capFen,
+        duplicateOf: lead.duplicateOf,
+      },
     },
-  });
+    asked === undefined ? undefined : { fundId: asked.fundId },
+  );
   if (outcome === 'recorded') await forwardToAllocation(deps, record);
   return outcome;
 }
 
-async function forwardToAllocation(deps: EvaluateLeadDeps, record: DecisionRecord): Promise<void> {
+/** The allocation message a decision asks for, if it asks the fund for anything. */
+export function allocationAsked(record: DecisionRecord): AllocateFundMessage | undefined {
   const fund = record.decision.fund;
-  if (isDuplicateProject(record)) return;
+  if (isDuplicateProject(record)) return undefined;
   // A later revision goes on even with a cap of 0: an earlier reservation must then be released.
   const mayHoldReservation = record.revision > 1;
-  if (!mayHoldReservation && (fund.eligible !== true || fund.capFen <= 0)) return;
-  await deps.allocationQueue.send({
-    schemaVersion: 1,
-    leadId: record.leadId,
-    revision: record.revision,
-    fundId: fund.fundId,
-  });
+  if (!mayHoldReservation && (fund.eligible !== true || fund.capFen <= 0)) return undefined;
+  return { schemaVersion: 1, leadId: record.leadId, revision: record.revision, fundId: fund.fundId };
+}
+
+async function forwardToAllocation(deps: EvaluateLeadDeps, record: DecisionRecord): Promise<void> {
+  const message = allocationAsked(record);
+  if (message !== undefined) await deps.allocationQueue.send(message);
 }
 
 /** On the last delivery before the dead-letter queue, the lead records why it could not be evaluated. */

@@ -50,6 +50,8 @@ export async function reportActualInvestment(
   const hashing = currentInputHashing(await deps.identifierKeys.keyring());
   const inputHash = leadHash(updated, hashing);
   const revision = lead.latestRevision + 1;
+  // Kept with the pending revision and copied onto its decision: the reporter may not approve or pay it.
+  const reportedBy = { userId: command.principal.userId, role: `sector:${lead.sector}` };
   const outcome = await deps.leads.reportActualInvestment(
     {
       leadId: lead.leadId,
@@ -59,10 +61,11 @@ export async function reportActualInvestment(
       inputHash,
       inputHashForm: hashing.form,
       at,
+      reportedBy,
     },
     {
       at,
-      actor: { userId: command.principal.userId, role: `sector:${lead.sector}` },
+      actor: reportedBy,
       action: 'lead.actual_investment_reported',
       subject: lead.leadId,
       inputHash,
@@ -81,6 +84,7 @@ export async function reportActualInvestment(
       `Lead ${lead.leadId} changed or is being re-evaluated; look at it again and report once its new decision is recorded.`,
     );
   }
+  // If this send fails, the revision still waits in the table and the reconciler sends it again.
   await deps.evaluationQueue.send({ schemaVersion: 1, leadId: lead.leadId, revision });
   return { leadId: lead.leadId, revision, actualInvestmentFen: command.amountFen };
 }

@@ -90,7 +90,7 @@ export async function submitLead(
       details: { sector: lead.sector, status: 'RECEIVED', duplicateOf },
     });
     if (outcome === 'created') {
-      // If this send fails the request fails; a retry with the same key (or the sweeper) sends it again.
+      // If this send fails the request fails; a retry with the same key (or the reconciler) sends it again.
       await deps.evaluationQueue.send({ schemaVersion: 1, leadId, revision: 1 });
       return { leadId, status: 'RECEIVED', duplicateOf, replayed: false };
     }

@@ -124,7 +124,8 @@ describe('schedules', () => {
         JSON.stringify(resource.Properties?.Targets ?? []).includes(logicalId),
       );
       expect(rule, schedule.id).toBeDefined();
-      expect(rule?.[1].Properties?.ScheduleExpression).toBe(`rate(${schedule.rateMinutes} minutes)`);
+      const unit = schedule.rateMinutes === 1 ? 'minute' : 'minutes';
+      expect(rule?.[1].Properties?.ScheduleExpression).toBe(`rate(${schedule.rateMinutes} ${unit})`);
     }
   });
 });
@@ -382,6 +383,19 @@ describe('alarms', () => {
     expect(
       fundAlarms.some((a) => JSON.stringify(a.Metrics).includes('SELECT MIN(FundAvailablePercent)')),
     ).toBe(true);
+  });
+
+  it('alarms when work waits in the tables over 15 minutes, any kind, and when the reconciler falls silent', () => {
+    const alarm = alarms().find((a) =>
+      JSON.stringify(a.Metrics ?? []).includes('SELECT MAX(PendingWorkOldestAgeSeconds)'),
+    );
+    expect(alarm).toBeDefined();
+    expect(JSON.stringify(alarm?.Metrics)).toContain('FROM SCHEMA(KfqIncentives, kind, service)');
+    expect(alarm?.Threshold).toBe(15 * 60);
+    expect(alarm?.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    expect(alarm?.TreatMissingData).toBe('breaching');
+    // The reconciler publishes the metric every minute.
+    expect(schedules).toContainEqual(expect.objectContaining({ functionId: 'reconcile', rateMinutes: 1 }));
   });
 
   it('alarms on an API 5xx rate over 1% in 5 minutes (metric math 5xx / Count)', () => {

@@ -4,9 +4,9 @@ import { jsonLog } from '#infra/local/log.ts';
 
 /**
  * Starts the local cloud once per test run, exactly as `npm start` does, but on an ephemeral port, in
- * memory, with short visibility timeouts (redeliveries in 2 s) and a few test-only routes. Tests read
- * what they need with `inject('localCloud')`; tests that import handler modules first copy
- * `inject('localCloud').env` into `process.env`.
+ * memory, with short visibility timeouts (redeliveries in 2 s), no scheduled functions and a few
+ * test-only routes. Tests read what they need with `inject('localCloud')`; tests that import handler
+ * modules first copy `inject('localCloud').env` into `process.env`.
  */
 
 export interface LocalCloudInfo {
@@ -84,6 +84,9 @@ export async function setup(project: TestProject): Promise<void> {
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
     log: jsonLog('warn'),
     extraRoutes: testRoutes,
+    // No timers: tests run the reconciler themselves with a clock they control (a timer's round would
+    // send again the leads some tests leave waiting on purpose, at a moment nobody chose).
+    schedules: false,
   });
   project.provide('localCloud', {
     baseUrl: cloud.baseUrl,

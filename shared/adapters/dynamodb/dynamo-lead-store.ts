@@ -1,13 +1,15 @@
 import {
   type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   type QueryCommandInput,
   type TransactWriteItem,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
-import type { LeadTransition, ReviewStore } from '#shared/ports/funds.ts';
 import type {
   ActualInvestmentStore,
   CreateLeadOutcome,
@@ -17,6 +19,13 @@ import type {
   RecordDecisionOutcome,
   ReportActualInvestmentOutcome,
 } from '#shared/ports/leads.ts';
+import {
+  PENDING_WORK_KINDS,
+  type PendingWork,
+  type PendingWorkKind,
+  type PendingWorkStore,
+} from '#shared/ports/pending-work.ts';
+import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
   type CaseOutcomeRecord,
@@ -43,6 +52,43 @@ const decisionKey = (leadId: string, revision: number) => ({
 const reviewKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'REVIEW' });
 const caseOutcomeKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'CASE_OUTCOME' });
 const projectKeyItem = (projectKey: string) => ({ pk: `PROJECT#${projectKey}`, sk: 'PROJECT' });
+const pendingKey = (leadId: string, kind: PendingWorkKind) => ({
+  pk: `LEAD#${leadId}`,
+  sk: `PENDING#${kind.toUpperCase()}`,
+});
+
+/**
+ * Work waiting for a lead is an item of its own beside the lead (`sk PENDING#EVALUATION`,
+ * `PENDING#ALLOCATION`), never attributes of the lead item: `recordDecision` rewrites the lead item whole,
+ * and both kinds can wait at once (an allocation of N while N+1 waits for evaluation). Only these items
+ * carry the `pendingWork` index keys, so the index holds exactly the work waiting, oldest first.
+ */
+const PendingWorkItemSchema = z.object({
+  kind: z.enum(PENDING_WORK_KINDS),
+  leadId: z.string(),
+  revision: z.number().int().positive(),
+  fundId: z.string().optional(),
+  since: z.string(),
+  resent: z.number().int().nonnegative(),
+  retryAfter: z.string().optional(),
+});
+
+function pendingItem(work: Omit<PendingWork, 'resent' | 'retryAfter'>) {
+  return marshall(
+    {
+      ...pendingKey(work.leadId, work.kind),
+      pendingKind: work.kind.toUpperCase(),
+      pendingOrder: `${work.since}#${work.leadId}`,
+      kind: work.kind,
+      leadId: work.leadId,
+      revision: work.revision,
+      fundId: work.fundId,
+      since: work.since,
+      resent: 0,
+    },
+    { removeUndefinedValues: true },
+  );
+}
 
 /** Index keys: newest first by sector, by status and by month of submission. */
 export function indexKeys(lead: LeadRecord) {
@@ -65,7 +111,7 @@ function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (val
   return schema.parse(stored);
 }
 
-export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestmentStore {
+export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestmentStore, PendingWorkStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #audit: DynamoAuditTrail;
@@ -112,8 +158,18 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
+    // Revision 1 waits for evaluation until its decision is recorded (the message is only a hint of it).
+    const awaitEvaluation = {
+      Put: {
+        TableName: this.#table,
+        Item: pendingItem({ kind: 'evaluation', leadId: lead.leadId, revision: 1, since: lead.submittedAt }),
+      },
+    };
     try {
-      await this.#audit.appendWithin(audit, lead.duplicateOf === null ? [putLead, claimProject] : [putLead]);
+      await this.#audit.appendWithin(
+        audit,
+        lead.duplicateOf === null ? [putLead, claimProject, awaitEvaluation] : [putLead, awaitEvaluation],
+      );
       return 'created';
     } catch (error) {
       if (!(error instanceof TransactionConditionFailedError)) throw error;
@@ -121,11 +177,17 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
     }
   }
 
-  async recordDecision(decision: DecisionRecord, audit: AuditEntryDraft): Promise<RecordDecisionOutcome> {
+  async recordDecision(
+    decision: DecisionRecord,
+    audit: AuditEntryDraft,
+    allocation?: { readonly fundId: string },
+  ): Promise<RecordDecisionOutcome> {
     const current = await this.get(decision.leadId);
     if (current === undefined) throw new Error(`Lead ${decision.leadId} does not exist`);
+    // The re-evaluation that was pending is this decision: its marks go (deliberately, not by omission).
+    const { pendingRevision: _decided, pendingReportedBy: _reporter, ...settled } = current;
     const moved: LeadRecord = {
-      ...current,
+      ...settled,
       status: decision.status,
       latestRevision: decision.revision,
       evaluationFailure: null,
@@ -156,6 +218,25 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
             ExpressionAttributeValues: marshall({ ':previous': decision.revision - 1 }),
           },
         },
+        // Only revision N can be waiting here (a report needs the lead at N−1), so no condition.
+        { Delete: { TableName: this.#table, Key: marshall(pendingKey(decision.leadId, 'evaluation')) } },
+        // Replaces the mark of an earlier revision: applying N's allocation supersedes it.
+        ...(allocation === undefined
+          ? []
+          : [
+              {
+                Put: {
+                  TableName: this.#table,
+                  Item: pendingItem({
+                    kind: 'allocation',
+                    leadId: decision.leadId,
+                    revision: decision.revision,
+                    fundId: allocation.fundId,
+                    since: decision.evaluatedAt,
+                  }),
+                },
+              },
+            ]),
       ]);
       return 'recorded';
     } catch (error) {
@@ -246,19 +327,86 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
     return this.#pageOf(input, query.limit, decodeCursor(query.cursor, resumeKey));
   }
 
-  async receivedBefore(before: string, limit: number): Promise<LeadRecord[]> {
-    const page = await this.#pageOf(
+  async allocationSettled(leadId: string, revision: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#table,
+          Key: marshall(pendingKey(leadId, 'allocation')),
+          ConditionExpression: 'revision <= :revision',
+          ExpressionAttributeValues: marshall({ ':revision': revision }),
+        }),
+      );
+    } catch (error) {
+      // Already gone (a repeat), or the mark is a later revision's, which still waits: nothing to do.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  // Pending work (shared/ports/pending-work.ts): queries on the sparse `pendingWork` index, never a scan.
+
+  async oldestPending(kind: PendingWorkKind): Promise<PendingWork | undefined> {
+    const { items } = await queryUpTo(
+      this.#client,
       {
         TableName: this.#table,
-        IndexName: 'byStatus',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-        ExpressionAttributeValues: marshall({ ':pk': 'STATUS#RECEIVED', ':before': before }),
+        IndexName: 'pendingWork',
+        KeyConditionExpression: 'pendingKind = :kind',
+        ExpressionAttributeValues: marshall({ ':kind': kind.toUpperCase() }),
         ScanIndexForward: true,
       },
-      limit,
-      undefined,
+      1,
     );
-    return [...page.leads];
+    const [first] = items;
+    return first === undefined ? undefined : fromItem(first, PendingWorkItemSchema);
+  }
+
+  async duePending(
+    kind: PendingWorkKind,
+    query: { waitingSinceBefore: string; at: string; limit: number; ignoreBackoff?: boolean },
+  ): Promise<PendingWork[]> {
+    const backoff = query.ignoreBackoff !== true;
+    const { items } = await queryUpTo(
+      this.#client,
+      {
+        TableName: this.#table,
+        IndexName: 'pendingWork',
+        KeyConditionExpression: 'pendingKind = :kind AND pendingOrder < :before',
+        // Items backing off are read and passed over: they never hold up the ones behind them.
+        FilterExpression: backoff ? 'attribute_not_exists(retryAfter) OR retryAfter <= :at' : undefined,
+        ExpressionAttributeValues: marshall({
+          ':kind': kind.toUpperCase(),
+          ':before': query.waitingSinceBefore,
+          ...(backoff ? { ':at': query.at } : {}),
+        }),
+        ScanIndexForward: true,
+      },
+      query.limit,
+    );
+    return items.map((item) => fromItem(item, PendingWorkItemSchema));
+  }
+
+  async markResent(work: PendingWork, retryAfter: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: marshall(pendingKey(work.leadId, work.kind)),
+          UpdateExpression: 'SET resent = :next, retryAfter = :retryAfter',
+          // The same work as read: done meanwhile (gone), replaced by a later revision, or marked by a
+          // concurrent run, it is left alone, never written back.
+          ConditionExpression: 'revision = :revision AND resent = :resent',
+          ExpressionAttributeValues: marshall({
+            ':next': work.resent + 1,
+            ':retryAfter': retryAfter,
+            ':revision': work.revision,
+            ':resent': work.resent,
+          }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   // Finance review (issue 5). The review record and the case outcome are items of their own
@@ -349,7 +497,7 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
             TableName: this.#table,
             Key: marshall(leadKey(report.leadId)),
             UpdateExpression:
-              'SET #lead.#actual = :actual, inputHash = :hash, inputHashForm = :form, pendingRevision = :pending, updatedAt = :at',
+              'SET #lead.#actual = :actual, inputHash = :hash, inputHashForm = :form, pendingRevision = :pending, pendingReportedBy = :reporter, updatedAt = :at',
             ConditionExpression: `latestRevision = :revision AND attribute_not_exists(pendingRevision) AND #status IN (${Object.keys(statuses).join(', ')})`,
             ExpressionAttributeNames: { '#lead': 'lead', '#actual': 'actualInvestment', '#status': 'status' },
             ExpressionAttributeValues: marshall({
@@ -357,9 +505,21 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
               ':hash': report.inputHash,
               ':form': report.inputHashForm,
               ':pending': pending,
+              ':reporter': report.reportedBy,
               ':at': report.at,
               ':revision': report.expectedRevision,
               ...statuses,
+            }),
+          },
+        },
+        {
+          Put: {
+            TableName: this.#table,
+            Item: pendingItem({
+              kind: 'evaluation',
+              leadId: report.leadId,
+              revision: pending,
+              since: report.at,
             }),
           },
         },

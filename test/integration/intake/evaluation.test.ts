@@ -12,6 +12,7 @@ import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
 import { lambdaContext as fixtureContext, sqsEvent } from '#test/fixtures/events.ts';
 import { freshInvestor, receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
 import { leadInput, parseValidLead } from '#test/fixtures/leads.ts';
+import { plus, reconcileAt } from '#test/integration/reconcile/reconcile-support.ts';
 import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
 
 let adapters: Adapters;
@@ -121,14 +122,16 @@ describe('a crash between the lead write and the send', () => {
     expect(await auditCount(leadId, 'lead.evaluated')).toBe(1);
   });
 
-  it('is finished by the scheduled sweeper when nobody retries', async () => {
-    const { handler } = await import('#functions/sweep-leads/handler.ts');
-    const stale = await storeLeadOnly({ submittedAt: new Date(Date.now() - 10 * 60_000).toISOString() });
-    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} } as never;
-    const { resent } = await handler(scheduled, lambdaContext);
-    expect(resent).toBeGreaterThanOrEqual(1);
+  it('is finished by the reconciler when nobody retries', async () => {
+    // Stored at an instant the test chooses, its message never sent (the process stopped after the write).
+    const submittedAt = '2019-06-01T00:00:00.000Z';
+    const lost = await storeLeadOnly({ submittedAt });
+    const early = await reconcileAt(adapters, plus(submittedAt, 60));
+    expect(early.resent).not.toContainEqual(expect.objectContaining({ leadId: lost.leadId }));
+    const due = await reconcileAt(adapters, plus(submittedAt, 121));
+    expect(due.resent).toContainEqual({ kind: 'evaluation', leadId: lost.leadId, revision: 1 });
     const evaluated = await eventually(async () => {
-      const lead = await adapters.leads.get(stale.leadId);
+      const lead = await adapters.leads.get(lost.leadId);
       return lead?.latestRevision === 1 ? lead : undefined;
     });
     expect(evaluated.status).toBe('PENDING_FINANCE');

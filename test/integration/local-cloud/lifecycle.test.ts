@@ -12,11 +12,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '#infra/local/local-cloud.ts';
 import { jsonLog } from '#infra/local/log.ts';
 import { tables } from '#infra/resources.ts';
+import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
+import { DynamoLeadStore } from '#shared/adapters/dynamodb/dynamo-lead-store.ts';
+import { DynamoPolicyStore } from '#shared/adapters/dynamodb/dynamo-policy-store.ts';
+import { sha256Hex } from '#shared/domain/canonical-json.ts';
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import { receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
+import { leadInFen } from '#test/fixtures/leads.ts';
+import { eventually } from '#test/support/api.ts';
 
 /**
  * A second, private local cloud on a temporary data dir: its Java process is gone after stop, and a
  * restart on the same dir keeps the tables' items and the queued messages (including one a consumer had
- * just failed, still invisible when the stack stopped).
+ * just failed, still invisible when the stack stopped), and sends again, as it starts, the work its
+ * tables show waiting (a lead whose message was never sent).
  */
 
 const dataDir = mkdtempSync(join(tmpdir(), 'local-cloud-'));
@@ -42,8 +51,32 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The leads and policies of a stack, built by hand on its endpoint (no handler module is loaded). */
+function storesOn(cloud: LocalCloud) {
+  const client = new DynamoDBClient({
+    endpoint: cloud.endpoints.dynamodb,
+    region: 'cn-north-1',
+    credentials,
+  });
+  const audit = new DynamoAuditTrail(client, cloud.env.AUDIT_TABLE as string, 'main');
+  return {
+    client,
+    leads: new DynamoLeadStore(client, cloud.env.LEADS_TABLE as string, audit),
+    policies: new DynamoPolicyStore(client, cloud.env.REFERENCE_TABLE as string),
+  };
+}
+
 async function start(extra: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> {
-  return startLocalCloud({ port: 0, dataDir, log: jsonLog('warn'), extraQueues: [testQueue], ...extra });
+  // No scheduled functions unless asked: a handler module, once loaded, keeps the endpoints of the stack that
+  // loaded it (in this process), so only the last stack may load one.
+  return startLocalCloud({
+    port: 0,
+    dataDir,
+    log: jsonLog('warn'),
+    extraQueues: [testQueue],
+    schedules: false,
+    ...extra,
+  });
 }
 
 // Any table of the definition will do; its key is built from the definition, so this test never drifts.
@@ -56,7 +89,7 @@ const key: Record<string, AttributeValue> = {
 };
 
 describe('the local cloud lifecycle', () => {
-  it('leaves no Java process after stop, and keeps items and queued messages across a restart on a data dir', async () => {
+  it('leaves no Java process after stop, keeps items and queued messages across a restart on a data dir, and sends again what its tables show waiting', async () => {
     let failedOnce = false;
     const first = await start({
       extraEventSources: [
@@ -90,6 +123,14 @@ describe('the local cloud lifecycle', () => {
     );
     dynamo.destroy();
 
+    // A lead stored and its message never sent, as when the stack is killed between the two.
+    const stores = storesOn(first);
+    await stores.policies.publish(DEFAULT_POLICY);
+    const received = receivedLeadRecord(leadInFen({ plannedFen: 12_000_000_000 }));
+    const waiting = { ...received, projectKey: sha256Hex(`project-${received.leadId}`) };
+    expect(await stores.leads.create(waiting, receivedAuditDraft(waiting))).toBe('created');
+    stores.client.destroy();
+
     const queueUrl = first.env[testQueue.envVar];
     expect(queueUrl).toBeDefined();
     const sqs = new SQSClient({ endpoint: first.endpoints.sqs, region: 'cn-north-1', credentials });
@@ -107,7 +148,8 @@ describe('the local cloud lifecycle', () => {
     await first.stop();
     expect(isAlive(pid)).toBe(false);
 
-    const second = await start();
+    // With its scheduled functions: the reconciler runs once as the stack starts.
+    const second = await start({ schedules: true });
     try {
       expect(second.pids.dynamodb).not.toBe(pid);
       const dynamoAgain = new DynamoDBClient({
@@ -133,6 +175,15 @@ describe('the local cloud lifecycle', () => {
       sqsAgain.destroy();
       expect(Messages?.map((message) => message.Body)).toEqual(['pending-1']);
       expect(Messages?.[0]?.MessageAttributes?.kind?.StringValue).toBe('test');
+
+      // Seconds old, far younger than the reconciler's setting, and no timed round has come yet.
+      const storesAgain = storesOn(second);
+      const evaluated = await eventually(async () => {
+        const stored = await storesAgain.leads.get(waiting.leadId);
+        return stored?.latestRevision === 1 ? stored : undefined;
+      });
+      storesAgain.client.destroy();
+      expect(evaluated.status).toBe('PENDING_FINANCE');
     } finally {
       await second.stop();
     }
