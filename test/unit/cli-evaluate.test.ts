@@ -1,15 +1,20 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
+import { parseIdentifierKeyring } from '#shared/domain/identifier-keys.ts';
 import { KFQ_2019_POLICY } from '#shared/policy/default-policy.ts';
+import { currentInputHashing, leadHash } from '#shared/policy/input-hash.ts';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
-import { leadInput, PERSON_RESIDENT_ID } from '#test/fixtures/leads.ts';
+import { leadInput, PERSON_RESIDENT_ID, parseValidLead } from '#test/fixtures/leads.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'cli-evaluate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const naturalPerson = (): unknown =>
+  JSON.parse(readFileSync(join(root, 'docs/examples/lead-natural-person.json'), 'utf8'));
 
 /** Runs the CLI in a child Node (the one running vitest, Node 24) and collects its output and exit code. */
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -82,6 +87,36 @@ describe.concurrent('cli evaluate', () => {
     const before = await cli('docs/examples/lead-referral.json', '--at', '2018-12-31T15:59:59Z');
     expect(before.code).toBe(2);
     expect(before.stderr).toContain('no policy is in force');
+  });
+
+  it('keys the input hash with the keyring of --identifier-keys and records its key id', async ({
+    expect,
+  }) => {
+    const keyring = (id: string, key: string) => file(`keys-${id}.json`, { current: id, [id]: key });
+    const first = keyring('office-1', 'an-identifier-key-for-the-cli-test-0001');
+    const second = keyring('office-2', 'an-identifier-key-for-the-cli-test-0002');
+    const run = async (keys: string) => {
+      const { code, stdout } = await cli('docs/examples/lead-natural-person.json', '--identifier-keys', keys);
+      expect(code).toBe(0);
+      return DecisionSchema.parse(JSON.parse(stdout));
+    };
+    const [a, b] = await Promise.all([run(first), run(second)]);
+    expect(a.inputHashForm).toEqual({ version: 2, keyId: 'office-1' });
+    expect(a.inputHash).toBe(
+      leadHash(
+        parseValidLead(naturalPerson()),
+        currentInputHashing(parseIdentifierKeyring(readFileSync(first, 'utf8'))),
+      ),
+    );
+    expect(b.inputHash).not.toBe(a.inputHash);
+  });
+
+  it('refuses an unusable keyring without printing it, and exits 2', async ({ expect }) => {
+    const path = file('short-keys.json', { current: 'k1', k1: 'too-short-a-key' });
+    const { code, stderr } = await cli('docs/examples/lead-referral.json', '--identifier-keys', path);
+    expect(code).toBe(2);
+    expect(stderr).toContain('identifier-keys: key k1 is shorter than 32 characters');
+    expect(stderr).not.toContain('too-short-a-key');
   });
 
   it('lists every bad lead field on stderr, without the resident ID, and exits 2', async ({ expect }) => {
