@@ -173,13 +173,13 @@ describe('POST /leads', () => {
     await eventually(async () => adapters.funds.allocation('conversion-2019', first.leadId));
     expect(await adapters.funds.allocation('conversion-2019', second.leadId)).toBeUndefined();
     // Finance finds nothing to pay on the duplicate.
-    const approval = await api.post<{ code: string }>(
+    const approval = await api.post<{ code: string; type: string }>(
       `/leads/${second.leadId}/approve`,
       {},
       { token: await tokenFor('finance', 'finance-dup') },
     );
     expect(approval.status).toBe(409);
-    expect(approval.body.code).toBe('nothing_payable');
+    expect(approval.body).toMatchObject({ type: '/problems/duplicate-project', code: 'duplicate_project' });
     expect(secondDecision?.adjustments).toEqual([
       {
         code: 'DUPLICATE_PROJECT',
