@@ -39,8 +39,9 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-// The cases spawn processes, so they run concurrently (each uses its own `expect`).
-describe.concurrent('cli evaluate', () => {
+// The cases spawn processes, so they run concurrently (each uses its own `expect`); a loaded machine (the
+// whole suite on two cores) can take seconds to start fourteen Node processes at once.
+describe.concurrent('cli evaluate', { timeout: 20_000 }, () => {
   it.for<[string, number, boolean, string[], string | null]>([
     ['lead-referral.json', 240_000_000, true, [], 'per_project_cap'],
     ['lead-natural-person.json', 200_000_000, false, [], 'request'],
