@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDevIdentity } from '#infra/local/dev-identity.ts';
 import { findFreePort } from '#infra/local/free-port.ts';
-import { ChaosClient, GaveUpError, problemCode, REQUEST_KINDS, type RequestKind } from './http.ts';
+import {
+  type Answer,
+  ChaosClient,
+  GaveUpError,
+  NetworkError,
+  problemCode,
+  REQUEST_KINDS,
+  type RequestKind,
+} from './http.ts';
 import {
   checkInvariants,
   type InvariantResult,
@@ -46,7 +54,10 @@ export interface LeadTrack {
   readonly plan: LeadPlan;
   readonly leadIds: Set<string>;
   leadId: string | undefined;
+  /** POST /leads attempts (the same Idempotency-Key each time). */
   posts: number;
+  /** The 202 was a replay: an earlier attempt had stored the lead, its answer was lost. */
+  replayed: boolean;
   /** Answers to POST /leads other than 202 (4xx: the lead was refused). */
   refused: string | undefined;
   /** The highest revision the API acknowledged: 1 for the 202 of POST /leads, N for a report's 202. */
@@ -86,6 +97,7 @@ export interface RunOptions {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const DECIDED = new Set(['PENDING_FINANCE', 'PENDING_CASE_REVIEW', 'APPROVED', 'REJECTED', 'PAID']);
 const START_TIMEOUT_MS = 120_000;
+const WARM_WAIT_MS = 8_000;
 
 interface LeadViewLite {
   status?: string;
@@ -101,11 +113,24 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
   const dataDir = join(runDir, 'data');
   mkdirSync(dataDir);
   const stack = new ChaosStack({ dataDir, port: await findFreePort(), logFile: join(runDir, 'stack.log') });
-  const exitHook = () => stack.killNow();
+  // If this process exits without the finally below (Ctrl-C twice, a test worker torn down), the stack
+  // and its data dir go with it.
+  const exitHook = () => {
+    stack.killNow();
+    if (options.keep !== true) rmSync(runDir, { recursive: true, force: true });
+  };
   process.on('exit', exitHook);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // Every long wait races this, so a stopped run ends at once (then the finally kills the stack).
+  const abortion = new Promise<never>((_resolve, reject) => {
+    const fire = () => reject(new Error('the crash loop was stopped'));
+    if (options.signal?.aborted === true) fire();
+    else options.signal?.addEventListener('abort', fire, { once: true });
+  });
+  abortion.catch(() => undefined);
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, abortion]);
   const client = new ChaosClient(() => stack.baseUrl, root.fork('jitter'), stop.signal);
   const started = Date.now();
   const kills: KillRecord[] = [];
@@ -114,6 +139,7 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
     leadIds: new Set<string>(),
     leadId: undefined,
     posts: 0,
+    replayed: false,
     refused: undefined,
     reportedRevision: 0,
     reportOutcome: undefined,
@@ -169,25 +195,33 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       }
     };
 
+    /** POST /leads until it answers below 500, with the same Idempotency-Key every time. */
     const submit = async (track: LeadTrack): Promise<string | undefined> => {
       const { plan: leadPlan } = track;
-      for (;;) {
+      for (let attempt = 0; ; attempt += 1) {
+        if (stop.signal.aborted) throw new GaveUpError('the run is ending');
         track.posts += 1;
-        const answer = await client.retrying('submit', 'POST', '/leads', {
-          token: token(leadPlan.officer),
-          body: leadPlan.body,
-          headers: { 'idempotency-key': leadPlan.key },
-        });
-        if (answer.status === 202) {
+        const answer = await attemptOnce(() =>
+          client.request('submit', 'POST', '/leads', {
+            token: token(leadPlan.officer),
+            body: leadPlan.body,
+            headers: { 'idempotency-key': leadPlan.key },
+          }),
+        );
+        if (answer?.status === 202) {
           const leadId = (answer.body as { leadId?: string }).leadId;
           if (leadId === undefined) throw new Error(`202 without a leadId: ${JSON.stringify(answer.body)}`);
           track.leadIds.add(leadId);
           track.leadId ??= leadId;
+          track.replayed = answer.replayed;
           track.reportedRevision = Math.max(track.reportedRevision, 1);
           return leadId;
         }
-        track.refused = `${answer.status} ${problemCode(answer) ?? JSON.stringify(answer.body).slice(0, 200)}`;
-        return undefined;
+        if (answer !== undefined && answer.status < 500) {
+          track.refused = `${answer.status} ${problemCode(answer) ?? JSON.stringify(answer.body).slice(0, 200)}`;
+          return undefined;
+        }
+        await client.backoff('submit', attempt);
       }
     };
 
@@ -197,14 +231,11 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       if (reportPlan === undefined) return;
       const path = `/leads/${leadId}/actual-investment`;
       const body = { amount: reportPlan.amount, evidence: `验资报告 chaos-${track.plan.index + 1}` };
-      for (;;) {
+      for (let attempt = 0; ; attempt += 1) {
         if (stop.signal.aborted) throw new GaveUpError('the run is ending');
-        let answer: Awaited<ReturnType<typeof client.request>> | undefined;
-        try {
-          answer = await client.request('report', 'POST', path, { token: token(track.plan.officer), body });
-        } catch {
-          answer = undefined;
-        }
+        const answer = await attemptOnce(() =>
+          client.request('report', 'POST', path, { token: token(track.plan.officer), body }),
+        );
         if (answer?.status === 202) {
           const revision = (answer.body as { revision?: number }).revision ?? base + 1;
           track.reportedRevision = Math.max(track.reportedRevision, revision);
@@ -228,7 +259,7 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
             track.reportOutcome = `refused: 409 ${code ?? ''}`;
             return;
           }
-          await client.pause(answer === undefined ? 300 : 500);
+          await client.backoff('report', attempt);
           continue;
         }
         track.reportOutcome = `refused: ${answer.status} ${problemCode(answer) ?? ''}`;
@@ -253,17 +284,11 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
           : kind === 'reject'
             ? { reason: 'chaos: rejected' }
             : { reference: `PAY-CHAOS-${leadId.slice(-8)}` };
-      for (;;) {
+      for (let attempt = 0; ; attempt += 1) {
         if (stop.signal.aborted) throw new GaveUpError('the run is ending');
-        let answer: Awaited<ReturnType<typeof client.request>> | undefined;
-        try {
-          answer = await client.request(kind, 'POST', `/leads/${leadId}/${route}`, {
-            token: token(user),
-            body,
-          });
-        } catch {
-          answer = undefined;
-        }
+        const answer = await attemptOnce(() =>
+          client.request(kind, 'POST', `/leads/${leadId}/${route}`, { token: token(user), body }),
+        );
         if (answer !== undefined && answer.status >= 200 && answer.status < 300) return 'done';
         const code = answer === undefined ? undefined : problemCode(answer);
         if (answer === undefined || answer.status >= 500 || answer.status === 409) {
@@ -279,7 +304,7 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
             code === 'allocation_pending' ||
             code === 'concurrent_change';
           if (!retryable) return `refused: 409 ${code ?? ''}`;
-          await client.pause(answer === undefined ? 300 : 500);
+          await client.backoff(kind, attempt);
           continue;
         }
         return `refused: ${answer.status} ${code ?? ''}`;
@@ -322,24 +347,29 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
         epoch.healthyAt !== undefined &&
         Date.now() >= epoch.healthyAt + leadPlan.offsetMs);
 
+    // A failure inside a client (not a refusal by the API: an exception) is a harness bug: the run
+    // ends with it instead of hanging.
+    let clientFailure: unknown;
+    const failed = (error: unknown) => {
+      clientFailure ??= error;
+    };
+    const checkClients = () => {
+      if (clientFailure !== undefined) throw clientFailure;
+    };
+
     // Ten teams, each sending its leads one after another; follow-ups run beside.
     const teams = [...new Set(plan.leads.map((leadPlan) => leadPlan.sector))].map(async (sector) => {
       for (const track of tracks.filter((candidate) => candidate.plan.sector === sector)) {
         try {
           await until(() => released(track.plan));
           const leadId = await submit(track);
-          if (leadId !== undefined) journeys.push(followUp(track, leadId));
+          if (leadId !== undefined) journeys.push(followUp(track, leadId).catch(failed));
         } catch (error) {
-          if (!(error instanceof GaveUpError)) throw error;
+          if (!(error instanceof GaveUpError)) failed(error);
           return;
         }
       }
     });
-    // A failure inside a client is a harness bug: end the run instead of hanging.
-    const clientFailure = Promise.all(teams).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
 
     // The stack. `healthy` is the current start's wait for /health ok.
     let healthy: Promise<number | undefined> = Promise.resolve(undefined);
@@ -357,9 +387,8 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
     /** Waits for the current start to be healthy; a start that fails by itself is retried on a new port. */
     const ensureUp = async (): Promise<number> => {
       for (let attempt = 1; ; attempt += 1) {
-        const at = await healthy;
+        const at = await guard(healthy);
         if (at !== undefined) return at;
-        if (options.signal?.aborted) throw new Error('aborted');
         log(
           `stack start ${stack.starts} did not answer /health ok (attempt ${attempt}); log tail:\n${logTail(stack.logFile)}`,
         );
@@ -374,17 +403,22 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       `crash loop: seed ${settings.seed}, ${settings.leads} leads, ${settings.kills} kills, fund ${plan.fundId} holds ${settings.allocations} requests of ${plan.requestFen / 100} yuan; data dir ${dataDir}`,
     );
     startStack();
-    await ensureUp();
-
     for (const killPlan of plan.kills) {
-      if (options.signal?.aborted) throw new Error('aborted');
-      const failure = await Promise.race([clientFailure, sleep(0).then(() => undefined)]);
-      if (failure !== undefined) throw failure;
+      checkClients();
       if (killPlan.during === 'startup') {
-        await sleep(Math.max(0, epoch.spawnedAt + killPlan.delayMs - Date.now()));
+        await guard(sleep(Math.max(0, epoch.spawnedAt + killPlan.delayMs - Date.now())));
       } else {
-        await ensureUp();
-        await sleep(Math.max(0, (epoch.healthyAt ?? Date.now()) + killPlan.delayMs - Date.now()));
+        // A running kill falls `delayMs` after this start has finished starting (its banner: seeders
+        // done) and served a client (handlers loaded), or WARM_WAIT_MS after health ok if that does not
+        // happen: with restarts taking seconds, most kills would otherwise fall while the start is still
+        // seeding and loading code, and the workload would hardly move (start-up kills cover that window).
+        const healthyAt = await ensureUp();
+        await guard(
+          until(
+            () => (stack.ready && client.lastAnswerAt > healthyAt) || Date.now() > healthyAt + WARM_WAIT_MS,
+          ),
+        );
+        await guard(sleep(killPlan.delayMs));
       }
       const atMs = Date.now();
       const record: KillRecord = {
@@ -417,21 +451,21 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
     log(
       `stack up; clients finishing, then waiting for the pipeline to settle (at most ${settings.settleSeconds} s)`,
     );
-    await Promise.race([
-      (async () => {
-        await Promise.all(teams);
-        // Journeys are added while teams run: wait for the list to stop growing.
-        for (let seen = -1; seen !== journeys.length; ) {
-          seen = journeys.length;
-          await Promise.all(journeys);
-        }
-      })(),
-      sleep(Math.max(0, settleDeadline - Date.now())),
-      clientFailure.then((error) => {
-        if (error !== undefined) throw error;
-        return new Promise<void>(() => undefined);
-      }),
-    ]);
+    await guard(
+      Promise.race([
+        (async () => {
+          await Promise.all(teams);
+          // Journeys are added while teams run: wait for the list to stop growing.
+          for (let seen = -1; seen !== journeys.length; ) {
+            seen = journeys.length;
+            await Promise.all(journeys);
+          }
+        })(),
+        sleep(Math.max(0, settleDeadline - Date.now())),
+        until(() => clientFailure !== undefined).catch(() => undefined),
+      ]),
+    );
+    checkClients();
     stop.abort();
     await Promise.allSettled([...teams, ...journeys]);
 
@@ -444,7 +478,7 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
     let settledAt: number | undefined;
     let problems: string[] = ['not observed'];
     for (;;) {
-      observation = await observe(context, accepted);
+      observation = await guard(observe(context, accepted));
       problems = settledProblems(observation, previous, accepted);
       if (problems.length === 0) {
         settledAt = observation.at;
@@ -452,11 +486,11 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       }
       if (Date.now() + 2_000 > settleDeadline) break;
       previous = observation;
-      await sleep(2_000);
+      await guard(sleep(2_000));
     }
     log(settledAt === undefined ? `not settled: ${problems.slice(0, 5).join('; ')}` : 'settled; checking');
 
-    const { invariants, audit } = await checkInvariants(context, observation, tracks, plan);
+    const { invariants, audit } = await guard(checkInvariants(context, observation, tracks, plan));
     for (const kill of kills) kill.phase = killPhases(kill.at, audit);
 
     if (options.keep === true) kept = { runDir };
@@ -486,6 +520,16 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
     process.off('exit', exitHook);
     if (options.keep !== true) rmSync(runDir, { recursive: true, force: true });
     else log(`kept: ${runDir} (data/ and stack.log)`);
+  }
+}
+
+/** One request; no answer at all (refused, reset, timed out) is `undefined`. */
+async function attemptOnce(send: () => Promise<Answer>): Promise<Answer | undefined> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof NetworkError) return undefined;
+    throw error;
   }
 }
 

@@ -12,6 +12,8 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
+  /** `Idempotent-Replayed: true`: the API answered a retry from what the first request stored. */
+  readonly replayed: boolean;
 }
 
 /** No answer: connection refused or reset, a timeout. */
@@ -63,6 +65,8 @@ export class ChaosClient {
     read: 0,
   };
   readonly stats = { requests: 0, networkErrors: 0, serverErrors: 0, retries: 0 };
+  /** When the stack last answered a request (below 500): the crash loop's sign that a start is serving. */
+  lastAnswerAt = 0;
   readonly #baseUrl: () => string;
   readonly #jitter: Prng;
   readonly #stop: AbortSignal;
@@ -77,6 +81,12 @@ export class ChaosClient {
 
   get stopping(): boolean {
     return this.#stop.aborted;
+  }
+
+  /** Waits before the next attempt of a request (jittered, exponential) and counts the retry. */
+  async backoff(kind: RequestKind, attempt: number): Promise<void> {
+    this.stats.retries += 1;
+    await this.pause(Math.min(kind === 'read' ? 2_000 : 1_000, 100 * 2 ** Math.min(attempt, 5)));
   }
 
   async request(
@@ -107,7 +117,12 @@ export class ChaosClient {
           // not JSON: keep the text
         }
         if (response.status >= 500) this.stats.serverErrors += 1;
-        return { status: response.status, body };
+        else this.lastAnswerAt = Date.now();
+        return {
+          status: response.status,
+          body,
+          replayed: response.headers.get('idempotent-replayed') === 'true',
+        };
       } catch (error) {
         this.stats.networkErrors += 1;
         throw new NetworkError(`${method} ${path}: ${describe(error)}`);
@@ -120,7 +135,7 @@ export class ChaosClient {
 
   /**
    * The same request until it gets an answer below 500 (what a client does after a lost connection or
-   * a 5xx), with a jittered backoff of 100 ms to 1 s; gives up when the run is ending.
+   * a 5xx), with a jittered backoff from 100 ms to 1 s (2 s for reads); gives up when the run is ending.
    */
   async retrying(
     kind: RequestKind,
@@ -132,7 +147,6 @@ export class ChaosClient {
     let last = '';
     for (let attempt = 0; attempt < attempts; attempt += 1) {
       if (this.#stop.aborted) throw new GaveUpError(`${method} ${path}: the run is ending`);
-      if (attempt > 0) this.stats.retries += 1;
       try {
         const answer = await this.request(kind, method, path, options);
         if (answer.status < 500) return answer;
@@ -141,7 +155,7 @@ export class ChaosClient {
         if (!(error instanceof NetworkError)) throw error;
         last = error.message;
       }
-      await this.pause(Math.min(1_000, 100 * 2 ** Math.min(attempt, 4)));
+      await this.backoff(kind, attempt);
     }
     throw new NetworkError(`${method} ${path}: no answer below 500 in ${attempts} attempts (${last})`);
   }

@@ -52,7 +52,9 @@ const settings: ChaosSettings = {
 
 const abort = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    // The first signal stops the run cleanly; a second one exits at once (the exit hook kills the stack).
+    if (abort.signal.aborted) process.exit(130);
     process.stderr.write(`${signal}: stopping the stack…\n`);
     abort.abort();
   });

@@ -8,7 +8,8 @@ const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms /
 /** What the clients and the pipeline were doing at a kill; a kill may fall in several. */
 export function whereFell(kill: KillRecord): string[] {
   const places: string[] = [];
-  if (!kill.wasHealthy) places.push('start-up');
+  // Until its banner, a start is still starting (seeders run after /health first answers).
+  if (!kill.wasReady) places.push('start-up');
   if (kill.inFlight.submit > 0) places.push('intake');
   if ((kill.phase?.evaluationNew ?? 0) + (kill.phase?.evaluationAgain ?? 0) > 0) places.push('evaluation');
   if ((kill.phase?.allocation ?? 0) > 0) places.push('allocation');
@@ -88,7 +89,7 @@ export function renderReport(
   }
   const duplicates = result.leads.filter((lead) => lead.plan.repeats !== undefined).length;
   lines.push(
-    `leads: ${accepted.length}/${result.leads.length} accepted with ${result.leads.reduce((n, lead) => n + lead.posts, 0)} POST /leads, ${duplicates} repeat another team's project`,
+    `leads: ${accepted.length}/${result.leads.length} accepted with ${result.leads.reduce((n, lead) => n + lead.posts, 0)} POST /leads (${result.leads.filter((lead) => lead.replayed).length} answered by replay: stored before the kill, answer lost), ${duplicates} repeat another team's project`,
     `  actual investment: ${tally(result.leads.map((lead) => lead.reportOutcome))}`,
     `  finance: ${tally(result.leads.map((lead) => lead.financeOutcome))}`,
     `  payment: ${tally(result.leads.map((lead) => lead.payOutcome))}`,

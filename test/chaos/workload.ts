@@ -22,7 +22,7 @@ export interface ChaosSettings {
   readonly leads: number;
   readonly allocations: number;
   readonly seed: number;
-  /** A kill after health ok falls within this long (uniform); leads of a cycle are sent within it too. */
+  /** A running kill falls within this long (uniform) of the start serving; a cycle's leads are sent within it too. */
   readonly maxUptimeMs: number;
   /** Share of the kills that fall while the stack is starting (before or around health ok). */
   readonly startupKillShare: number;
@@ -56,7 +56,10 @@ export interface LeadPlan {
 
 export interface KillPlan {
   readonly index: number;
-  /** `startup`: `delayMs` after the start is spawned; `running`: `delayMs` after health ok. */
+  /**
+   * `startup`: `delayMs` after the start is spawned (before or around health ok, often while seeding);
+   * `running`: `delayMs` after the start is ready (seeded) and has answered a client.
+   */
   readonly during: 'startup' | 'running';
   readonly delayMs: number;
 }
@@ -217,7 +220,7 @@ export function planRun(settings: ChaosSettings, root: Prng): ChaosPlan {
     kills.push({
       index,
       during: startup ? 'startup' : 'running',
-      delayMs: startup ? killRandom.int(300, 4_500) : killRandom.int(100, settings.maxUptimeMs),
+      delayMs: startup ? killRandom.int(300, 8_000) : killRandom.int(100, settings.maxUptimeMs),
     });
   }
   return { fundId: fundRule.fundId, fundTotalFen: fundRule.totalFen, requestFen, leads, kills };
