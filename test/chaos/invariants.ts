@@ -421,27 +421,44 @@ async function auditTrail(context: CheckContext): Promise<AuditEntryLite[]> {
 }
 
 /** Every invariant, from the last observation, the audit trail, its verification and the lead list. */
-export async function checkInvariants(
-  context: CheckContext,
-  observation: Observation | undefined,
-  tracks: readonly LeadTrack[],
-  plan: ChaosPlan,
-): Promise<{ invariants: InvariantResult[]; audit: AuditEntryLite[] }> {
+/** What the judge needs beyond the last observation; a string where it could not be read. */
+export interface Evidence {
+  readonly observation: Observation;
+  readonly audit: readonly AuditEntryLite[] | string;
+  /** Every lead id GET /leads lists, page after page. */
+  readonly listed: readonly string[] | string;
+  /** GET /audit/verify's answer. */
+  readonly verify: Readonly<Record<string, unknown>> | string;
+}
+
+async function attempt<T>(what: string, work: () => Promise<T>): Promise<T | string> {
+  try {
+    return await work();
+  } catch (error) {
+    return `${what} could not be read: ${String(error)}`;
+  }
+}
+
+export async function gatherEvidence(context: CheckContext, observation: Observation): Promise<Evidence> {
+  return {
+    observation,
+    audit: await attempt('the audit trail', () => auditTrail(context)),
+    listed: await attempt('GET /leads', async () =>
+      (await pages(context, '/leads', 'fin-1')).map((item) => str(record(item).leadId) ?? '?'),
+    ),
+    verify: await attempt('GET /audit/verify', async () =>
+      record(await getJson(context, '/audit/verify', 'auditor')),
+    ),
+  };
+}
+
+/** Every invariant, judged on the evidence (pure: the crash loop's checks, testable without a stack). */
+export function judge(evidence: Evidence, tracks: readonly LeadTrack[], plan: ChaosPlan): InvariantResult[] {
+  const { observation } = evidence;
   const invariants: InvariantResult[] = [];
   const accepted = tracks.filter((track) => track.leadId !== undefined);
-  let audit: AuditEntryLite[] = [];
-  let auditProblem: string | undefined;
-  try {
-    audit = await auditTrail(context);
-  } catch (error) {
-    auditProblem = `the audit trail could not be read: ${String(error)}`;
-  }
-  if (observation === undefined) {
-    invariants.push(
-      result('the stack could be observed', 'GET /leads/{id}, /funds, /rewards', ['no observation']),
-    );
-    return { invariants, audit };
-  }
+  const audit = typeof evidence.audit === 'string' ? [] : evidence.audit;
+  const auditProblem = typeof evidence.audit === 'string' ? evidence.audit : undefined;
 
   // 0. Intake: every lead a team sent was accepted (202), none refused.
   invariants.push(
@@ -556,10 +573,9 @@ export async function checkInvariants(
   const acceptedIds = new Set(accepted.map((track) => track.leadId));
   if (acceptedIds.size !== accepted.length)
     leadProblems.push(`${accepted.length} keys accepted, ${acceptedIds.size} lead ids`);
-  let listedCount = Number.NaN;
-  try {
-    const listed = (await pages(context, '/leads', 'fin-1')).map((item) => str(record(item).leadId) ?? '?');
-    listedCount = listed.length;
+  const listed = evidence.listed;
+  if (typeof listed === 'string') leadProblems.push(listed);
+  else {
     const listedSet = new Set(listed);
     if (listedSet.size !== listed.length)
       leadProblems.push(`GET /leads lists ${listed.length} items, ${listedSet.size} distinct`);
@@ -567,8 +583,6 @@ export async function checkInvariants(
       if (!acceptedIds.has(id)) leadProblems.push(`${id}: listed, but no key was answered with it`);
     for (const id of acceptedIds)
       if (id !== undefined && !listedSet.has(id)) leadProblems.push(`${id}: accepted, not listed`);
-  } catch (error) {
-    leadProblems.push(`GET /leads: ${String(error)}`);
   }
   if (auditProblem === undefined) {
     const received = new Map<string, number>();
@@ -583,24 +597,48 @@ export async function checkInvariants(
   invariants.push(
     result(
       'no lead twice (one lead per Idempotency-Key; GET /leads lists each accepted lead once)',
-      `${accepted.length} keys accepted, ${listedCount} leads listed`,
+      `${accepted.length} keys accepted, ${typeof listed === 'string' ? '?' : listed.length} leads listed`,
       leadProblems,
     ),
   );
 
   // 7. The audit trail verifies.
-  const verifyProblems: string[] = [];
-  let verified = '';
-  try {
-    const body = record(await getJson(context, '/audit/verify', 'auditor'));
-    verified = `checked ${String(body.checked ?? '?')} entries`;
-    if (body.ok !== true) verifyProblems.push(JSON.stringify(body).slice(0, 500));
-  } catch (error) {
-    verifyProblems.push(String(error));
-  }
-  invariants.push(result('/audit/verify ok', verified || 'GET /audit/verify', verifyProblems));
+  const verify = evidence.verify;
+  invariants.push(
+    result(
+      '/audit/verify ok',
+      typeof verify === 'string' ? 'GET /audit/verify' : `checked ${String(verify.checked ?? '?')} entries`,
+      typeof verify === 'string'
+        ? [verify]
+        : verify.ok === true
+          ? []
+          : [JSON.stringify(verify).slice(0, 500)],
+    ),
+  );
 
-  return { invariants, audit };
+  return invariants;
+}
+
+/** Gathers the evidence and judges it. */
+export async function checkInvariants(
+  context: CheckContext,
+  observation: Observation | undefined,
+  tracks: readonly LeadTrack[],
+  plan: ChaosPlan,
+): Promise<{ invariants: InvariantResult[]; audit: AuditEntryLite[] }> {
+  if (observation === undefined) {
+    return {
+      invariants: [
+        result('the stack could be observed', 'GET /leads/{id}, /funds, /rewards', ['no observation']),
+      ],
+      audit: [],
+    };
+  }
+  const evidence = await gatherEvidence(context, observation);
+  return {
+    invariants: judge(evidence, tracks, plan),
+    audit: typeof evidence.audit === 'string' ? [] : [...evidence.audit],
+  };
 }
 
 /**
