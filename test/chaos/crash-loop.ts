@@ -20,7 +20,7 @@ import {
   settledProblems,
 } from './invariants.ts';
 import { prng } from './prng.ts';
-import { ChaosStack } from './stack.ts';
+import { ChaosStack, summarizeStackLog } from './stack.ts';
 import { type KillPhase, killPhases } from './timeline.ts';
 import { type ChaosSettings, type LeadPlan, planRun } from './workload.ts';
 
@@ -82,6 +82,8 @@ export interface ChaosResult {
   readonly settleProblems: readonly string[];
   readonly invariants: readonly InvariantResult[];
   readonly observation: Observation | undefined;
+  /** Warnings and errors the stack logged over the run, counted (most frequent first). */
+  readonly stackLog: readonly { readonly count: number; readonly line: string }[];
   /** Kept on request (--keep): the data dir and the stack's log. */
   readonly kept: { readonly runDir: string } | undefined;
 }
@@ -511,6 +513,7 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       settleProblems: settledAt === undefined ? problems : [],
       invariants,
       observation,
+      stackLog: summarizeStackLog(stack.logFile),
       kept,
     };
   } finally {

@@ -101,6 +101,10 @@ export function renderReport(
       `  not settled: ${result.settleProblems.slice(0, 5).join('; ')}${result.settleProblems.length > 5 ? ` … (${result.settleProblems.length})` : ''}`,
     );
   }
+  if (result.stackLog.length > 0) {
+    lines.push('stack log (warnings and errors, most frequent first):');
+    for (const { count, line } of result.stackLog.slice(0, 8)) lines.push(`  ${count} × ${line}`);
+  }
   lines.push(
     '',
     ...table([

@@ -234,3 +234,43 @@ export class ChaosStack {
     this.#javaTmpDirs.clear();
   }
 }
+
+/**
+ * The warnings and errors in the stack's log, counted by what they say (message, where, error), most
+ * frequent first: what the stack itself noticed while it was being killed and started again.
+ */
+export function summarizeStackLog(file: string): { count: number; line: string }[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const counts = new Map<string, number>();
+  for (const raw of text.split('\n')) {
+    if (!raw.startsWith('{')) continue;
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (entry.level !== 'WARN' && entry.level !== 'ERROR') continue;
+    const error = entry.error;
+    const errorText =
+      typeof error === 'object' && error !== null
+        ? `${String((error as { name?: unknown }).name ?? '')}: ${String((error as { message?: unknown }).message ?? '')}`
+        : typeof error === 'string'
+          ? `${error}${typeof entry.detail === 'string' ? `: ${entry.detail}` : ''}`
+          : '';
+    const where = entry.poller ?? entry.routeKey ?? entry.function_name ?? entry.function ?? '';
+    // Instants and ids differ on every line: leave them out of what is counted.
+    const line =
+      `${String(entry.level)} ${String(entry.message)}${where === '' ? '' : ` (${String(where)})`}${errorText === '' ? '' : ` — ${errorText}`}`
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
+        .replace(/ld_[0-9a-f]{8,}/g, '<lead>')
+        .slice(0, 300);
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return [...counts].map(([line, count]) => ({ count, line })).sort((a, b) => b.count - a.count);
+}
