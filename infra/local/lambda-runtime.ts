@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { repoRoot } from './paths.ts';
 
@@ -72,15 +73,52 @@ export function partitionOf(region: string): string {
  * Powertools then keeps the logger's Lambda context (function_name, request id), its appended keys and
  * its level per invocation. Without this, two functions invoked at once log each other's names and keys.
  */
-let invocationScopes: Promise<InvokeStoreBase> | undefined;
+type InvocationContext = Record<string | symbol, unknown>;
 
-function invocationScopesOnce(): Promise<InvokeStoreBase> {
-  invocationScopes ??= InvokeStore.getInstanceAsync(true).then((store) => {
-    // Powertools reads the store from this global, and refuses to log when the variable is set without it.
-    if (globalThis.awslambda?.InvokeStore === store) process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
-    return store;
-  });
-  return invocationScopes;
+/**
+ * The store Lambda's runtime installs for concurrent invocations (the package's own multi-context store,
+ * which it does not export): each invocation's context in an AsyncLocalStorage.
+ */
+class ConcurrentInvokeStore extends InvokeStoreBase {
+  readonly #scopes = new AsyncLocalStorage<InvocationContext>();
+
+  getContext(): InvocationContext | undefined {
+    return this.#scopes.getStore();
+  }
+
+  hasContext(): boolean {
+    return this.#scopes.getStore() !== undefined;
+  }
+
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return this.#scopes.getStore()?.[key] as T | undefined;
+  }
+
+  set<T = unknown>(key: string | symbol, value: T): void {
+    if (this.isProtectedKey(key))
+      throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    const context = this.#scopes.getStore();
+    if (context === undefined) throw new Error('No context available');
+    context[key] = value;
+  }
+
+  run<T>(context: InvocationContext, fn: () => T): T {
+    return this.#scopes.run(context, fn);
+  }
+}
+
+/**
+ * Installed in place of whatever store is there: the AWS SDK asks for one on its first request and, with
+ * no concurrency configured yet, gets a single-context store that every invocation would share.
+ */
+function concurrentInvokeStore(): ConcurrentInvokeStore {
+  const installed = globalThis.awslambda?.InvokeStore;
+  if (installed instanceof ConcurrentInvokeStore) return installed;
+  const store = new ConcurrentInvokeStore();
+  globalThis.awslambda = Object.assign(globalThis.awslambda ?? {}, { InvokeStore: store });
+  // Read by Powertools on every call; set only once the store is in place (without one it refuses to log).
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '1000';
+  return store;
 }
 
 /** Loads each entry module once (a warm Lambda), then calls it with a per-invocation context. */
@@ -108,8 +146,10 @@ export function createInvoker(options: { readonly region: string; readonly accou
 
   return {
     async invoke(fn, event, requestId = randomUUID()) {
-      const handler = await load(fn);
-      const scopes = await invocationScopesOnce();
+      const scopes = concurrentInvokeStore();
+      // The module's init (clients, Powertools' batch processor) runs in a context of its own, as
+      // Lambda's init phase is apart from any invocation.
+      const handler = await scopes.run({}, () => load(fn));
       const context = createLambdaContext(fn, options.region, options.accountId, requestId);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

@@ -1,3 +1,4 @@
+import { InvokeStore } from '@aws/lambda-invoke-store';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
@@ -70,6 +71,8 @@ describe('the local Lambda runtime', () => {
       timeoutSeconds: 5,
       handler: scheduled as LambdaHandler,
     };
+    // As the AWS SDK does on its first request, before any invocation: a single-context store appears.
+    await InvokeStore.getInstanceAsync();
     const invoker = createInvoker({ region: 'cn-north-1', accountId: '000000000000' });
 
     const [answer] = await Promise.all([
