@@ -1,5 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from '#infra/constructs/nag.ts';
+import { type DeploymentSettings, deploymentSettingsFrom } from '#infra/deployment.ts';
 import { DataStack } from '#infra/stacks/data-stack.ts';
 import { ServiceStack } from '#infra/stacks/service-stack.ts';
 import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
@@ -7,6 +8,7 @@ import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
 export interface KfqStacks {
   readonly data: DataStack;
   readonly service: ServiceStack;
+  readonly deployment: DeploymentSettings;
 }
 
 /** Funds that get an availability alarm of their own (context `kfq:fundIds`); all funds share one more. */
@@ -23,15 +25,22 @@ function pendingWorkAlarmSecondsFrom(app: App): number | undefined {
 }
 
 /**
- * The two stacks, environment-agnostic (no lookups: synth works offline), with cdk-nag's AwsSolutions
- * pack applied to everything. Stateful resources live in the data stack and are passed as props.
+ * The two stacks, with cdk-nag's AwsSolutions pack applied to everything. Stateful resources live in the
+ * data stack and are passed as props. Environment-agnostic by default; context `region` (and `partition`)
+ * pins them to a region, still without lookups: synth works offline either way (infra/deployment.ts).
  */
 export function buildApp(app: App): KfqStacks {
+  const deployment = deploymentSettingsFrom((key) => app.node.tryGetContext(key));
+  const env = deployment.region === undefined ? {} : { env: { region: deployment.region } };
+  const signIn = deployment.identity.kind === 'cognito' ? 'user pool' : 'OIDC authorizer';
   const data = new DataStack(app, 'KfqData', {
     description: 'kfq-incentives: tables, queues and dead-letter queues (stateful, retained)',
+    ...env,
   });
   const service = new ServiceStack(app, 'KfqService', {
-    description: 'kfq-incentives: functions, HTTP API, user pool, event sources, alarms',
+    description: `kfq-incentives: functions, HTTP API, ${signIn}, event sources, alarms`,
+    ...env,
+    deployment,
     tables: data.tables,
     queues: data.queues,
     deadLetterQueues: data.deadLetterQueues,
@@ -48,7 +57,7 @@ export function buildApp(app: App): KfqStacks {
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
-  return { data, service };
+  return { data, service, deployment };
 }
 
 if (import.meta.main) {

@@ -1,4 +1,23 @@
 import * as z from 'zod';
+import {
+  COGNITO_ROLES_CLAIM,
+  parseGroupRoles,
+  type RoleClaimSettings,
+  RolesClaimSchema,
+} from '#shared/auth/role-claims.ts';
+
+/**
+ * Who the caller is, from the claims the authorizer verified (shared/auth/principal.ts): the claim that
+ * carries the caller's groups (`cognito:groups` for the Cognito user pool; `groups`, `realm_access.roles`
+ * or whatever the deployment's OIDC provider uses) and, optionally, how its groups map to our roles
+ * (JSON `{"<group>": "<role>"}`; without it groups carry our names: sector-<code>, finance, auditor, admin).
+ */
+function identitySchemaShape() {
+  return {
+    AUTH_ROLES_CLAIM: RolesClaimSchema.default(COGNITO_ROLES_CLAIM),
+    AUTH_GROUP_ROLES: z.string().min(1).optional(),
+  };
+}
 
 /**
  * The only reader of `process.env`. Local and cloud differ by these values, never by code paths:
@@ -40,6 +59,7 @@ const ConfigSchema = z.object({
    */
   IDENTIFIER_KEYS_SECRET_ARN: z.string().min(1).optional(),
   IDENTIFIER_KEYS: z.string().min(1).optional(),
+  ...identitySchemaShape(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -62,7 +82,39 @@ export function getConfig(): Config {
         'Invalid configuration: set exactly one of IDENTIFIER_KEYS_SECRET_ARN (cloud) and IDENTIFIER_KEYS (local cloud)',
       );
     }
+    // A bad group → role mapping fails here, at the first use of the configuration, not on a first call.
+    getRoleClaimSettings();
     cached = parsed.data;
   }
   return cached;
+}
+
+let cachedRoleClaims: RoleClaimSettings | undefined;
+
+/**
+ * The role-claim settings, parsed once, on first use, from `AUTH_ROLES_CLAIM` and `AUTH_GROUP_ROLES` only
+ * (they are needed where the rest of the configuration is not: the principal of every HTTP call).
+ */
+export function getRoleClaimSettings(): RoleClaimSettings {
+  if (cachedRoleClaims === undefined) {
+    const parsed = z.object(identitySchemaShape()).safeParse(process.env);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+      throw new Error(`Invalid configuration: ${fields.join('; ')}`);
+    }
+    let groupRoles: RoleClaimSettings['groupRoles'];
+    try {
+      groupRoles =
+        parsed.data.AUTH_GROUP_ROLES === undefined
+          ? undefined
+          : parseGroupRoles(parsed.data.AUTH_GROUP_ROLES);
+    } catch (error) {
+      throw new Error(`Invalid configuration: AUTH_GROUP_ROLES: ${(error as Error).message}`);
+    }
+    cachedRoleClaims = {
+      claim: parsed.data.AUTH_ROLES_CLAIM,
+      ...(groupRoles === undefined ? {} : { groupRoles }),
+    };
+  }
+  return cachedRoleClaims;
 }

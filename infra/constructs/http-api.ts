@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -6,9 +6,10 @@ import {
   HttpMethod,
   HttpNoneAuthorizer,
   type HttpStage,
+  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
@@ -21,6 +22,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { IdentitySettings } from '#infra/deployment.ts';
 import type { RouteDefinition } from '#infra/resources.ts';
 import { acknowledge } from './nag.ts';
 
@@ -31,7 +33,13 @@ export interface KfqHttpApiProps {
   readonly sectorCodes: readonly string[];
   /** Stage default throttling (steady requests per second and burst). */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Who signs the tokens: the Cognito user pool built here (default), or an external OIDC provider. */
+  readonly identity?: IdentitySettings;
 }
+
+/** The stack parameters that name the external OIDC provider (only with `identity.kind = 'oidc'`). */
+export const OIDC_ISSUER_PARAMETER = 'OidcIssuer';
+export const OIDC_AUDIENCE_PARAMETER = 'OidcAudience';
 
 /** Cognito groups are the roles the handlers read from the `cognito:groups` claim. */
 export function roleGroupNames(sectorCodes: readonly string[]): string[] {
@@ -65,75 +73,126 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
+/** The Cognito user pool (the global default): its groups are the roles, its app client the audience. */
+function cognitoAuthorizer(scope: Construct, sectorCodes: readonly string[]) {
+  const userPool = new UserPool(scope, 'UserPool', {
+    selfSignUpEnabled: false,
+    signInAliases: { email: true, username: true },
+    signInCaseSensitive: false,
+    autoVerify: { email: true },
+    mfa: Mfa.REQUIRED,
+    mfaSecondFactor: { otp: true, sms: false },
+    passwordPolicy: {
+      minLength: 14,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSymbols: true,
+      tempPasswordValidity: Duration.days(3),
+    },
+    accountRecovery: AccountRecovery.EMAIL_ONLY,
+    featurePlan: FeaturePlan.ESSENTIALS,
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  acknowledge(
+    userPool,
+    'AwsSolutions-COG8',
+    'The pool holds a closed set of zone staff created by admins (self sign-up off) with TOTP MFA required for everyone; the Plus tier (threat protection, per-MAU cost) is a documented opt-in in docs/deploy.md.',
+  );
+
+  // Precedence (lower wins, used only for a token's preferred IAM role): admin, finance, auditor, sectors.
+  const precedence = ['admin', 'finance', 'auditor'];
+  roleGroupNames(sectorCodes).forEach((groupName, index) => {
+    new UserPoolGroup(scope, `Group-${groupName}`, {
+      userPool,
+      groupName,
+      description: GROUP_DESCRIPTIONS[groupName] ?? `Sector team ${groupName.slice('sector-'.length)}`,
+      precedence: precedence.includes(groupName) ? precedence.indexOf(groupName) : 10 + index,
+    });
+  });
+
+  // A public client (no secret) for the CLI and a future web app: SRP for apps, and the admin flow
+  // (needs AWS credentials on the pool) for operators; no plain USER_PASSWORD_AUTH from the internet.
+  const userPoolClient = userPool.addClient('ApiClient', {
+    generateSecret: false,
+    authFlows: { userSrp: true, adminUserPassword: true },
+    preventUserExistenceErrors: true,
+    accessTokenValidity: Duration.hours(1),
+    idTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.days(1),
+    enableTokenRevocation: true,
+  });
+
+  const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', userPool, {
+    userPoolClients: [userPoolClient],
+    identitySource: ['$request.header.Authorization'],
+  });
+
+  return { authorizer, userPool, userPoolClient };
+}
+
 /**
- * The HTTP API (API Gateway v2) with its identity provider: a Cognito user pool (admins create users,
- * MFA required, groups = roles) and a JWT authorizer on every route the definition does not declare
- * public. API Gateway validates issuer, audience, expiry and signature; the handlers check roles and
- * scope from the claims exactly as in the local cloud.
+ * An external OIDC provider (the zone's government sign-on, Keycloak run in the region): issuer and
+ * audience are stack parameters, so one template serves any zone; their defaults come from context.
+ * API Gateway reads the provider's `/.well-known/openid-configuration` and keys from the issuer URL.
+ */
+function oidcAuthorizer(scope: Construct, identity: Extract<IdentitySettings, { kind: 'oidc' }>) {
+  const stack = Stack.of(scope);
+  const issuer = new CfnParameter(stack, OIDC_ISSUER_PARAMETER, {
+    type: 'String',
+    description:
+      'https:// issuer URL of the OIDC provider whose tokens the API accepts (its discovery document must be reachable by API Gateway)',
+    allowedPattern: '^https://\\S+$',
+    constraintDescription: 'an https:// URL',
+    ...(identity.issuer === undefined ? {} : { default: identity.issuer }),
+  });
+  const audience = new CfnParameter(stack, OIDC_AUDIENCE_PARAMETER, {
+    type: 'CommaDelimitedList',
+    description:
+      'Client id(s) of the console and tools at the OIDC provider: a token must carry one as aud (or client_id)',
+    ...(identity.audience === undefined ? {} : { default: identity.audience.join(',') }),
+  });
+  const authorizer = new HttpJwtAuthorizer('OidcJwt', issuer.valueAsString, {
+    jwtAudience: audience.valueAsList,
+    identitySource: ['$request.header.Authorization'],
+  });
+  return { authorizer, issuer: issuer.valueAsString };
+}
+
+/**
+ * The HTTP API (API Gateway v2) with its identity provider and a JWT authorizer on every route the
+ * definition does not declare public. The provider is a Cognito user pool built here (admins create users,
+ * MFA required, groups = roles), or, where there is no Cognito user pool (the China regions) or the zone
+ * has its own sign-on, any OIDC provider named by the `OidcIssuer` and `OidcAudience` stack parameters.
+ * API Gateway validates issuer, audience, expiry and signature; the handlers check roles and scope from
+ * the claims exactly as in the local cloud.
  */
 export class KfqHttpApi extends Construct {
   readonly api: HttpApiType;
   readonly stage: HttpStage;
-  readonly userPool: UserPool;
-  readonly userPoolClient: UserPoolClient;
+  /** The Cognito user pool and its app client; undefined with an external OIDC provider. */
+  readonly userPool: UserPool | undefined;
+  readonly userPoolClient: UserPoolClient | undefined;
+  /** The issuer the JWT authorizer trusts (a token for the pool's, a parameter's value for OIDC). */
+  readonly issuer: string;
   readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: KfqHttpApiProps) {
     super(scope, id);
 
-    this.userPool = new UserPool(this, 'UserPool', {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true, username: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: {
-        minLength: 14,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: FeaturePlan.ESSENTIALS,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(
-      this.userPool,
-      'AwsSolutions-COG8',
-      'The pool holds a closed set of zone staff created by admins (self sign-up off) with TOTP MFA required for everyone; the Plus tier (threat protection, per-MAU cost) is a documented opt-in in docs/deploy.md.',
-    );
-
-    // Precedence (lower wins, used only for a token's preferred IAM role): admin, finance, auditor, sectors.
-    const precedence = ['admin', 'finance', 'auditor'];
-    roleGroupNames(props.sectorCodes).forEach((groupName, index) => {
-      new UserPoolGroup(this, `Group-${groupName}`, {
-        userPool: this.userPool,
-        groupName,
-        description: GROUP_DESCRIPTIONS[groupName] ?? `Sector team ${groupName.slice('sector-'.length)}`,
-        precedence: precedence.includes(groupName) ? precedence.indexOf(groupName) : 10 + index,
-      });
-    });
-
-    // A public client (no secret) for the CLI and a future web app: SRP for apps, and the admin flow
-    // (needs AWS credentials on the pool) for operators; no plain USER_PASSWORD_AUTH from the internet.
-    this.userPoolClient = this.userPool.addClient('ApiClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true, adminUserPassword: true },
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(1),
-      enableTokenRevocation: true,
-    });
-
-    const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, {
-      userPoolClients: [this.userPoolClient],
-      identitySource: ['$request.header.Authorization'],
-    });
+    let authorizer: IHttpRouteAuthorizer;
+    if (props.identity?.kind === 'oidc') {
+      ({ authorizer, issuer: this.issuer } = oidcAuthorizer(this, props.identity));
+      this.userPool = undefined;
+      this.userPoolClient = undefined;
+    } else {
+      const cognito = cognitoAuthorizer(this, props.sectorCodes);
+      authorizer = cognito.authorizer;
+      this.userPool = cognito.userPool;
+      this.userPoolClient = cognito.userPoolClient;
+      this.issuer = cognito.userPool.userPoolProviderUrl;
+    }
 
     this.api = new HttpApi(this, 'HttpApi', {
       description: 'kfq-incentives: leads, decisions, fund, rewards, audit',

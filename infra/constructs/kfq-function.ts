@@ -5,6 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { LambdaArchitecture, LambdaRuntime } from '#infra/deployment.ts';
 import type { FunctionDefinition } from '#infra/resources.ts';
 import { acknowledge } from './nag.ts';
 
@@ -40,13 +41,25 @@ export interface KfqFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention?: RetentionDays;
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Default nodejs24.x; nodejs22.x is the fallback where 24 is not offered (context `kfq:runtime`). */
+  readonly runtime?: LambdaRuntime;
+  /** Default arm64; x86_64 where Graviton is not offered (context `kfq:architecture`). */
+  readonly architecture?: LambdaArchitecture;
+  /** Active X-Ray tracing; default on. Off in the China regions, which have no Lambda X-Ray integration. */
+  readonly tracing?: boolean;
 }
+
+const RUNTIMES: Readonly<Record<LambdaRuntime, { runtime: Runtime; esbuildTarget: string }>> = {
+  'nodejs24.x': { runtime: Runtime.NODEJS_24_X, esbuildTarget: 'node24' },
+  'nodejs22.x': { runtime: Runtime.NODEJS_22_X, esbuildTarget: 'node22' },
+};
 
 /**
  * The defaults every function shares: Node.js 24 on ARM64, bundled by the local esbuild (never Docker)
  * to minified ESM with source maps and the AWS SDK inside the bundle (tree-shaken), X-Ray active
- * tracing, its own log group with retention, Powertools settings. The role starts empty except for
- * writing to its own log group and X-Ray: every data grant comes from the resource definition.
+ * tracing (where Lambda has it), its own log group with retention, Powertools settings. The role starts
+ * empty except for writing to its own log group and X-Ray: every data grant comes from the resource
+ * definition.
  */
 export class KfqFunction extends Construct {
   readonly function: NodejsFunction;
@@ -58,6 +71,8 @@ export class KfqFunction extends Construct {
     super(scope, id);
     const { definition } = props;
     this.definition = definition;
+    const runtime = RUNTIMES[props.runtime ?? 'nodejs24.x'];
+    const tracing = props.tracing ?? true;
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -78,11 +93,12 @@ export class KfqFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       description: definition.description,
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+      runtime: runtime.runtime,
+      architecture: props.architecture === 'x86_64' ? Architecture.X86_64 : Architecture.ARM_64,
       memorySize: definition.memoryMb,
       timeout: Duration.seconds(definition.timeoutSeconds),
-      tracing: Tracing.ACTIVE,
+      // Without X-Ray no tracing property at all: Lambda's default, and no X-Ray grant on the role.
+      ...(tracing ? { tracing: Tracing.ACTIVE } : {}),
       role: this.role,
       logGroup: this.logGroup,
       environment: {
@@ -95,7 +111,7 @@ export class KfqFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: runtime.esbuildTarget,
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
@@ -112,10 +128,19 @@ export class KfqFunction extends Construct {
       },
     });
 
-    acknowledge(
-      this.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions: active tracing needs Resource "*". Every data grant names its table, index or queue.',
-    );
+    if (props.runtime === 'nodejs22.x') {
+      acknowledge(
+        this.function,
+        'AwsSolutions-L1',
+        'nodejs22.x is the documented fallback (context kfq:runtime) for a region where Lambda does not yet offer nodejs24.x; the code and its bundle target run on both, and nodejs24.x is the default.',
+      );
+    }
+    if (tracing) {
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions: active tracing needs Resource "*". Every data grant names its table, index or queue.',
+      );
+    }
   }
 }

@@ -1,8 +1,14 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  ScheduleExpression as SchedulerExpression,
+  Schedule as SchedulerSchedule,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -14,7 +20,9 @@ import {
   type QueuePair,
   type TableWithIndexes,
 } from '#infra/constructs/least-privilege.ts';
+import { acknowledge } from '#infra/constructs/nag.ts';
 import { wireQueueConsumers } from '#infra/constructs/queue-consumers.ts';
+import { type DeploymentSettings, GLOBAL_DEFAULTS } from '#infra/deployment.ts';
 import {
   type EventSourceDefinition,
   eventSources as eventSourceDefinitions,
@@ -28,6 +36,7 @@ import {
   schedules as scheduleDefinitions,
   type TableDefinition,
 } from '#infra/resources.ts';
+import { groupRolesText } from '#shared/auth/role-claims.ts';
 
 export interface ServiceStackProps extends StackProps {
   /** Stateful resources from the data stack, by definition id. */
@@ -51,6 +60,11 @@ export interface ServiceStackProps extends StackProps {
   readonly fundIds?: readonly string[];
   /** Work waiting in the tables longer than this alarms (default 15 minutes). */
   readonly pendingWorkAlarmSeconds?: number;
+  /**
+   * Runtime, architecture, tracing, schedules and identity for the partition deployed to
+   * (infra/deployment.ts); default: the global defaults (Cognito, X-Ray, nodejs24.x on arm64).
+   */
+  readonly deployment?: Omit<DeploymentSettings, 'partition' | 'region'>;
 }
 
 /** `submit-lead` → `SubmitLead`: construct ids stay readable in the console. */
@@ -75,6 +89,7 @@ export class ServiceStack extends Stack {
     const functions = props.functions ?? functionDefinitions;
     const routes = props.routes ?? routeDefinitions;
     const eventSources = props.eventSources ?? eventSourceDefinitions;
+    const deployment = props.deployment ?? GLOBAL_DEFAULTS;
 
     // Every function gets every store's name: config is parsed whole (shared/config.ts); IAM decides access.
     const environment: Record<string, string> = {};
@@ -88,6 +103,12 @@ export class ServiceStack extends Stack {
         queue.id,
         'dead-letter queue',
       ).queueUrl;
+    }
+
+    // Which claim carries the caller's groups, and how they map to roles (shared/config.ts reads them).
+    environment.AUTH_ROLES_CLAIM = deployment.identity.rolesClaim;
+    if (deployment.identity.groupRoles !== undefined) {
+      environment.AUTH_GROUP_ROLES = groupRolesText(deployment.identity.groupRoles);
     }
 
     // A secret's ARN goes to every function too; only those that declare the secret may read it.
@@ -114,7 +135,13 @@ export class ServiceStack extends Stack {
     const built = new Map<string, KfqFunction>();
     for (const definition of functions) {
       if (built.has(definition.id)) throw new Error(`Function id ${definition.id} is defined twice`);
-      const fn = new KfqFunction(this, pascal(definition.id), { definition, environment });
+      const fn = new KfqFunction(this, pascal(definition.id), {
+        definition,
+        environment,
+        runtime: deployment.runtime,
+        architecture: deployment.architecture,
+        tracing: deployment.tracing,
+      });
       grantDeclaredAccess(fn.function, definition, {
         tables: tablesWithIndexes,
         queues: queuePairs,
@@ -136,21 +163,42 @@ export class ServiceStack extends Stack {
       ),
     });
 
-    // Scheduled functions (the reconciler): an EventBridge rule per schedule, retried on failure.
+    // Scheduled functions (the reconciler), retried on failure: an EventBridge rule per schedule (the
+    // default, in every partition), or an EventBridge Scheduler schedule (context kfq:schedules).
     for (const schedule of props.schedules ?? scheduleDefinitions) {
-      new Rule(this, `${pascal(schedule.id)}Schedule`, {
-        description: `Runs ${schedule.functionId} every ${schedule.rateMinutes === 1 ? 'minute' : `${schedule.rateMinutes} minutes`}`,
-        schedule: Schedule.rate(Duration.minutes(schedule.rateMinutes)),
-        targets: [
-          new LambdaFunction(required(lambdas, schedule.functionId, 'function'), { retryAttempts: 2 }),
-        ],
-      });
+      const description = `Runs ${schedule.functionId} every ${schedule.rateMinutes === 1 ? 'minute' : `${schedule.rateMinutes} minutes`}`;
+      const target = required(lambdas, schedule.functionId, 'function');
+      if (deployment.schedules === 'eventbridge-scheduler') {
+        // One role per schedule, allowed to invoke its one function (and that function's versions).
+        const role = new Role(this, `${pascal(schedule.id)}SchedulerRole`, {
+          assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+          description: `EventBridge Scheduler: invokes ${schedule.functionId} only`,
+        });
+        new SchedulerSchedule(this, `${pascal(schedule.id)}Scheduler`, {
+          description,
+          schedule: SchedulerExpression.rate(Duration.minutes(schedule.rateMinutes)),
+          target: new LambdaInvoke(target, { retryAttempts: 2, role }),
+        });
+        const functionLogicalId = this.getLogicalId(target.node.defaultChild as CfnElement);
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+          `lambda:InvokeFunction on ${schedule.functionId} and its versions (<arn>:*, as grantInvoke writes it): the role can invoke this one function and nothing else.`,
+        );
+      } else {
+        new Rule(this, `${pascal(schedule.id)}Schedule`, {
+          description,
+          schedule: Schedule.rate(Duration.minutes(schedule.rateMinutes)),
+          targets: [new LambdaFunction(target, { retryAttempts: 2 })],
+        });
+      }
     }
 
     this.httpApi = new KfqHttpApi(this, 'Api', {
       routes,
       functions: lambdas,
       sectorCodes: props.sectorCodes,
+      identity: deployment.identity,
     });
 
     this.alarms = new KfqAlarms(this, 'Alarms', {
@@ -164,8 +212,15 @@ export class ServiceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'HTTP API base URL' });
-    new CfnOutput(this, 'UserPoolId', { value: this.httpApi.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.httpApi.userPoolClient.userPoolClientId });
+    if (this.httpApi.userPool !== undefined && this.httpApi.userPoolClient !== undefined) {
+      new CfnOutput(this, 'UserPoolId', { value: this.httpApi.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.httpApi.userPoolClient.userPoolClientId });
+    } else {
+      new CfnOutput(this, 'OidcIssuerUrl', {
+        value: this.httpApi.issuer,
+        description: 'The OIDC issuer whose tokens the API accepts (stack parameter OidcIssuer)',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,
       description: 'Subscribe an e-mail or chat endpoint to receive the alarms',

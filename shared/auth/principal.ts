@@ -1,8 +1,12 @@
 /**
  * Who is calling, read from the JWT claims that API Gateway's authorizer (or the local gateway, which
- * behaves the same) has already verified. Cognito groups are the roles: `sector-<code>`, `finance`,
- * `auditor`, `admin`; inside the code a sector role reads `sector:<code>`.
+ * behaves the same) has already verified. Groups are the roles: by default the Cognito groups
+ * `sector-<code>`, `finance`, `auditor`, `admin` in `cognito:groups`; the claim and a group → role mapping
+ * are settings of the deployment (shared/auth/role-claims.ts), for any OIDC provider. Inside the code a
+ * sector role reads `sector:<code>`.
  */
+import { getRoleClaimSettings } from '#shared/config.ts';
+import { claimAt, groupsIn, type RoleClaimSettings } from './role-claims.ts';
 
 export type Role = `sector:${string}` | 'finance' | 'auditor' | 'admin';
 
@@ -13,15 +17,6 @@ export interface Principal {
 
 const GROUP_PATTERN = /^(sector-[a-z][a-z0-9_]{1,39}|finance|auditor|admin)$/;
 
-/** API Gateway HTTP API passes array claims flattened to a string: `"[sector-food finance]"`. */
-function groupsOf(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.filter((group): group is string => typeof group === 'string');
-  if (typeof claim !== 'string') return [];
-  const trimmed = claim.trim();
-  const inner = trimmed.startsWith('[') && trimmed.endsWith(']') ? trimmed.slice(1, -1) : trimmed;
-  return inner.split(/[\s,]+/).filter((group) => group.length > 0);
-}
-
 export function roleOfGroup(group: string): Role | undefined {
   if (!GROUP_PATTERN.test(group)) return undefined;
   return group.startsWith('sector-') ? `sector:${group.slice('sector-'.length)}` : (group as Role);
@@ -31,15 +26,22 @@ export function groupOfRole(role: Role): string {
   return role.startsWith('sector:') ? `sector-${role.slice('sector:'.length)}` : role;
 }
 
+/**
+ * The caller from verified claims: `sub`, and the roles of the groups in the configured claim (API Gateway
+ * passes array claims flattened to a string, `"[sector-food finance]"`). Settings default to the
+ * deployment's, read once from the configuration.
+ */
 export function principalFromClaims(
   claims: Readonly<Record<string, unknown>> | undefined,
+  settings: RoleClaimSettings = getRoleClaimSettings(),
 ): Principal | undefined {
   const userId = claims?.sub;
-  if (typeof userId !== 'string' || userId.length === 0) return undefined;
-  const roles = groupsOf(claims?.['cognito:groups'])
-    .map(roleOfGroup)
+  if (claims === undefined || typeof userId !== 'string' || userId.length === 0) return undefined;
+  const { groupRoles } = settings;
+  const roles = groupsIn(claimAt(claims, settings.claim))
+    .map((group) => (groupRoles === undefined ? roleOfGroup(group) : groupRoles.get(group)))
     .filter((role): role is Role => role !== undefined);
-  return { userId, roles };
+  return { userId, roles: [...new Set(roles)] };
 }
 
 export function sectorsOf(principal: Principal): string[] {

@@ -10,24 +10,10 @@ import {
   logicalIdOf,
   removeSynthesis,
   resourcesOfType,
+  STATEFUL_LOGICAL_IDS,
   type Synthesized,
   synthesizeApp,
 } from './synth.ts';
-
-/**
- * The logical ids of the stateful resources, committed. A change here means CloudFormation would create
- * a new table or queue (and retain the old table with its data): update this list only on purpose.
- */
-const STATEFUL_LOGICAL_IDS = [
-  'AllocationDlqQueue27F9A966',
-  'AllocationQueue4171AA26',
-  'AuditTableB07F8EEB',
-  'EvaluationDlqQueue11614616',
-  'EvaluationQueueF9A2AAD1',
-  'FundsTableD92EDB65',
-  'LeadsTableB370ABE7',
-  'ReferenceTableAB3BBC1B',
-];
 
 let synth: Synthesized;
 beforeAll(() => {

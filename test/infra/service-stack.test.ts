@@ -325,6 +325,21 @@ describe('HTTP API', () => {
     expect(client?.Properties?.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
   });
 
+  it('names the Cognito groups claim to every function, and writes no literal arn:aws: in either template', () => {
+    for (const definition of functions) {
+      const variables = (
+        fnResource(definition.id).props.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(variables.AUTH_ROLES_CLAIM, definition.id).toBe('cognito:groups');
+      expect(variables.AUTH_GROUP_ROLES, definition.id).toBeUndefined();
+    }
+    // Environment-agnostic: every ARN takes its partition from AWS::Partition, so one template fits both.
+    expect(synth.stacks.deployment).toMatchObject({ partition: 'aws', tracing: true });
+    expect(synth.stacks.deployment).not.toHaveProperty('region');
+    expect(JSON.stringify(synth.serviceJson)).not.toMatch(/arn:aws:/);
+    expect(JSON.stringify(synth.dataJson)).not.toMatch(/arn:aws:/);
+  });
+
   it('outputs the API URL, the user pool and its client', () => {
     expect(Object.keys(synth.serviceJson.Outputs ?? {})).toEqual(
       expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'AlarmTopicArn']),

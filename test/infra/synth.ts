@@ -28,6 +28,22 @@ export interface Synthesized {
   readonly serviceJson: { Resources: Record<string, CfnResourceJson>; Outputs?: Record<string, unknown> };
 }
 
+/**
+ * The logical ids of the stateful resources, committed, the same in every partition. A change here means
+ * CloudFormation would create a new table or queue (and retain the old table with its data): update this
+ * list only on purpose.
+ */
+export const STATEFUL_LOGICAL_IDS = [
+  'AllocationDlqQueue27F9A966',
+  'AllocationQueue4171AA26',
+  'AuditTableB07F8EEB',
+  'EvaluationDlqQueue11614616',
+  'EvaluationQueueF9A2AAD1',
+  'FundsTableD92EDB65',
+  'LeadsTableB370ABE7',
+  'ReferenceTableAB3BBC1B',
+];
+
 /** Points CDK's Docker at a path that does not exist: any attempt to bundle through Docker fails synth. */
 export const NO_DOCKER = '/nonexistent/docker-must-not-be-used';
 
@@ -42,11 +58,12 @@ function cdkJsonContext(): Record<string, unknown> {
 /**
  * Synthesizes the real app once per test file, in process, bundling with the local esbuild (the slow
  * part). `app.synth()` runs the cdk-nag validation plugin and throws on any unacknowledged error.
+ * `context` adds what `cdk synth -c key=value` would (the China partition: `{ partition: 'aws-cn', … }`).
  */
-export function synthesizeApp(): Synthesized {
+export function synthesizeApp(context: Readonly<Record<string, string>> = {}): Synthesized {
   process.env.CDK_DOCKER = NO_DOCKER;
   const outdir = mkdtempSync(join(tmpdir(), 'kfq-cdk-'));
-  const app = new App({ outdir, context: cdkJsonContext() });
+  const app = new App({ outdir, context: { ...cdkJsonContext(), ...context } });
   const stacks = buildApp(app);
   const assembly = app.synth();
   const dataJson = assembly.getStackArtifact(stacks.data.artifactId).template;
