@@ -1,12 +1,13 @@
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
-import { byRoute, withHttp } from '#shared/middleware/with-http.ts';
+import { byRoute, withHttp, zodQuery } from '#shared/middleware/with-http.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import { type QueryAuditDeps, queryAudit } from '#shared/use-cases/query-audit.ts';
+import { AuditQuerySchema, type QueryAuditDeps, queryAudit } from '#shared/use-cases/query-audit.ts';
 import {
   auditDigest,
   keptDigestOf,
   type VerifiableAuditTrail,
+  VerifyQuerySchema,
   verifyAuditTrail,
 } from '#shared/use-cases/verify-audit-trail.ts';
 
@@ -21,14 +22,14 @@ export interface AuditHandlerDeps {
  */
 export function createHandler(deps: AuditHandlerDeps) {
   const routes = {
-    'GET /audit': withHttp({ access: routeAccess }, async ({ query }) => ({
+    'GET /audit': withHttp({ access: routeAccess, query: zodQuery(AuditQuerySchema) }, async ({ query }) => ({
       statusCode: 200,
       body: await queryAudit(deps, query),
     })),
-    'GET /audit/verify': withHttp({ access: routeAccess }, async ({ query }) => ({
-      statusCode: 200,
-      body: await verifyAuditTrail(deps, keptDigestOf(query)),
-    })),
+    'GET /audit/verify': withHttp(
+      { access: routeAccess, query: zodQuery(VerifyQuerySchema) },
+      async ({ query }) => ({ statusCode: 200, body: await verifyAuditTrail(deps, keptDigestOf(query)) }),
+    ),
     'GET /audit/digest': withHttp({ access: routeAccess }, async () => ({
       statusCode: 200,
       headers: { 'cache-control': 'no-store' },

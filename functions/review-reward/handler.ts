@@ -1,6 +1,6 @@
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
-import { byRoute, withHttp, zodBody } from '#shared/middleware/with-http.ts';
+import { byRoute, withHttp, zodBody, zodQuery } from '#shared/middleware/with-http.ts';
 import {
   ApproveBodySchema,
   CaseOutcomeBodySchema,
@@ -15,16 +15,16 @@ import {
   recordCaseOutcome,
   rejectReward,
 } from '#shared/use-cases/review-reward.ts';
-import { parseRewardsQuery } from '#shared/use-cases/rewards-query.ts';
+import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
 export function createHandler(deps: ReviewDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
   const routes = {
-    'GET /rewards': withHttp({ access: routeAccess }, async ({ query }) => ({
-      statusCode: 200,
-      body: await listRewards(deps, parseRewardsQuery(query)),
-    })),
+    'GET /rewards': withHttp(
+      { access: routeAccess, query: zodQuery(RewardsQuerySchema) },
+      async ({ query }) => ({ statusCode: 200, body: await listRewards(deps, query) }),
+    ),
     'POST /leads/{id}/approve': withHttp(
       { access: routeAccess, body: zodBody(ApproveBodySchema) },
       async (r) => ({

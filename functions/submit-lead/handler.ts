@@ -1,14 +1,15 @@
 import { routeAccess } from '#infra/resources.ts';
 import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
 import { ValidationError } from '#shared/errors.ts';
-import { type BodyParser, withHttp } from '#shared/middleware/with-http.ts';
-import { type Lead, parseLead } from '#shared/schemas/lead.ts';
+import { type BodyParser, bodyParser, withHttp } from '#shared/middleware/with-http.ts';
+import { type Lead, LeadSchema, parseLead } from '#shared/schemas/lead.ts';
 import { type SubmitLeadDeps, submitLead } from '#shared/use-cases/submit-lead.ts';
 
-const leadBody: BodyParser<Lead> = (json) => {
+// LeadSchema, and the sector membership the configuration adds.
+const leadBody: BodyParser<Lead> = bodyParser(LeadSchema, (json) => {
   const parsed = parseLead(json);
   return parsed.ok ? { ok: true, value: parsed.lead } : parsed;
-};
+});
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 

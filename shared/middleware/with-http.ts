@@ -21,19 +21,23 @@ import {
 } from '#shared/errors.ts';
 import { logger } from '#shared/observability.ts';
 import { isPathParameterName, pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
+import { parseQuery } from '#shared/use-cases/query-params.ts';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem-json.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
+type RawQuery = Readonly<Record<string, string>>;
+
 /** What a thin HTTP handler sees: the caller, and the parts of the request it may need, already checked. */
-export interface HttpRequest<TBody> {
+export interface HttpRequest<TBody, TQuery = RawQuery> {
   readonly principal: Principal;
   readonly body: TBody;
   /** The JSON body as sent, before parsing (undefined for routes without a body). */
   readonly rawBody: unknown;
   readonly pathParameters: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
+  /** Parsed by the route's query schema; the parameters as sent when it declares none. */
+  readonly query: TQuery;
   readonly headers: Readonly<Record<string, string>>;
   readonly requestId: string;
 }
@@ -48,20 +52,40 @@ export type BodyParseResult<TBody> =
   | { readonly ok: true; readonly value: TBody }
   | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
-/** Turns the JSON body into the use case's input, or lists every bad field. */
-export type BodyParser<TBody> = (json: unknown) => BodyParseResult<TBody>;
+/**
+ * Turns the JSON body into the use case's input, or lists every bad field; `schema` is the zod schema it
+ * parses with, which the OpenAPI document must show (test/e2e/openapi-document.test.ts holds them equal).
+ */
+export interface BodyParser<TBody> {
+  (json: unknown): BodyParseResult<TBody>;
+  readonly schema: z.ZodType;
+}
 
-export interface HttpOptions<TBody> {
+/** Parses the query parameters (see `parseQuery`: every bad or unknown one named); `schema` as for bodies. */
+export interface QueryParser<TQuery> {
+  (query: RawQuery): TQuery;
+  readonly schema: z.ZodType;
+}
+
+/** The schemas a route parses its request with: what its OpenAPI operation is generated from. */
+export interface HttpContract {
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+}
+
+export interface HttpOptions<TBody, TQuery = RawQuery> {
   /** Who may call each route: the one route table's lookup (`routeAccess` of infra/resources.ts). */
   readonly access: RouteAccessLookup;
   /** Parser of the JSON body; omit for routes without a body. */
   readonly body?: BodyParser<TBody>;
+  /** Parser of the query parameters; omit for routes that read none. */
+  readonly query?: QueryParser<TQuery>;
   readonly maxBodyBytes?: number;
 }
 
 /** A body parser from a zod schema, naming each bad field by its dotted path. */
 export function zodBody<TSchema extends z.ZodType>(schema: TSchema): BodyParser<z.output<TSchema>> {
-  return (json) => {
+  return bodyParser(schema, (json) => {
     const parsed = schema.safeParse(json);
     return parsed.success
       ? { ok: true, value: parsed.data }
@@ -72,7 +96,20 @@ export function zodBody<TSchema extends z.ZodType>(schema: TSchema): BodyParser<
             message: issue.message,
           })),
         };
-  };
+  });
+}
+
+/** A body parser that checks more than its schema can say (configuration, say), named by that schema. */
+export function bodyParser<TBody>(
+  schema: z.ZodType,
+  parse: (json: unknown) => BodyParseResult<TBody>,
+): BodyParser<TBody> {
+  return Object.assign(parse, { schema });
+}
+
+/** A query parser from a zod schema of string parameters. */
+export function zodQuery<TSchema extends z.ZodType>(schema: TSchema): QueryParser<z.output<TSchema>> {
+  return Object.assign((query: RawQuery) => parseQuery(schema, query), { schema });
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -158,17 +195,20 @@ const problemJson = (): MiddlewareObj<HttpEvent, HttpResult> => ({
  * latency and 4xx/5xx come from API Gateway's own metrics; the 5xx alarm watches them.)
  * Authentication happened in the authorizer; here the route's roles are checked and the body parsed.
  */
-export function withHttp<TBody = undefined>(
-  options: HttpOptions<TBody>,
-  handle: (request: HttpRequest<TBody>) => Promise<HttpResponse>,
+export function withHttp<TBody = undefined, TQuery = RawQuery>(
+  options: HttpOptions<TBody, TQuery>,
+  handle: (request: HttpRequest<TBody, TQuery>) => Promise<HttpResponse>,
 ) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return middy<HttpEvent, HttpResult, Error, Context>()
+  const contract: HttpContract = { body: options.body?.schema, query: options.query?.schema };
+  const chain = middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemJson())
     .handler(async (event) => {
       const principal = authorize(event, options.access);
       const pathParameters = readPathParameters(event);
+      const rawQuery = definedOnly(event.queryStringParameters);
+      const query = options.query === undefined ? (rawQuery as TQuery) : options.query(rawQuery);
       const { body, rawBody } =
         options.body === undefined
           ? { body: undefined as TBody, rawBody: undefined }
@@ -179,12 +219,13 @@ export function withHttp<TBody = undefined>(
         body,
         rawBody,
         pathParameters,
-        query: definedOnly(event.queryStringParameters),
+        query,
         headers: definedOnly(event.headers),
         requestId: event.requestContext.requestId,
       });
       return toResult(response);
     });
+  return Object.assign(chain, { contract });
 }
 
 function definedOnly(
@@ -200,12 +241,18 @@ function definedOnly(
  * function does not serve is a 404 problem (the route table sent it elsewhere, so this is a wiring bug).
  */
 export function byRoute(
-  routes: Readonly<Record<string, (event: HttpEvent, context: Context) => Promise<HttpResult>>>,
+  routes: Readonly<
+    Record<string, ((event: HttpEvent, context: Context) => Promise<HttpResult>) & { contract: HttpContract }>
+  >,
   access: HttpOptions<undefined>['access'],
 ) {
   const unknown = withHttp({ access }, async ({ requestId }) => {
     throw new NotFoundError(`No handler for this route in this function (request ${requestId}).`);
   });
-  return (event: HttpEvent, context: Context): Promise<HttpResult> =>
+  const dispatch = (event: HttpEvent, context: Context): Promise<HttpResult> =>
     (routes[event.routeKey] ?? unknown)(event, context);
+  const contracts: Readonly<Record<string, HttpContract>> = Object.fromEntries(
+    Object.entries(routes).map(([routeKey, route]) => [routeKey, route.contract]),
+  );
+  return Object.assign(dispatch, { contracts });
 }

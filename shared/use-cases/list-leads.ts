@@ -9,7 +9,6 @@ import {
   cursorParam,
   instantParam,
   limitParam,
-  parseQuery,
   unwrapCursor,
   wrapCursor,
 } from './query-params.ts';
@@ -29,6 +28,7 @@ export const ListLeadsQuerySchema = z
     limit: limitParam.optional(),
   })
   .strict();
+export type ListLeadsQuery = z.output<typeof ListLeadsQuerySchema>;
 
 /** One lead in a list: enough to pick it, nothing personal. */
 export const LeadSummarySchema = z.object({
@@ -60,9 +60,9 @@ export type LeadList = z.infer<typeof LeadListSchema>;
  */
 export async function listLeads(
   deps: ListLeadsDeps,
-  command: { readonly principal: Principal; readonly query: Readonly<Record<string, string>> },
+  command: { readonly principal: Principal; readonly query: ListLeadsQuery },
 ): Promise<LeadList> {
-  const query = parseQuery(ListLeadsQuerySchema, command.query);
+  const { query } = command;
   checkRange(query.from, query.to);
   const sector = scopedSector(command.principal, query.sector);
   const filters = { sector, status: query.status, from: query.from, to: query.to };

@@ -6,7 +6,6 @@ import {
   cursorParam,
   instantParam,
   limitParam,
-  parseQuery,
   unwrapCursor,
   wrapCursor,
 } from './query-params.ts';
@@ -30,6 +29,7 @@ export const AuditQuerySchema = z
     limit: limitParam.optional(),
   })
   .strict();
+export type AuditQueryParams = z.output<typeof AuditQuerySchema>;
 
 export const AuditPageSchema = z.object({
   items: z.array(AuditEntrySchema),
@@ -38,11 +38,7 @@ export const AuditPageSchema = z.object({
 export type AuditPageView = z.infer<typeof AuditPageSchema>;
 
 /** The audit history, newest first, filtered by subject, actor, action and period. */
-export async function queryAudit(
-  deps: QueryAuditDeps,
-  rawQuery: Readonly<Record<string, string>>,
-): Promise<AuditPageView> {
-  const query = parseQuery(AuditQuerySchema, rawQuery);
+export async function queryAudit(deps: QueryAuditDeps, query: AuditQueryParams): Promise<AuditPageView> {
   checkRange(query.from, query.to);
   const filters = {
     subject: query.subject,

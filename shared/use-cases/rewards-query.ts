@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SECTOR_CODE_PATTERN } from '#shared/domain/sectors.ts';
 import { LEAD_STATUSES } from '#shared/schemas/lead-record.ts';
-import { cursorParam, limitParam, parseQuery } from './query-params.ts';
+import { cursorParam, limitParam } from './query-params.ts';
 
 /**
  * `GET /rewards` query parameters, parsed like the other list routes' (unknown parameters refused, each
@@ -18,7 +18,3 @@ export const RewardsQuerySchema = z
   })
   .strict();
 export type RewardsQuery = z.output<typeof RewardsQuerySchema>;
-
-export function parseRewardsQuery(query: Readonly<Record<string, string>>): RewardsQuery {
-  return parseQuery(RewardsQuerySchema, query);
-}

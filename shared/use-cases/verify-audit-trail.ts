@@ -4,7 +4,6 @@ import { ValidationError } from '#shared/errors.ts';
 import type { AuditTrail } from '#shared/ports/audit-trail.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import { type ChainHead, ChainHeadSchema } from '#shared/schemas/audit-entry.ts';
-import { parseQuery } from './query-params.ts';
 
 /** What verification needs of the trail: its entries in order and the head record as stored. */
 export interface VerifiableAuditTrail extends Pick<AuditTrail, 'walk' | 'head' | 'entryAt'> {
@@ -30,6 +29,7 @@ export const VerifyQuerySchema = z
       .optional(),
   })
   .strict();
+export type VerifyQuery = z.output<typeof VerifyQuerySchema>;
 
 export const VerificationSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), checked: z.number().int(), head: ChainHeadSchema }),
@@ -52,10 +52,7 @@ export const VerificationSchema = z.discriminatedUnion('ok', [
 ]);
 
 /** Reads `?digestSeq=&digestHash=` (both or neither). */
-export function keptDigestOf(
-  rawQuery: Readonly<Record<string, string>>,
-): { seq: number; hash: string } | undefined {
-  const query = parseQuery(VerifyQuerySchema, rawQuery);
+export function keptDigestOf(query: VerifyQuery): { seq: number; hash: string } | undefined {
   if (query.digestSeq === undefined && query.digestHash === undefined) return undefined;
   if (query.digestSeq === undefined || query.digestHash === undefined) {
     const missing = query.digestSeq === undefined ? 'digestSeq' : 'digestHash';

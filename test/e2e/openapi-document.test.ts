@@ -1,5 +1,13 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { routes } from '#infra/resources.ts';
+import type * as z from 'zod';
+import { createSchema } from 'zod-openapi';
+import { repoRoot } from '#infra/local/paths.ts';
+import { functions, routes } from '#infra/resources.ts';
+import type { HttpContract } from '#shared/middleware/with-http.ts';
+import { pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
+import { useLocalCloudEnv } from '#test/support/api.ts';
 import { api } from './support/api.ts';
 
 /** GET /openapi.json: generated from the zod schemas, covering every route of infra/resources.ts. */
@@ -8,13 +16,13 @@ type Operation = {
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
   responses: Record<string, { content?: Record<string, unknown> }>;
-  parameters?: { in: string; name: string }[];
+  parameters?: { in: string; name: string; required?: boolean; schema: unknown }[];
 };
 type Document = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
   components: {
-    schemas: Record<string, { properties?: Record<string, unknown> }>;
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
     securitySchemes: Record<string, unknown>;
   };
   security: Record<string, string[]>[];
@@ -106,6 +114,86 @@ describe('GET /openapi.json', () => {
       const operation = body.paths[route.path]?.[route.method.toLowerCase()];
       const success = Object.entries(operation?.responses ?? {}).find(([status]) => status.startsWith('2'));
       expect(success?.[1].content, `${route.method} ${route.path}`).toBeDefined();
+    }
+  });
+});
+
+/** A JSON schema with every `$ref` replaced by what it names, so two renderings compare by content. */
+function inlined(schema: unknown, components: Readonly<Record<string, unknown>>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => inlined(item, components));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const { $ref, ...rest } = schema as { $ref?: unknown };
+  if (typeof $ref === 'string') return inlined(components[$ref.split('/').at(-1) ?? ''], components);
+  return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlined(value, components)]));
+}
+
+/** How zod-openapi renders a schema on its own, on the request (input) side. */
+function rendered(schema: z.ZodType): unknown {
+  const { schema: json, components } = createSchema(schema, { io: 'input' });
+  return inlined(json, components);
+}
+
+/** The request contract of a route, as its handler module declares it (withHttp, or byRoute's routes). */
+async function handlerContract(route: (typeof routes)[number]): Promise<HttpContract> {
+  const fn = functions.find((candidate) => candidate.id === route.functionId);
+  if (fn === undefined) throw new Error(`no function ${route.functionId}`);
+  const module = (await import(pathToFileURL(resolve(repoRoot, fn.entry)).href)) as {
+    handler: { contract?: HttpContract; contracts?: Record<string, HttpContract> };
+  };
+  const contract = module.handler.contracts?.[`${route.method} ${route.path}`] ?? module.handler.contract;
+  if (contract === undefined) throw new Error(`${fn.entry} exposes no request contract`);
+  return contract;
+}
+
+describe('GET /openapi.json, route by route', () => {
+  it('takes every request body, query parameter and path parameter from the schema the handler parses with', async () => {
+    useLocalCloudEnv();
+    const { body: document } = await api<Document>('GET', '/openapi.json');
+    const components = document.components.schemas;
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      const contract = await handlerContract(route);
+      // Soft: every route and part that differs is listed, not only the first.
+
+      const documentedBody = operation?.requestBody?.content['application/json']?.schema;
+      expect
+        .soft(documentedBody === undefined ? undefined : inlined(documentedBody, components), `${key} body`)
+        .toEqual(contract.body === undefined ? undefined : rendered(contract.body));
+
+      const query = (
+        contract.query === undefined ? { properties: {}, required: [] } : rendered(contract.query)
+      ) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      const documentedQuery = (operation?.parameters ?? []).filter((parameter) => parameter.in === 'query');
+      expect
+        .soft(documentedQuery.map((parameter) => parameter.name).sort(), `${key} query`)
+        .toEqual(Object.keys(query.properties ?? {}).sort());
+      for (const parameter of documentedQuery) {
+        expect
+          .soft(inlined(parameter.schema, components), `${key} ?${parameter.name}`)
+          .toEqual(query.properties?.[parameter.name]);
+        expect
+          .soft(parameter.required ?? false, `${key} ?${parameter.name} required`)
+          .toBe((query.required ?? []).includes(parameter.name));
+      }
+
+      const documentedPath = (operation?.parameters ?? []).filter((parameter) => parameter.in === 'path');
+      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => name);
+      expect
+        .soft(
+          documentedPath.map((parameter) => parameter.name),
+          `${key} path`,
+        )
+        .toEqual(names);
+      for (const parameter of documentedPath) {
+        const schema = pathParameterSchemas[parameter.name as keyof typeof pathParameterSchemas];
+        expect
+          .soft(inlined(parameter.schema, components), `${key} {${parameter.name}}`)
+          .toEqual(rendered(schema));
+      }
     }
   });
 });
