@@ -559,7 +559,7 @@ export function judge(evidence: Evidence, tracks: readonly LeadTrack[], plan: Ch
   );
 
   // 4. The waitlist is served in order of evaluation.
-  invariants.push(waitlistOrder(observation, views));
+  invariants.push(waitlistOrder(observation, views, audit));
 
   // 5. No reward approved or paid twice.
   invariants.push(noRewardTwice(observation, views, tracks, audit, auditProblem, sumCommitted));
@@ -650,7 +650,11 @@ export async function checkInvariants(
  * (c) no lead L holds money (reserved or committed) whose first(L) comes after since(w) of a lead w that
  *     still waits: nobody later in evaluation order holds money while an earlier lead wants some.
  */
-function waitlistOrder(observation: Observation, views: readonly LeadView[]): InvariantResult {
+function waitlistOrder(
+  observation: Observation,
+  views: readonly LeadView[],
+  audit: readonly AuditEntryLite[],
+): InvariantResult {
   const problems: string[] = [];
   const fund = observation.fund;
   const waitlist = [...(fund?.waitlist ?? [])].sort((a, b) => a.position - b.position);
@@ -680,6 +684,24 @@ function waitlistOrder(observation: Observation, views: readonly LeadView[]): In
       `${yuan(fund.availableFen)} available while ${waitlist.length} leads wait (head ${waitlist[0]?.leadId}, wants ${yuan(waitlist[0]?.wantFen ?? 0)})`,
     );
   }
+  // From the audit trail, when it happened: a lead's first step in the fund, its first money.
+  const fundSteps = (leadId: string) =>
+    audit.filter(
+      (entry) =>
+        entry.subject === leadId && /^(fund|reward)\./.test(entry.action) && entry.action !== 'reward.paid',
+    );
+  const firstFundStep = (leadId: string) => {
+    const step = fundSteps(leadId)[0];
+    return step === undefined ? '' : `; first fund step ${step.action} at ${step.at}`;
+  };
+  const firstMoney = (leadId: string) => {
+    const step = fundSteps(leadId).find(
+      (entry) => entry.details.move === 'reserve' || entry.details.move === 'commit',
+    );
+    return step === undefined
+      ? ''
+      : `; got money at ${step.at} by ${step.action} rev ${String(step.details.revision ?? '?')}`;
+  };
   const earliest = waitlist
     .map((entry) => ({ entry, at: key(entry.since ?? firstOf(entry.leadId) ?? '', entry.leadId) }))
     .sort((a, b) => (a.at < b.at ? -1 : 1))[0];
@@ -697,7 +719,7 @@ function waitlistOrder(observation: Observation, views: readonly LeadView[]): In
       );
     for (const { view, allocation, first } of overtaking.slice(0, 15)) {
       problems.push(
-        `${view.leadId} (first decided ${first}, ${view.status}) holds ${yuan(held(allocation))} (${allocation?.state}) while ${earliest.entry.leadId} (waiting since ${earliest.entry.since}) wants ${yuan(earliest.entry.wantFen)}`,
+        `${view.leadId} (first decided ${first}, ${view.status}) holds ${yuan(held(allocation))} (${allocation?.state}${firstMoney(view.leadId)}) while ${earliest.entry.leadId} (waiting since ${earliest.entry.since}${firstFundStep(earliest.entry.leadId)}) wants ${yuan(earliest.entry.wantFen)}`,
       );
     }
     if (overtaking.length > 15) problems.push(`… and ${overtaking.length - 15} more`);
