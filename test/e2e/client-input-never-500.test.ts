@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RouteDefinition, routes } from '#infra/resources.ts';
 import { wrapCursor } from '#shared/use-cases/query-params.ts';
-import { type ApiAnswer, api, tokenFor } from './support/api.ts';
+import { type ApiAnswer, api, tokenFor } from '#test/support/api.ts';
 
 /**
  * Issue 12, defect 7: whatever a client puts in a path or a cursor is answered 4xx problem+json naming

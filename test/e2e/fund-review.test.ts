@@ -46,21 +46,21 @@ describe('the fund and finance review over HTTP', () => {
 
     // Make room in the shared fund, whatever earlier tests reserved: the waitlist is served first, so
     // top up what it waits for, plus room for this lead and for allocations still in flight.
-    const before = await api.get<FundView>(`/funds/${FUND.fundId}`, { token: adminToken });
+    const before = await api<FundView>('GET', `/funds/${FUND.fundId}`, { token: adminToken });
     const waitingFen = before.body.waitlist.reduce((sum, entry) => sum + entry.wantFen, 0);
     const topUpFen = waitingFen + 500_000_000_00;
-    const topUp = await api.post<FundView>(
-      `/funds/${FUND.fundId}/top-up`,
-      { amount: (topUpFen / 100).toFixed(2) },
-      { token: adminToken },
-    );
+    const topUp = await api<FundView>('POST', `/funds/${FUND.fundId}/top-up`, {
+      token: adminToken,
+      body: { amount: (topUpFen / 100).toFixed(2) },
+    });
     expect(topUp.status).toBe(200);
 
     const key = randomUUID();
     const lead = leadInput({ investor: freshInvestor(), actualInvestment: undefined, fundRequest: '100万' });
-    const submitted = await api.post('/leads', lead, {
+    const submitted = await api('POST', '/leads', {
       token: sectorToken,
       headers: { 'idempotency-key': key },
+      body: lead,
     });
     expect(submitted.status).toBe(202);
     const leadId = leadIdFor(sectorUser, key);
@@ -72,23 +72,24 @@ describe('the fund and finance review over HTTP', () => {
     });
     expect(reserved).toMatchObject({ state: 'reserved', reservedFen: REQUEST_FEN });
 
-    const early = await api.post<{ code: string }>(`/leads/${leadId}/approve`, {}, { token: approverToken });
+    const early = await api<{ code: string }>('POST', `/leads/${leadId}/approve`, {
+      token: approverToken,
+      body: {},
+    });
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('not_payable');
 
     const otherSector = await tokenFor('sector:food', 'officer-food');
-    const foreign = await api.post(
-      `/leads/${leadId}/actual-investment`,
-      { amount: '1.2亿' },
-      { token: otherSector },
-    );
+    const foreign = await api('POST', `/leads/${leadId}/actual-investment`, {
+      token: otherSector,
+      body: { amount: '1.2亿' },
+    });
     expect(foreign.status).toBe(404);
 
-    const reported = await api.post<{ revision: number }>(
-      `/leads/${leadId}/actual-investment`,
-      { amount: '1.2亿', evidence: 'statistics bureau record 2019-07' },
-      { token: sectorToken },
-    );
+    const reported = await api<{ revision: number }>('POST', `/leads/${leadId}/actual-investment`, {
+      token: sectorToken,
+      body: { amount: '1.2亿', evidence: 'statistics bureau record 2019-07' },
+    });
     expect(reported.status).toBe(202);
     expect(reported.body.revision).toBe(2);
     await eventually(async () => {
@@ -96,30 +97,43 @@ describe('the fund and finance review over HTTP', () => {
       return allocation?.revision === 2 ? allocation : undefined;
     });
 
-    const malformed = await api.post(`/leads/${leadId}/approve`, 'not json', { token: approverToken });
+    const malformed = await api('POST', `/leads/${leadId}/approve`, {
+      token: approverToken,
+      body: 'not json',
+    });
     expect(malformed.status).toBe(400);
-    const listed = await api.get<{ items: { leadId: string; approvable: boolean }[] }>(
+    const listed = await api<{ items: { leadId: string; approvable: boolean }[] }>(
+      'GET',
       '/rewards?status=PENDING_FINANCE&sector=optoelectronics&limit=100',
       { token: approverToken },
     );
     expect(listed.status).toBe(200);
 
-    const approved = await api.post<{ state: string; rewardFen: number; fundFen: number }>(
+    const approved = await api<{ state: string; rewardFen: number; fundFen: number }>(
+      'POST',
       `/leads/${leadId}/approve`,
-      { note: 'verified' },
-      { token: approverToken },
+      { token: approverToken, body: { note: 'verified' } },
     );
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ state: 'APPROVED', rewardFen: 240_000_000, fundFen: REQUEST_FEN });
 
-    const selfPay = await api.post(`/leads/${leadId}/paid`, { reference: 'PAY-1' }, { token: approverToken });
+    const selfPay = await api('POST', `/leads/${leadId}/paid`, {
+      token: approverToken,
+      body: { reference: 'PAY-1' },
+    });
     expect(selfPay.status).toBe(403);
-    const paid = await api.post(`/leads/${leadId}/paid`, { reference: 'PAY-1' }, { token: payerToken });
+    const paid = await api('POST', `/leads/${leadId}/paid`, {
+      token: payerToken,
+      body: { reference: 'PAY-1' },
+    });
     expect(paid.status).toBe(200);
-    const again = await api.post(`/leads/${leadId}/paid`, { reference: 'PAY-2' }, { token: payerToken });
+    const again = await api('POST', `/leads/${leadId}/paid`, {
+      token: payerToken,
+      body: { reference: 'PAY-2' },
+    });
     expect(again.status).toBe(409);
 
-    const fund = await api.get<FundView>(`/funds/${FUND.fundId}`, { token: auditorToken });
+    const fund = await api<FundView>('GET', `/funds/${FUND.fundId}`, { token: auditorToken });
     expect(fund.status).toBe(200);
     expect(fund.body.committedFen).toBeGreaterThanOrEqual(REQUEST_FEN);
     expect(fund.body.totalFen).toBe(fund.body.availableFen + fund.body.reservedFen + fund.body.committedFen);
@@ -127,7 +141,7 @@ describe('the fund and finance review over HTTP', () => {
       state: 'committed',
       committedFen: REQUEST_FEN,
     });
-    const sectorView = await api.get(`/funds/${FUND.fundId}`, { token: sectorToken });
+    const sectorView = await api('GET', `/funds/${FUND.fundId}`, { token: sectorToken });
     expect(sectorView.status).toBe(403);
   });
 });

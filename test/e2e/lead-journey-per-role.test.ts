@@ -9,7 +9,7 @@ import {
   submit,
   tokenFor,
   waitForEvaluation,
-} from './support/api.ts';
+} from '#test/support/api.ts';
 
 /**
  * A lead's journey over HTTP, as each role sees it: the food team submits and reads, another team

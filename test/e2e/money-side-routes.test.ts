@@ -42,9 +42,10 @@ function freshInvestor() {
 
 async function submit(sector: string, userId: string, lead: LeadInput): Promise<string> {
   const key = randomUUID();
-  const answer = await api.post('/leads', lead, {
+  const answer = await api('POST', '/leads', {
     token: await tokenFor(`sector:${sector}`, userId),
     headers: { 'idempotency-key': key },
+    body: lead,
   });
   expect(answer.status).toBe(202);
   return leadIdFor(userId, key);
@@ -58,7 +59,7 @@ async function decided(leadId: string, revision = 1) {
 }
 
 async function fundOf(token: string): Promise<FundView> {
-  return (await api.get<FundView>(`/funds/${FUND.fundId}`, { token })).body;
+  return (await api<FundView>('GET', `/funds/${FUND.fundId}`, { token })).body;
 }
 
 describe('money through side routes', () => {
@@ -90,24 +91,25 @@ describe('money through side routes', () => {
       { rewardFen: 1, fundFen: 0 },
       { rewardFen: 0, fundFen: 1 },
     ]) {
-      const outcome = await api.post<{ type: string; code: string }>(
-        `/leads/${duplicate}/case-outcome`,
-        { ...amounts, reason: '一事一议 纪要' },
-        { token: recorder },
-      );
+      const outcome = await api<{ type: string; code: string }>('POST', `/leads/${duplicate}/case-outcome`, {
+        token: recorder,
+        body: { ...amounts, reason: '一事一议 纪要' },
+      });
       expect(outcome.status).toBe(409);
       expect(outcome.body.type).toBe('/problems/duplicate-project');
     }
     expect(await adapters.reviews.caseOutcome(duplicate)).toBeUndefined();
 
     // Nothing for nothing: the negotiation may record that the duplicate gets nothing, and still it is never approved.
-    const nothing = await api.post(
-      `/leads/${duplicate}/case-outcome`,
-      { rewardFen: 0, fundFen: 0, reason: '撞单，不予奖励' },
-      { token: recorder },
-    );
+    const nothing = await api('POST', `/leads/${duplicate}/case-outcome`, {
+      token: recorder,
+      body: { rewardFen: 0, fundFen: 0, reason: '撞单，不予奖励' },
+    });
     expect(nothing.status).toBe(200);
-    const approve = await api.post<{ type: string }>(`/leads/${duplicate}/approve`, {}, { token: approver });
+    const approve = await api<{ type: string }>('POST', `/leads/${duplicate}/approve`, {
+      token: approver,
+      body: {},
+    });
     expect(approve.status).toBe(409);
     expect(approve.body.type).toBe('/problems/duplicate-project');
     expect(await adapters.reviews.review(duplicate)).toBeUndefined();
@@ -118,9 +120,9 @@ describe('money through side routes', () => {
     const after = await fundOf(approver);
     expect(after.committedFen).toBe(before.committedFen);
 
-    const listed = await api.get<{
+    const listed = await api<{
       items: { leadId: string; approvable: boolean; notApprovableBecause: { code: string } | null }[];
-    }>('/rewards?status=PENDING_FINANCE&sector=equipment&limit=100', { token: approver });
+    }>('GET', '/rewards?status=PENDING_FINANCE&sector=equipment&limit=100', { token: approver });
     expect(listed.body.items.find((item) => item.leadId === duplicate)).toMatchObject({
       approvable: false,
       notApprovableBecause: { code: 'duplicate_project' },
@@ -135,42 +137,32 @@ describe('money through side routes', () => {
     });
     await decided(leadId);
 
-    const inflated = await api.post(
-      `/leads/${leadId}/actual-investment`,
-      { amount: '9亿', evidence: '验资报告' },
-      { token: await tokenFor('sector:optoelectronics', both) },
-    );
+    const inflated = await api('POST', `/leads/${leadId}/actual-investment`, {
+      token: await tokenFor('sector:optoelectronics', both),
+      body: { amount: '9亿', evidence: '验资报告' },
+    });
     expect(inflated.status).toBe(202);
     await decided(leadId, 2);
     const [, revision2] = await adapters.leads.decisions(leadId);
     expect(revision2?.investmentReportedBy).toMatchObject({ userId: both });
 
-    const selfApprove = await api.post<{ detail: string }>(
-      `/leads/${leadId}/approve`,
-      {},
-      {
-        token: await tokenFor('finance', both),
-      },
-    );
+    const selfApprove = await api<{ detail: string }>('POST', `/leads/${leadId}/approve`, {
+      token: await tokenFor('finance', both),
+      body: {},
+    });
     expect(selfApprove.status).toBe(403);
     expect(selfApprove.body.detail).toContain('reported the actual investment');
     expect(await adapters.reviews.review(leadId)).toBeUndefined();
 
-    const approved = await api.post(
-      `/leads/${leadId}/approve`,
-      {},
-      {
-        token: await tokenFor('finance', `fin-${randomUUID().slice(0, 6)}`),
-      },
-    );
+    const approved = await api('POST', `/leads/${leadId}/approve`, {
+      token: await tokenFor('finance', `fin-${randomUUID().slice(0, 6)}`),
+      body: {},
+    });
     expect(approved.status).toBe(200);
-    const selfPay = await api.post(
-      `/leads/${leadId}/paid`,
-      { reference: 'PAY-X' },
-      {
-        token: await tokenFor('finance', both),
-      },
-    );
+    const selfPay = await api('POST', `/leads/${leadId}/paid`, {
+      token: await tokenFor('finance', both),
+      body: { reference: 'PAY-X' },
+    });
     expect(selfPay.status).toBe(403);
     expect((await adapters.reviews.review(leadId))?.state).toBe('APPROVED');
   });

@@ -7,8 +7,7 @@ import { repoRoot } from '#infra/local/paths.ts';
 import { functions, routes } from '#infra/resources.ts';
 import type { HttpContract } from '#shared/middleware/with-http.ts';
 import { pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
-import { useLocalCloudEnv } from '#test/support/api.ts';
-import { api } from './support/api.ts';
+import { api, useLocalCloudEnv } from '#test/support/api.ts';
 
 /** GET /openapi.json: generated from the zod schemas, covering every route of infra/resources.ts. */
 

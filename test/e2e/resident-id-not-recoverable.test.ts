@@ -3,7 +3,7 @@ import { canonicalJson, sha256Hex } from '#shared/domain/canonical-json.ts';
 import { maskResidentId, residentIdCheckChar } from '#shared/domain/identifiers.ts';
 import type { LeadInput } from '#shared/schemas/lead.ts';
 import { makeValidResidentId } from '#test/fixtures/identifiers.ts';
-import { api, ensureDefaultPolicy, freshLead, localDynamoDb, submit, tokenFor } from './support/api.ts';
+import { api, ensureDefaultPolicy, freshLead, localDynamoDb, submit, tokenFor } from '#test/support/api.ts';
 
 /**
  * Issue 12, defect 1: the views show a natural person's resident ID masked (region and the last two

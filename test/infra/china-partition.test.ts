@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OIDC_AUDIENCE_PARAMETER, OIDC_ISSUER_PARAMETER } from '#infra/constructs/http-api.ts';
+import { REPO_ROOT } from '#infra/constructs/kfq-function.ts';
 import { AwsSolutionsChecks } from '#infra/constructs/nag.ts';
 import { deploymentSettingsFrom } from '#infra/deployment.ts';
 import { type FunctionDefinition, functions, routes, type ScheduleDefinition } from '#infra/resources.ts';
@@ -206,6 +207,25 @@ describe('the China partition (cn-north-1)', () => {
         expect(violation.reason, violation.ruleName).not.toMatch(/X-Ray/);
       }
     });
+  });
+});
+
+describe('the sources', () => {
+  it('write no ARN with a literal aws partition (infra, functions, shared, tests, bench, docs)', () => {
+    const literalArn = /arn:aws:[a-z0-9-]+:/;
+    const offenders: string[] = [];
+    const walk = (directory: string) => {
+      for (const entry of readdirSync(join(REPO_ROOT, directory), { withFileTypes: true })) {
+        const path = join(directory, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|cts|mts|md|json)$/.test(entry.name)) {
+          const text = readFileSync(join(REPO_ROOT, path), 'utf8');
+          if (literalArn.test(text)) offenders.push(path);
+        }
+      }
+    };
+    for (const directory of ['infra', 'functions', 'shared', 'test', 'bench', 'docs']) walk(directory);
+    expect(offenders).toEqual([]);
   });
 });
 

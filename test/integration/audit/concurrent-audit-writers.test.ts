@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
 import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
-import { localDynamoDb, tableName } from '#test/e2e/support/api.ts';
+import { localDynamoDb, tableName } from '#test/support/api.ts';
 
 /** Scenario 11 of docs/reliability.md, on a chain of its own on DynamoDB Local. */
 

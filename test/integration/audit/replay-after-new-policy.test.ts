@@ -18,7 +18,7 @@ import {
   tableName,
   tokenFor,
   waitForEvaluation,
-} from '#test/e2e/support/api.ts';
+} from '#test/support/api.ts';
 
 /**
  * Scenario 18: a policy version published later, with an effective date in the past of a recorded

@@ -8,6 +8,9 @@ import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
 import { LEGACY_INPUT_HASHING } from '#shared/policy/input-hash.ts';
 import type { LeadInput } from '#shared/schemas/lead.ts';
+import { makeValidResidentId } from '#test/fixtures/identifiers.ts';
+import { receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
+import { parseValidLead } from '#test/fixtures/leads.ts';
 import {
   api,
   ensureDefaultPolicy,
@@ -15,10 +18,7 @@ import {
   localDynamoDb,
   tableName,
   tokenFor,
-} from '#test/e2e/support/api.ts';
-import { makeValidResidentId } from '#test/fixtures/identifiers.ts';
-import { receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
-import { parseValidLead } from '#test/fixtures/leads.ts';
+} from '#test/support/api.ts';
 
 /**
  * A lead and its decision stored before input hashes were keyed (form 1: SHA-256 of the lead; the

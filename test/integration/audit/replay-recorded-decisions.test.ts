@@ -15,7 +15,7 @@ import {
   tableName,
   tokenFor,
   waitForEvaluation,
-} from '#test/e2e/support/api.ts';
+} from '#test/support/api.ts';
 
 /** Replaying a decision from its recorded inputs and recorded policy version (scenario 18's basis). */
 

@@ -11,7 +11,7 @@ import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.t
 import { sealEntry } from '#shared/domain/audit-chain.ts';
 import type { AuditEntry, ChainHead } from '#shared/schemas/audit-entry.ts';
 import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
-import { api, localDynamoDb, tableName, tokenFor } from '#test/e2e/support/api.ts';
+import { api, localDynamoDb, tableName, tokenFor } from '#test/support/api.ts';
 
 /**
  * Scenarios 9 and 10 of docs/reliability.md. Tampering would break the shared chain `main` for every

@@ -145,14 +145,11 @@ describe('20 concurrent submissions from different teams', () => {
       Array.from({ length: 20 }, async (_, index) => {
         const sector = sectors[index % sectors.length] as string;
         const token = await tokenFor(`sector:${sector}`, `officer-${sector}-${index}`);
-        return api.post(
-          '/leads',
-          leadInput({ sector, investor: freshInvestor(), projectName: `并发项目${index}` }),
-          {
-            token,
-            headers: { 'idempotency-key': randomUUID() },
-          },
-        );
+        return api('POST', '/leads', {
+          token,
+          headers: { 'idempotency-key': randomUUID() },
+          body: leadInput({ sector, investor: freshInvestor(), projectName: `并发项目${index}` }),
+        });
       }),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));

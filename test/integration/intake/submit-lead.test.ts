@@ -35,9 +35,10 @@ async function submit(body: unknown, options: { user?: string; sector?: string; 
   const user = options.user ?? `officer-${sector}`;
   const key = options.key ?? randomUUID();
   const token = await tokenFor(`sector:${sector}`, user);
-  const response = await api.post<Record<string, unknown>>('/leads', body, {
+  const response = await api<Record<string, unknown>>('POST', '/leads', {
     token,
     headers: { 'idempotency-key': key },
+    body: body,
   });
   return { response, key, user, leadId: leadIdFor(user, key) };
 }
@@ -104,16 +105,20 @@ describe('POST /leads', () => {
 
   it('refuses finance submitting a lead with 403', async () => {
     const token = await tokenFor('finance', 'finance-1');
-    const response = await api.post('/leads', freshLead(), {
+    const response = await api('POST', '/leads', {
       token,
       headers: { 'idempotency-key': randomUUID() },
+      body: freshLead(),
     });
     expect(response.status).toBe(403);
   });
 
   it('requires an Idempotency-Key header, naming it', async () => {
     const token = await tokenFor('sector:optoelectronics');
-    const response = await api.post<{ errors: { field: string }[] }>('/leads', freshLead(), { token });
+    const response = await api<{ errors: { field: string }[] }>('POST', '/leads', {
+      token,
+      body: freshLead(),
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors.map((error) => error.field)).toEqual(['Idempotency-Key']);
   });
@@ -138,18 +143,19 @@ describe('POST /leads', () => {
   it('answers 413 for a body over 64 KiB, 415 for another content type and 400 for malformed JSON', async () => {
     const token = await tokenFor('sector:optoelectronics');
     const headers = { 'idempotency-key': randomUUID() };
-    const big = await api.post(
-      '/leads',
-      { ...freshLead(), projectName: 'x'.repeat(70_000) },
-      { token, headers },
-    );
+    const big = await api('POST', '/leads', {
+      token,
+      headers,
+      body: { ...freshLead(), projectName: 'x'.repeat(70_000) },
+    });
     expect(big.status).toBe(413);
-    const text = await api.post('/leads', 'sector=food', {
+    const text = await api('POST', '/leads', {
       token,
       headers: { ...headers, 'content-type': 'text/plain' },
+      body: 'sector=food',
     });
     expect(text.status).toBe(415);
-    const malformed = await api.post('/leads', '{"sector":', { token, headers });
+    const malformed = await api('POST', '/leads', { token, headers, body: '{"sector":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ type: '/problems/malformed-body' });
   });
@@ -173,11 +179,10 @@ describe('POST /leads', () => {
     await eventually(async () => adapters.funds.allocation('conversion-2019', first.leadId));
     expect(await adapters.funds.allocation('conversion-2019', second.leadId)).toBeUndefined();
     // Finance finds nothing to pay on the duplicate.
-    const approval = await api.post<{ code: string; type: string }>(
-      `/leads/${second.leadId}/approve`,
-      {},
-      { token: await tokenFor('finance', 'finance-dup') },
-    );
+    const approval = await api<{ code: string; type: string }>('POST', `/leads/${second.leadId}/approve`, {
+      token: await tokenFor('finance', 'finance-dup'),
+      body: {},
+    });
     expect(approval.status).toBe(409);
     expect(approval.body).toMatchObject({ type: '/problems/duplicate-project', code: 'duplicate_project' });
     expect(secondDecision?.adjustments).toEqual([
@@ -206,9 +211,10 @@ describe('POST /leads', () => {
     await fc.assert(
       fc.asyncProperty(arbBody, async (body) => {
         const key = randomUUID();
-        const response = await api.post('/leads', JSON.stringify(body) ?? 'null', {
+        const response = await api('POST', '/leads', {
           token,
           headers: { 'idempotency-key': key },
+          body: JSON.stringify(body) ?? 'null',
         });
         if (response.status === 202) return; // the fuzzer may build a valid lead
         expect(response.status).toBeGreaterThanOrEqual(400);

@@ -7,7 +7,7 @@ import {
   submit,
   tokenFor,
   waitForEvaluation,
-} from '#test/e2e/support/api.ts';
+} from '#test/support/api.ts';
 
 /** GET /audit for an auditor: by subject, actor, action and period, newest first, page by page. */
 

@@ -7,7 +7,7 @@ import {
   submit,
   tokenFor,
   waitForEvaluation,
-} from '#test/e2e/support/api.ts';
+} from '#test/support/api.ts';
 
 /**
  * GET /leads through the store's indexes: newest first, a cursor to the next page, filters by sector,

@@ -72,11 +72,11 @@ async function decidedAt(
 async function submitOverHttp(sectorUser: string): Promise<string> {
   const token = await tokenFor('sector:optoelectronics', sectorUser);
   // No fund request: this lead's story is the reward, not the fund.
-  const response = await api.post<{ leadId: string }>(
-    '/leads',
-    leadInput({ investor: freshInvestor(), fundRequest: undefined }),
-    { token, headers: { 'idempotency-key': randomUUID() } },
-  );
+  const response = await api<{ leadId: string }>('POST', '/leads', {
+    token,
+    headers: { 'idempotency-key': randomUUID() },
+    body: leadInput({ investor: freshInvestor(), fundRequest: undefined }),
+  });
   expect(response.status).toBe(202);
   return response.body.leadId;
 }
@@ -100,7 +100,9 @@ describe('a reported actual investment whose send failed (the stuck case of issu
     ).rejects.toThrow('SQS unreachable');
     expect(await adapters.leads.get(leadId)).toMatchObject({ latestRevision: 1, pendingRevision: 2 });
     const finance = await tokenFor('finance', `fin-${randomUUID().slice(0, 8)}`);
-    expect((await api.post(`/leads/${leadId}/approve`, { note: 'ok' }, { token: finance })).status).toBe(409);
+    expect(
+      (await api('POST', `/leads/${leadId}/approve`, { token: finance, body: { note: 'ok' } })).status,
+    ).toBe(409);
 
     // Rounds a minute apart, the first 30 s after the failure: that one finds it too young.
     const first = await reconcileAt(adapters, plus(reportedAt, 30));
@@ -119,7 +121,9 @@ describe('a reported actual investment whose send failed (the stuck case of issu
     // Issue 12 defect 3: the decision names who reported the investment it rests on.
     expect(decision?.investmentReportedBy).toEqual({ userId: officer, role: 'sector:optoelectronics' });
 
-    expect((await api.post(`/leads/${leadId}/approve`, { note: 'ok' }, { token: finance })).status).toBe(200);
+    expect(
+      (await api('POST', `/leads/${leadId}/approve`, { token: finance, body: { note: 'ok' } })).status,
+    ).toBe(200);
     // Done: a later round finds nothing of it to send.
     const third = await reconcileAt(adapters, plus(reportedAt, 600));
     expect(third.resent).not.toContainEqual(expect.objectContaining({ leadId }));
