@@ -12,7 +12,7 @@ const event: unknown = JSON.parse(readFileSync(eventFile, 'utf8'));
 const context = {
   functionName: functionId ?? 'bench',
   functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:cn-north-1:000000000000:function:${functionId ?? 'bench'}`,
+  invokedFunctionArn: `arn:aws-cn:lambda:cn-north-1:000000000000:function:${functionId ?? 'bench'}`,
   memoryLimitInMB: '512',
   awsRequestId: 'bench-request',
   logGroupName: '/aws/lambda/bench',

@@ -160,7 +160,7 @@ function eventFor(id: string): Described {
             messageAttributes: {},
             md5OfBody: '',
             eventSource: 'aws:sqs',
-            eventSourceARN: `arn:aws:sqs:cn-north-1:000000000000:${consumer.queueId}`,
+            eventSourceARN: `arn:aws-cn:sqs:cn-north-1:000000000000:${consumer.queueId}`,
             awsRegion: 'cn-north-1',
           },
         ],

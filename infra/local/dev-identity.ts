@@ -10,15 +10,23 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
+import {
+  claimsForGroups,
+  DEFAULT_ROLE_CLAIM_SETTINGS,
+  type RoleClaimSettings,
+} from '#shared/auth/role-claims.ts';
 import { DEFAULT_SECTORS } from '#shared/domain/sectors.ts';
 import { devIdentityDirectory } from './paths.ts';
 
 /**
- * DEV ONLY. A local token issuer standing in for the Cognito user pool: it signs ID tokens shaped like
- * Cognito's (`cognito:groups`, `token_use: id`) with an ES256 key kept on disk in
+ * DEV ONLY. A local token issuer standing in for the deployment's identity provider, one more issuer of
+ * the same kind: by default it signs ID tokens shaped like Cognito's (`cognito:groups`, `token_use: id`);
+ * with other role-claim settings (AUTH_ROLES_CLAIM, AUTH_GROUP_ROLES) it puts the caller's group in that
+ * claim, as the zone's OIDC provider would. ES256 key kept on disk in
  * `<data dir>/dev-identity/signing-key.json` (default `.data/dev-identity/`, gitignored). The key is
  * created by whichever of `npm start` or `cli token` runs first, so both agree without talking to each
- * other. Nothing here is used in the cloud, where API Gateway's JWT authorizer trusts the user pool.
+ * other. Nothing here is used in the cloud, where API Gateway's JWT authorizer trusts the user pool or
+ * the deployment's OIDC provider.
  */
 
 export const DEV_ISSUER = 'https://dev-identity.kfq-incentives.local';
@@ -44,8 +52,23 @@ export function parseDevRole(
   return { error: `unknown role "${input}"; use sector:<code>, finance, auditor or admin` };
 }
 
-/** Cognito group for a role: `sector:food` → `sector-food`. */
-export function groupOfDevRole(role: DevRole): string {
+/**
+ * The group that stands for a role: under a group → role mapping, the first group mapped to it; else our
+ * own name (`sector:food` → `sector-food`). Throws when the mapping has no group for the role.
+ */
+export function groupOfDevRole(
+  role: DevRole,
+  settings: RoleClaimSettings = DEFAULT_ROLE_CLAIM_SETTINGS,
+): string {
+  if (settings.groupRoles !== undefined) {
+    const group = [...settings.groupRoles].find(([, mapped]) => mapped === role)?.[0];
+    if (group === undefined) {
+      throw new Error(
+        `the group → role mapping (AUTH_GROUP_ROLES) maps no group to ${role}: no dev token for it`,
+      );
+    }
+    return group;
+  }
   return role.startsWith('sector:') ? `sector-${role.slice('sector:'.length)}` : role;
 }
 
@@ -58,6 +81,8 @@ export interface TokenRequest {
 export interface DevIdentity {
   readonly issuer: string;
   readonly audience: string;
+  /** Where its tokens carry the caller's group (the deployment's setting). */
+  readonly roleClaims: RoleClaimSettings;
   readonly keyFile: string;
   /** The public key, as the gateway's JWT authorizer uses it. */
   readonly verificationKey: CryptoKey;
@@ -108,8 +133,15 @@ async function loadOrCreateKey(directory: string): Promise<StoredKey> {
 }
 
 export async function loadDevIdentity(
-  options: { readonly dataDir?: string; readonly issuer?: string; readonly audience?: string } = {},
+  options: {
+    readonly dataDir?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+    readonly roleClaims?: RoleClaimSettings;
+  } = {},
 ): Promise<DevIdentity> {
+  const roleClaims = options.roleClaims ?? DEFAULT_ROLE_CLAIM_SETTINGS;
+  const cognitoShaped = roleClaims.claim === DEFAULT_ROLE_CLAIM_SETTINGS.claim;
   const directory = identityDirectory(options.dataDir);
   const stored = await loadOrCreateKey(directory);
   const issuer = options.issuer ?? DEV_ISSUER;
@@ -126,20 +158,21 @@ export async function loadDevIdentity(
   return {
     issuer,
     audience,
+    roleClaims,
     keyFile: join(directory, 'signing-key.json'),
     verificationKey,
     publicJwk: stored.publicJwk,
     sign,
-    issue: ({ role, userId, ttlSeconds = 3600 }) => {
+    issue: async ({ role, userId, ttlSeconds = 3600 }) => {
       const now = Math.floor(Date.now() / 1000);
       const user = userId ?? `dev-${role.replace(':', '-')}`;
+      const groups = claimsForGroups(roleClaims, [groupOfDevRole(role, roleClaims)]);
       return sign({
         iss: issuer,
         aud: audience,
         sub: user,
-        'cognito:groups': [groupOfDevRole(role)],
-        'cognito:username': user,
-        token_use: 'id',
+        ...groups,
+        ...(cognitoShaped ? { 'cognito:username': user, token_use: 'id' } : { preferred_username: user }),
         iat: now,
         exp: now + ttlSeconds,
       });

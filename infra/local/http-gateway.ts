@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type CryptoKey, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  decodeJwt,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import type { LocalFunction } from './lambda-runtime.ts';
 import { errorFields, type LocalLog } from './log.ts';
 
@@ -27,10 +34,13 @@ export interface GatewayRoute {
   readonly fn: LocalFunction;
 }
 
+/** One issuer the authorizer trusts: its tokens must name one of its audiences and verify with its keys. */
 export interface JwtAuthorizerConfig {
   readonly issuer: string;
-  readonly audience: string;
-  readonly key: CryptoKey;
+  /** As API Gateway: the token's `aud` must be one of these, or, when it has no `aud`, its `client_id`. */
+  readonly audience: string | readonly string[];
+  /** A key (the dev identity), or a key set resolved per token (an OIDC provider's JWKS). */
+  readonly key: CryptoKey | JWTVerifyGetKey;
   readonly algorithms: readonly string[];
 }
 
@@ -38,7 +48,8 @@ export interface HttpGatewayOptions {
   readonly host?: string;
   readonly port: number;
   readonly routes: readonly GatewayRoute[];
-  readonly authorizer: JwtAuthorizerConfig;
+  /** The issuers trusted, chosen by the token's `iss` (API Gateway trusts one; the local cloud may add more). */
+  readonly authorizer: JwtAuthorizerConfig | readonly JwtAuthorizerConfig[];
   readonly invoke: (fn: LocalFunction, event: LocalHttpEvent, requestId: string) => Promise<unknown>;
   readonly accountId: string;
   readonly log: LocalLog;
@@ -316,24 +327,50 @@ export function mapResult(result: unknown): MappedResponse {
   };
 }
 
+/** An issuer's keys could not be fetched: the token cannot be verified (401, as API Gateway answers). */
+export class IssuerKeysUnavailableError extends Error {}
+
+/** API Gateway's audience rule: `aud` when the token has one, else `client_id`. */
+function audienceMatches(payload: JWTPayload, audience: string | readonly string[]): boolean {
+  const accepted: readonly string[] = typeof audience === 'string' ? [audience] : audience;
+  if (payload.aud !== undefined) {
+    const named = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    return named.some((value) => accepted.includes(value));
+  }
+  const clientId = payload.client_id;
+  return typeof clientId === 'string' && accepted.includes(clientId);
+}
+
 async function authorize(
   request: IncomingMessage,
-  config: JwtAuthorizerConfig,
+  trusted: readonly JwtAuthorizerConfig[],
+  log: LocalLog,
 ): Promise<Record<string, string> | undefined> {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const token = header.replace(/^Bearer\s+/i, '').trim();
   if (token.length === 0) return undefined;
   try {
-    const { payload } = await jwtVerify(token, config.key, {
+    // The unverified `iss` only picks which issuer's keys to verify with; nothing else is read unverified.
+    const claimedIssuer = decodeJwt(token).iss;
+    const config = trusted.find((candidate) => candidate.issuer === claimedIssuer);
+    if (config === undefined) return undefined;
+    const options = {
       issuer: config.issuer,
-      audience: config.audience,
       algorithms: [...config.algorithms],
       requiredClaims: ['exp'],
-    });
-    return flattenClaims(payload);
+    };
+    const { payload } =
+      typeof config.key === 'function'
+        ? await jwtVerify(token, config.key, options)
+        : await jwtVerify(token, config.key, options);
+    return audienceMatches(payload, config.audience) ? flattenClaims(payload) : undefined;
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return undefined;
+    if (error instanceof IssuerKeysUnavailableError) {
+      log('warn', 'issuer keys unavailable: 401', { error: error.message });
+      return undefined;
+    }
     throw error;
   }
 }
@@ -341,6 +378,9 @@ async function authorize(
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
   const host = options.host ?? '127.0.0.1';
   const compiled = options.routes.map(compile).sort(compareSpecificity);
+  const trusted: readonly JwtAuthorizerConfig[] = Array.isArray(options.authorizer)
+    ? options.authorizer
+    : [options.authorizer as JwtAuthorizerConfig];
   const inFlight = new Set<Promise<void>>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -365,7 +405,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     const { route, routeKey } = found.compiled;
     let claims: Record<string, string> | undefined;
     if (route.access !== 'public') {
-      claims = await authorize(request, options.authorizer);
+      claims = await authorize(request, trusted, options.log);
       if (claims === undefined) {
         request.resume();
         send(response, 401, { message: 'Unauthorized' }, requestId, { 'www-authenticate': 'Bearer' });

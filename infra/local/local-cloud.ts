@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_ROLE_CLAIM_SETTINGS, type RoleClaimSettings } from '#shared/auth/role-claims.ts';
 import {
   eventSources as definedEventSources,
   functions as definedFunctions,
@@ -23,6 +24,7 @@ import { type SqsServer, startSqsServer } from './engines/sqs-server.ts';
 import { type GatewayRoute, type HttpGateway, startHttpGateway } from './http-gateway.ts';
 import { createInvoker, type LocalFunction, partitionOf } from './lambda-runtime.ts';
 import { errorFields, jsonLog, type LocalLog } from './log.ts';
+import { type OidcIssuerSettings, oidcAuthorizer, roleClaimsEnv } from './oidc-issuer.ts';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision.ts';
 import type { Seeder } from './seeding.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
@@ -81,6 +83,17 @@ export interface LocalCloudOptions {
   readonly issuer?: string;
   readonly audience?: string;
   readonly region?: string;
+  /**
+   * One more issuer the gateway trusts beside the dev identity: the zone's OIDC provider (or a stand-in),
+   * as API Gateway's JWT authorizer trusts it in the cloud.
+   */
+  readonly oidc?: OidcIssuerSettings;
+  /**
+   * The claim that carries the caller's groups and the group → role mapping, given to the handlers as in
+   * the cloud (AUTH_ROLES_CLAIM, AUTH_GROUP_ROLES); the dev identity issues its tokens the same way.
+   * Default: Cognito's `cognito:groups` with our group names.
+   */
+  readonly roleClaims?: RoleClaimSettings;
 }
 
 export interface LocalCloud {
@@ -91,7 +104,13 @@ export interface LocalCloud {
   readonly queues: readonly ProvisionedQueue[];
   readonly tables: Readonly<Record<string, string>>;
   readonly pids: { readonly dynamodb: number };
-  readonly identity: { readonly issuer: string; readonly audience: string; readonly keyFile: string };
+  readonly identity: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly keyFile: string;
+    /** The external OIDC issuer also trusted, if any. */
+    readonly oidcIssuer?: string;
+  };
   tokenFor(role: DevRole, userId?: string, ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
 }
@@ -126,6 +145,7 @@ function functionById(id: string): FunctionDefinition {
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const log = options.log ?? jsonLog();
   const region = options.region ?? LOCAL_REGION;
+  const roleClaims = options.roleClaims ?? DEFAULT_ROLE_CLAIM_SETTINGS;
   const started = Date.now();
   const pollWaitSeconds = options.pollWaitSeconds ?? 1;
   if (options.visibilityTimeoutSeconds !== undefined && options.visibilityTimeoutSeconds <= pollWaitSeconds) {
@@ -162,6 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
         ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
         ...(options.audience === undefined ? {} : { audience: options.audience }),
+        roleClaims,
       }),
     ]);
 
@@ -206,6 +227,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       // The cloud passes the ARN of a secret holding the keyring; locally the keyring itself, from the
       // dev identity folder (kept with --data-dir, like the tables whose hashes it made).
       IDENTIFIER_KEYS: loadOrCreateDevIdentifierKeys(options.dataDir),
+      // Where the handlers read the caller's roles (the functions' environment in the cloud).
+      ...roleClaimsEnv(roleClaims),
     };
     for (const table of tableDefinitions) env[table.envVar] = tables[table.id] ?? table.id;
     for (const definition of queueDefinitions) {
@@ -238,12 +261,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const gateway: HttpGateway = await startHttpGateway({
       port: options.port ?? 3000,
       routes,
-      authorizer: {
-        issuer: identity.issuer,
-        audience: identity.audience,
-        key: identity.verificationKey,
-        algorithms: [DEV_ALGORITHM],
-      },
+      authorizer: [
+        {
+          issuer: identity.issuer,
+          audience: identity.audience,
+          key: identity.verificationKey,
+          algorithms: [DEV_ALGORITHM],
+        },
+        ...(options.oidc === undefined ? [] : [oidcAuthorizer(options.oidc)]),
+      ],
       invoke: (fn, event, requestId) => invoker.invoke(fn, event, requestId),
       accountId: LOCAL_ACCOUNT_ID,
       log,
@@ -341,7 +367,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       queues,
       tables,
       pids: { dynamodb: dynamo.pid },
-      identity: identityInfo(identity),
+      identity: {
+        ...identityInfo(identity),
+        ...(options.oidc === undefined ? {} : { oidcIssuer: options.oidc.issuer }),
+      },
       tokenFor,
       stop: () => {
         stopping ??= runCleanups().then(() => log('info', 'local cloud stopped'));

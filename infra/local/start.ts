@@ -3,12 +3,16 @@ import { type RouteDefinition, routes } from '../resources.ts';
 import type { DevRole } from './dev-identity.ts';
 import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
 import { errorFields, jsonLog } from './log.ts';
+import { type LocalIdentitySettings, localIdentityFromEnv } from './oidc-issuer.ts';
 import { removeStackFile, writeStackFile } from './stack-file.ts';
 
 /**
  * `npm start [-- --data-dir DIR] [--no-demo] [--port N]`: the whole pipeline on this machine.
  * Logs are JSON on stderr; the banner (URL, curl examples, one token per role) is on stdout.
  * Ctrl-C or SIGTERM stops everything it started, DynamoDB Local's Java process included.
+ * Sign-in settings come from the environment (infra/local/oidc-issuer.ts): KFQ_OIDC_ISSUER,
+ * KFQ_OIDC_AUDIENCE (and KFQ_OIDC_JWKS_URI) trust one more OIDC issuer beside the dev identity;
+ * AUTH_ROLES_CLAIM and AUTH_GROUP_ROLES say where tokens carry groups and how groups map to roles.
  */
 
 const { values } = parseArgs({
@@ -30,6 +34,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+let identitySettings: LocalIdentitySettings;
+try {
+  identitySettings = localIdentityFromEnv(process.env);
+} catch (error) {
+  process.stderr.write(`invalid sign-in settings: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+
 // Locally, metrics would only be EMF lines on stdout among the logs: off unless asked for.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
@@ -40,6 +52,8 @@ const starting = startLocalCloud({
   demo: !values['no-demo'],
   log,
   ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+  roleClaims: identitySettings.roleClaims,
+  ...(identitySettings.oidc === undefined ? {} : { oidc: identitySettings.oidc }),
 });
 
 // Installed before the engines are up: a signal during start still stops whatever has started.
@@ -79,7 +93,14 @@ try {
 writeStackFile(values['data-dir'], cloud.env);
 
 const roles: readonly DevRole[] = ['sector:optoelectronics', 'finance', 'auditor', 'admin'];
-const tokens = await Promise.all(roles.map((role) => cloud.tokenFor(role, undefined, 12 * 3600)));
+// A group → role mapping (AUTH_GROUP_ROLES) may leave a role without a group: no token for it, then.
+const tokens = await Promise.all(
+  roles.map((role) =>
+    cloud
+      .tokenFor(role, undefined, 12 * 3600)
+      .catch((error: unknown) => `(none: ${(error as Error).message})`),
+  ),
+);
 // An authenticated example from the route table: a protected GET without path parameters.
 const protectedGet = (routes as readonly RouteDefinition[]).find(
   (route) => route.method === 'GET' && route.access !== 'public' && !route.path.includes('{'),
@@ -103,6 +124,12 @@ process.stdout.write(
     `  curl -s ${cloud.baseUrl}/health`,
     `  curl -s -H "Authorization: Bearer $(npm run --silent cli -- token --role ${example.role}${dataDirFlag})" ${cloud.baseUrl}${example.path}`,
     '',
+    ...(cloud.identity.oidcIssuer === undefined
+      ? []
+      : [
+          `Also trusted: tokens of ${cloud.identity.oidcIssuer} (KFQ_OIDC_ISSUER), roles from ${identitySettings.roleClaims.claim}`,
+          '',
+        ]),
     'DEV-ONLY tokens (12 h), one per role:',
     ...roles.flatMap((role, index) => [`  ${role}:`, `    ${tokens[index]}`]),
     '',
