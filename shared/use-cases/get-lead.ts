@@ -70,18 +70,12 @@ function maskDecision(decision: DecisionRecord): DecisionRecord {
   return { ...decision, lead: maskLead(decision.lead) };
 }
 
-const LEAD_ID_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
-
-export function isLeadIdShaped(leadId: string): boolean {
-  return LEAD_ID_SHAPE.test(leadId);
-}
-
 export async function getLead(
   deps: GetLeadDeps,
   command: { readonly principal: Principal; readonly leadId: string },
 ): Promise<LeadView> {
-  // An id no lead could have (too long for a key, say) is simply not found, never a store error.
-  const record = isLeadIdShaped(command.leadId) ? await deps.leads.get(command.leadId) : undefined;
+  // The id has the shape of a lead id: withHttp checked it (shared/schemas/path-parameters.ts).
+  const record = await deps.leads.get(command.leadId);
   // Another sector's lead answers exactly as a missing one: its existence is not disclosed.
   if (record === undefined || !maySeeSector(command.principal, record.sector)) {
     throw new NotFoundError(`There is no lead ${command.leadId}.`);

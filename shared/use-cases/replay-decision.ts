@@ -7,7 +7,6 @@ import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
 import { DecisionSchema } from '#shared/schemas/decision.ts';
-import { isLeadIdShaped } from './get-lead.ts';
 
 export interface ReplayDecisionDeps {
   readonly leads: Pick<LeadStore, 'decisions'>;
@@ -50,7 +49,7 @@ export async function replayDecision(
   deps: ReplayDecisionDeps,
   command: { readonly leadId: string; readonly revision: number },
 ): Promise<Replay> {
-  const decisions = isLeadIdShaped(command.leadId) ? await deps.leads.decisions(command.leadId) : [];
+  const decisions = await deps.leads.decisions(command.leadId);
   const record = decisions.find((decision) => decision.revision === command.revision);
   if (record === undefined) {
     throw new NotFoundError(`Lead ${command.leadId} has no decision revision ${command.revision}.`);
