@@ -71,15 +71,23 @@ export async function reconcile(
   const work = {} as Record<PendingWorkKind, PendingWorkReport>;
   const resent: Pick<PendingWork, 'kind' | 'leadId' | 'revision'>[] = [];
 
+  // Every kind's reads at once (one round trip before the first send), then the sends kind by kind.
+  const found = await Promise.all(
+    PENDING_WORK_KINDS.map((kind) =>
+      Promise.all([
+        deps.pendingWork.oldestPending(kind),
+        deps.pendingWork.duePending(kind, {
+          waitingSinceBefore: waitingSinceBefore.toISOString(),
+          at: now.toISOString(),
+          limit: settings.batch,
+          ignoreBackoff: resendAll,
+        }),
+      ]),
+    ),
+  );
   // Evaluations first: a decision they record may itself ask for an allocation.
-  for (const kind of PENDING_WORK_KINDS) {
-    const oldest = await deps.pendingWork.oldestPending(kind);
-    const due = await deps.pendingWork.duePending(kind, {
-      waitingSinceBefore: waitingSinceBefore.toISOString(),
-      at: now.toISOString(),
-      limit: settings.batch,
-      ignoreBackoff: resendAll,
-    });
+  for (const [index, kind] of PENDING_WORK_KINDS.entries()) {
+    const [oldest, due] = found[index] ?? [undefined, []];
     let failed = 0;
     // One after another, oldest first: allocations reach the fund in the order their decisions were made.
     for (const item of due) {
