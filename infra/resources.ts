@@ -85,7 +85,10 @@ export interface EventSourceDefinition {
   readonly reportBatchItemFailures: true;
 }
 
-/** A function run on a fixed rate (EventBridge Scheduler in the cloud, a timer in the local cloud). */
+/**
+ * A function run on a fixed rate: in the cloud an EventBridge rule (or, with context
+ * `kfq:schedules=eventbridge-scheduler`, an EventBridge Scheduler schedule), a timer in the local cloud.
+ */
 export interface ScheduleDefinition {
   readonly id: string;
   readonly functionId: string;

@@ -32,7 +32,8 @@ const CHINA_CONTEXT = { partition: 'aws-cn', region: 'cn-north-1' };
 
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthesizeApp(CHINA_CONTEXT);
+  // The bundles are the global ones (same code, same target): service-stack.test.ts checks them.
+  synth = synthesizeApp({ context: CHINA_CONTEXT, bundle: false });
 }, 120_000);
 afterAll(() => removeSynthesis(synth));
 

@@ -17,7 +17,8 @@ import {
 
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthesizeApp();
+  // Nothing here reads the bundles (service-stack.test.ts does): skip esbuild, the slow part of synth.
+  synth = synthesizeApp({ bundle: false });
 }, 120_000);
 afterAll(() => removeSynthesis(synth));
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, type CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { buildApp, type KfqStacks } from '#infra/app.ts';
 import { REPO_ROOT } from '#infra/constructs/kfq-function.ts';
@@ -55,15 +55,27 @@ function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
+export interface SynthesisOptions {
+  /** What `cdk synth -c key=value` would add (the China partition: `{ partition: 'aws-cn', … }`). */
+  readonly context?: Readonly<Record<string, string>>;
+  /**
+   * Bundle every function with esbuild (the slow part, ~20 s on two cores); default true. Files that
+   * assert nothing about the bundles skip it, as `cdk synth --exclusively` does for other stacks: the
+   * templates are the same but for the code's asset hash.
+   */
+  readonly bundle?: boolean;
+}
+
 /**
- * Synthesizes the real app once per test file, in process, bundling with the local esbuild (the slow
- * part). `app.synth()` runs the cdk-nag validation plugin and throws on any unacknowledged error.
- * `context` adds what `cdk synth -c key=value` would (the China partition: `{ partition: 'aws-cn', … }`).
+ * Synthesizes the real app once per test file, in process, bundling with the local esbuild unless told
+ * not to. `app.synth()` runs the cdk-nag validation plugin and throws on any unacknowledged error.
  */
-export function synthesizeApp(context: Readonly<Record<string, string>> = {}): Synthesized {
+export function synthesizeApp(options: SynthesisOptions = {}): Synthesized {
   process.env.CDK_DOCKER = NO_DOCKER;
   const outdir = mkdtempSync(join(tmpdir(), 'kfq-cdk-'));
-  const app = new App({ outdir, context: { ...cdkJsonContext(), ...context } });
+  const context: Record<string, unknown> = { ...cdkJsonContext(), ...options.context };
+  if (options.bundle === false) context[BUNDLING_STACKS] = [];
+  const app = new App({ outdir, context });
   const stacks = buildApp(app);
   const assembly = app.synth();
   const dataJson = assembly.getStackArtifact(stacks.data.artifactId).template;
