@@ -25,6 +25,7 @@ import { ConflictError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { FundChange, FundMetrics, FundStore } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { LeadTransition } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { FundBalanceRecord } from '#shared/schemas/fund.ts';
@@ -38,7 +39,7 @@ export interface FundDeps {
 }
 
 export interface AllocateFundDeps extends FundDeps {
-  readonly leads: Pick<LeadStore, 'decisions' | 'allocationSettled'>;
+  readonly leads: Pick<LeadStore, 'decisions' | 'allocationSettled'> & Pick<PendingWorkStore, 'duePending'>;
 }
 
 export class DecisionNotFoundError extends Error {
@@ -67,14 +68,18 @@ export async function allocateFund(
   deps: AllocateFundDeps,
   message: AllocateFundMessage,
 ): Promise<AllocateFundOutcome> {
-  const outcome = await applyAllocation(deps, message);
+  const outcome = await applyAllocation(deps, message, { olderFirst: true });
   await deps.leads.allocationSettled(message.leadId, message.revision);
   return outcome;
 }
 
+/** How many earlier decisions a new claim applies first, at most (the reconciler takes the rest). */
+const OLDER_FIRST_LIMIT = 50;
+
 async function applyAllocation(
   deps: AllocateFundDeps,
   message: AllocateFundMessage,
+  options: { readonly olderFirst: boolean },
 ): Promise<AllocateFundOutcome> {
   const decisions = await deps.leads.decisions(message.leadId);
   const decision = decisions.find((d) => d.revision === message.revision);
@@ -91,7 +96,9 @@ async function applyAllocation(
     if (current !== undefined && isFinal(current)) return 'final';
     if (current === undefined) {
       if (ask.duplicate || ask.capFen === 0) return 'not_eligible';
-      await serveWaitlist(deps, fundId); // those already waiting come first
+      // Those decided earlier come first: their allocations (a lost or late message) and the waitlist.
+      if (options.olderFirst && attempt === 0) await allocateOlderDecisionsFirst(deps, ask);
+      await serveWaitlist(deps, fundId);
     }
     const at = deps.clock.now().toISOString();
     const fund = await openFund(deps, fundId);
@@ -117,6 +124,42 @@ async function applyAllocation(
     return step.outcome;
   }
   throw new Error(`Lead ${leadId}: fund ${fundId} changed under every one of ${MAX_ATTEMPTS} attempts`);
+}
+
+/**
+ * A decision whose allocation message was lost or is late must not lose its place in the fund to a lead
+ * decided after it: before a new claim, the tables' pending allocations of the same fund evaluated earlier
+ * are applied, oldest first. One that fails is left to the reconciler (its mark stays), and never blocks
+ * this claim.
+ */
+async function allocateOlderDecisionsFirst(
+  deps: AllocateFundDeps,
+  ask: ReturnType<typeof askOf>,
+): Promise<void> {
+  const older = await deps.leads.duePending('allocation', {
+    waitingSinceBefore: ask.evaluatedAt,
+    at: deps.clock.now().toISOString(),
+    limit: OLDER_FIRST_LIMIT,
+    ignoreBackoff: true,
+  });
+  for (const work of older) {
+    if (work.fundId !== ask.fundId || work.leadId === ask.leadId) continue;
+    // Most are in flight and applied by their own message meanwhile: one read tells.
+    const applied = await deps.funds.allocation(ask.fundId, work.leadId);
+    if (applied !== undefined && applied.revision >= work.revision) continue;
+    const message = {
+      schemaVersion: 1,
+      leadId: work.leadId,
+      revision: work.revision,
+      fundId: ask.fundId,
+    } as const;
+    try {
+      await applyAllocation(deps, message, { olderFirst: false });
+      await deps.leads.allocationSettled(work.leadId, work.revision);
+    } catch {
+      // Its own message or the reconciler will retry it, and report it if it keeps failing.
+    }
+  }
 }
 
 /** What a decision revision asks of its fund. */

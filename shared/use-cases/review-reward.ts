@@ -27,6 +27,7 @@ import {
 import { ConflictError, DuplicateProjectError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { FundChange } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
@@ -45,7 +46,7 @@ import {
 } from './allocate-fund.ts';
 
 export interface ReviewDeps extends FundDeps {
-  readonly leads: LeadStore;
+  readonly leads: LeadStore & Pick<PendingWorkStore, 'duePending'>;
   readonly reviews: ReviewStore;
 }
 

@@ -175,4 +175,26 @@ describe('a lead’s claim on the fund', () => {
     });
     await expectSound(kit.fundId);
   });
+
+  it('keeps its place when its allocation message is lost: a lead decided later applies it first', async () => {
+    const kit = fundTestKit(adapters);
+    await kit.openFund(1_000 * WAN);
+    const earlier = await kit.evaluatedLead({ fundRequestFen: 1_000 * WAN }); // its message is lost
+    const later = await kit.evaluatedLead({ fundRequestFen: 1_000 * WAN });
+    expect(await kit.allocate(later)).toBe('waitlisted');
+    expect(await adapters.funds.allocation(kit.fundId, earlier)).toMatchObject({
+      state: 'reserved',
+      reservedFen: 1_000 * WAN,
+    });
+    // Its pending mark is gone with it: the reconciler has nothing left to send.
+    const pending = await adapters.leads.duePending('allocation', {
+      waitingSinceBefore: '9999',
+      at: adapters.clock.now().toISOString(),
+      limit: 1000,
+      ignoreBackoff: true,
+    });
+    expect(pending.map((work) => work.leadId)).not.toContain(earlier);
+    expect(await kit.allocate(earlier)).toBe('already_applied');
+    await expectSound(kit.fundId);
+  });
 });
