@@ -410,16 +410,12 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       if (killPlan.during === 'startup') {
         await guard(sleep(Math.max(0, epoch.spawnedAt + killPlan.delayMs - Date.now())));
       } else {
-        // A running kill falls `delayMs` after this start has finished starting (its banner: seeders
-        // done) and served a client (handlers loaded), or WARM_WAIT_MS after health ok if that does not
-        // happen: with restarts taking seconds, most kills would otherwise fall while the start is still
-        // seeding and loading code, and the workload would hardly move (start-up kills cover that window).
+        // A running kill falls `delayMs` after this start has served a client (its handlers loaded), or
+        // WARM_WAIT_MS after health ok if no client asks: with restarts taking seconds, most kills would
+        // otherwise fall while the first requests are still loading code, and the workload would hardly
+        // move (start-up kills cover that window).
         const healthyAt = await ensureUp();
-        await guard(
-          until(
-            () => (stack.ready && client.lastAnswerAt > healthyAt) || Date.now() > healthyAt + WARM_WAIT_MS,
-          ),
-        );
+        await guard(until(() => client.lastAnswerAt > healthyAt || Date.now() > healthyAt + WARM_WAIT_MS));
         await guard(sleep(killPlan.delayMs));
       }
       const atMs = Date.now();

@@ -58,7 +58,7 @@ export interface KillPlan {
   readonly index: number;
   /**
    * `startup`: `delayMs` after the start is spawned (before or around health ok, often while seeding);
-   * `running`: `delayMs` after the start is ready (seeded) and has answered a client.
+   * `running`: `delayMs` after the start has answered a client.
    */
   readonly during: 'startup' | 'running';
   readonly delayMs: number;
