@@ -303,7 +303,7 @@ export function buildOpenApiDocument(routeList: readonly DocumentedRoute[]) {
             scheme: 'bearer',
             bearerFormat: 'JWT',
             description:
-              'An ID token from the deployment OIDC issuer, Cognito by default (local: `npm run cli -- token --role <role>`); roles are the roles claim the deployment names (`cognito:groups` by default, any OIDC issuer's claim where configured).',
+              'An ID token from the deployment OIDC issuer, Cognito by default (local: `npm run cli -- token --role <role>`); roles are the roles claim the deployment names (`cognito:groups` by default, or the claim configured for another issuer).',
           },
         },
       },
