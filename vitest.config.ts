@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // The cloud suite's setup lowers the log level for the whole run; unit tests read INFO lines.
+          env: { POWERTOOLS_LOG_LEVEL: 'INFO' },
         },
       },
       {

@@ -45,7 +45,7 @@ function rendezvous(parties: number): () => Promise<void> {
 describe('the local Lambda runtime', () => {
   it('gives each of two concurrent invocations of different functions its own function_name and keys', async () => {
     const bothStarted = rendezvous(2);
-    // An HTTP function through the production middy chain, and a scheduled one as sweep-leads is built.
+    // An HTTP function through the production middy chain, and a scheduled one built as the reconciler is.
     const httpFunction: LocalFunction = {
       id: 'function-http',
       timeoutSeconds: 5,
