@@ -8,8 +8,10 @@ const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms /
 /** What the clients and the pipeline were doing at a kill; a kill may fall in several. */
 export function whereFell(kill: KillRecord): string[] {
   const places: string[] = [];
-  // Until its banner, a start is still starting (seeders run after /health first answers).
-  if (!kill.wasReady) places.push('start-up');
+  // Before health ok the start serves nothing; after it, until its banner, it is still finishing its
+  // start (seeders, the start-up reconcile) while it serves.
+  if (!kill.wasHealthy) places.push('start-up');
+  else if (!kill.wasReady) places.push('before ready');
   if (kill.inFlight.submit > 0) places.push('intake');
   if ((kill.phase?.evaluationNew ?? 0) + (kill.phase?.evaluationAgain ?? 0) > 0) places.push('evaluation');
   if ((kill.phase?.allocation ?? 0) > 0) places.push('allocation');
@@ -81,7 +83,7 @@ export function renderReport(
       ]),
       '',
     );
-    const places = ['start-up', 'intake', 'evaluation', 'allocation', 'review', 'idle'];
+    const places = ['start-up', 'before ready', 'intake', 'evaluation', 'allocation', 'review', 'idle'];
     const fell = places.map(
       (place) => `${place} ${result.kills.filter((kill) => whereFell(kill).includes(place)).length}`,
     );
