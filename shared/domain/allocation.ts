@@ -95,19 +95,7 @@ export function heldFen(allocation: Allocation | undefined): number {
 export function claim(ask: AllocationAsk, fund: FundSnapshot, at: string): AllocationStep | undefined {
   const capFen = ask.duplicate ? 0 : ask.capFen;
   if (capFen === 0) return undefined;
-  const fresh: Allocation = {
-    fundId: ask.fundId,
-    leadId: ask.leadId,
-    state: 'reserved',
-    revision: ask.revision,
-    capFen,
-    reservedFen: 0,
-    committedFen: 0,
-    wantFen: 0,
-    waitingSince: null,
-    negotiated: false,
-    updatedAt: at,
-  };
+  const fresh = emptyClaim(ask, 'reserved', capFen, at);
   if (mayTake(fund, 0)) {
     const amount = Math.min(capFen, fund.availableFen);
     return step(amount === capFen ? 'reserved' : 'partially_reserved', undefined, fund, {
@@ -211,19 +199,7 @@ export function release(
   at: string,
 ): AllocationStep | undefined {
   if (current !== undefined && isFinal(current)) return undefined;
-  const base: Allocation = current ?? {
-    fundId: lead.fundId,
-    leadId: lead.leadId,
-    state: 'released',
-    revision: lead.revision,
-    capFen: 0,
-    reservedFen: 0,
-    committedFen: 0,
-    wantFen: 0,
-    waitingSince: null,
-    negotiated: false,
-    updatedAt: at,
-  };
+  const base = current ?? emptyClaim(lead, 'released', 0, at);
   const amount = current?.reservedFen ?? 0;
   return step('released', current, fund, {
     after: {
@@ -317,6 +293,29 @@ export function entryOf(allocation: Allocation, since: string): WaitlistEntry {
     revision: allocation.revision,
     wantFen: allocation.wantFen,
     evaluatedAt: since,
+  };
+}
+
+/** A claim holding and wanting nothing yet. */
+function emptyClaim(
+  lead: { readonly fundId: string; readonly leadId: string; readonly revision: number },
+  state: Allocation['state'],
+  capFen: number,
+  at: string,
+): Allocation {
+  const { fundId, leadId, revision } = lead;
+  return {
+    fundId,
+    leadId,
+    state,
+    revision,
+    capFen,
+    reservedFen: 0,
+    committedFen: 0,
+    wantFen: 0,
+    waitingSince: null,
+    negotiated: false,
+    updatedAt: at,
   };
 }
 

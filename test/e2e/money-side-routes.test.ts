@@ -6,7 +6,7 @@ import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { ruleOf } from '#shared/policy/policy-schema.ts';
 import type { FundView } from '#shared/schemas/fund.ts';
 import type { LeadInput } from '#shared/schemas/lead.ts';
-import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
 import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
 
@@ -30,15 +30,6 @@ beforeAll(async () => {
     totalFen: FUND.totalFen,
   });
 });
-
-function freshInvestor() {
-  const seed = randomUUID()
-    .replace(/-/g, '')
-    .toUpperCase()
-    .replace(/[IOSVZ]/g, '7')
-    .slice(0, 7);
-  return { name: '聊城测试投资有限公司', uscc: makeValidUscc(`91371500MA${seed}`) };
-}
 
 async function submit(sector: string, userId: string, lead: LeadInput): Promise<string> {
   const key = randomUUID();
