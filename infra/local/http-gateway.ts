@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   type CryptoKey,
@@ -53,6 +54,14 @@ export interface HttpGatewayOptions {
   readonly invoke: (fn: LocalFunction, event: LocalHttpEvent, requestId: string) => Promise<unknown>;
   readonly accountId: string;
   readonly log: LocalLog;
+  /**
+   * Milliseconds to hold the answer to a write (any method but GET/HEAD) after the function returned.
+   * DynamoDB Local acknowledges a transaction a few milliseconds before it is durable on disk (a SIGKILL
+   * 1–6 ms after the answer lost it; 10 ms or more after, never — measured by the crash loop), where
+   * DynamoDB is durable when it answers. On a data dir the local cloud waits this long, so no client is
+   * told "accepted" about a write a power cut can still take back.
+   */
+  readonly writeAckDelayMs?: number;
 }
 
 export interface HttpGateway {
@@ -453,6 +462,8 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       'apigw-requestid': requestId,
     };
     if (mapped.cookies.length > 0) headers['set-cookie'] = [...mapped.cookies];
+    const ackDelay = options.writeAckDelayMs ?? 0;
+    if (ackDelay > 0 && method !== 'GET' && method !== 'HEAD') await sleep(ackDelay);
     response.writeHead(mapped.statusCode, headers);
     response.end(mapped.body);
   };

@@ -53,6 +53,9 @@ export interface ExtraEventSource {
   readonly fn: LocalFunction;
 }
 
+/** DynamoDB Local's write-behind window, with margin (see `HttpGatewayOptions.writeAckDelayMs`). */
+const DURABLE_WRITE_DELAY_MS = 50;
+
 export interface LocalCloudOptions {
   /** HTTP port on 127.0.0.1; default 3000; 0 picks a free one. */
   readonly port?: number;
@@ -272,6 +275,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ],
       invoke: (fn, event, requestId) => invoker.invoke(fn, event, requestId),
       accountId: LOCAL_ACCOUNT_ID,
+      // Only a data dir outlives the process: there an answer waits until DynamoDB Local's write is durable.
+      writeAckDelayMs: options.dataDir === undefined ? 0 : DURABLE_WRITE_DELAY_MS,
       log,
     });
 
