@@ -72,8 +72,6 @@ export interface AllocationStep {
   readonly move: FundMove | undefined;
   readonly waitlist: WaitlistChange | undefined;
   readonly guard: FundGuard | undefined;
-  /** The fund as read with this step applied (checked: a step never takes more than was there). */
-  readonly fundAfter: FundSnapshot;
 }
 
 /** Why a requested change cannot be made; the use case turns it into a problem for the caller. */
@@ -358,15 +356,7 @@ function step(
   },
 ): AllocationStep {
   const move = parts.move !== undefined && parts.move.amountFen > 0 ? parts.move : undefined;
-  const balance = move === undefined ? fund : applyMove(fund, move);
-  const waitingDelta = parts.waitlist?.kind === 'join' ? 1 : parts.waitlist?.kind === 'leave' ? -1 : 0;
-  return {
-    outcome,
-    before,
-    after: parts.after,
-    move,
-    waitlist: parts.waitlist,
-    guard: parts.guard,
-    fundAfter: { ...balance, waitingCount: fund.waitingCount + waitingDelta },
-  };
+  // A step never takes more than the fund read shows; reads that no longer agree throw (the caller reads again).
+  if (move !== undefined) applyMove(fund, move);
+  return { outcome, before, after: parts.after, move, waitlist: parts.waitlist, guard: parts.guard };
 }

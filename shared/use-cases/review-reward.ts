@@ -31,7 +31,7 @@ import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
-import type { LeadStatus } from '#shared/schemas/lead-record.ts';
+import type { DecisionRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
 import {
   allocateFund,
   changeOf,
@@ -52,10 +52,15 @@ export interface ReviewDeps extends FundDeps {
 
 const OPEN: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
 
-async function load(deps: ReviewDeps, leadId: string): Promise<ReviewContext> {
+/** The review context of the latest decision, with every revision (paying looks at the approved one). */
+async function load(
+  deps: ReviewDeps,
+  leadId: string,
+): Promise<ReviewContext & { readonly decisions: readonly DecisionRecord[] }> {
   const lead = await deps.leads.get(leadId);
   if (lead === undefined) throw new NotFoundError(`Lead ${leadId} does not exist.`);
-  const decision = (await deps.leads.decisions(leadId)).find((d) => d.revision === lead.latestRevision);
+  const decisions = await deps.leads.decisions(leadId);
+  const decision = decisions.find((d) => d.revision === lead.latestRevision);
   if (decision === undefined) {
     throw new ConflictError('not_evaluated', `Lead ${leadId} has not been evaluated yet.`);
   }
@@ -64,7 +69,7 @@ async function load(deps: ReviewDeps, leadId: string): Promise<ReviewContext> {
     deps.reviews.caseOutcome(leadId),
     deps.funds.allocation(decision.decision.fund.fundId, leadId),
   ]);
-  return { lead, decision, review, caseOutcome, allocation };
+  return { lead, decision, review, caseOutcome, allocation, decisions };
 }
 
 function requireMakerChecker(action: ReviewAction, principal: Principal, context: ReviewContext): void {
@@ -144,17 +149,19 @@ function reviewChange(
 /** A transition on reads that no longer agree: somebody changed the lead's claim meanwhile. */
 function fresh<T>(transition: () => T, leadId: string): T {
   const result = unlessStale(transition);
-  if (result === STALE) conflictOnFailure({ applied: false }, leadId);
-  return result as T;
+  if (result === STALE) throw concurrentChange(leadId);
+  return result;
+}
+
+function concurrentChange(leadId: string): ConflictError {
+  return new ConflictError(
+    'concurrent_change',
+    `Lead ${leadId} or its fund allocation changed while this was being recorded; look again and retry.`,
+  );
 }
 
 function conflictOnFailure(result: { applied: boolean }, leadId: string): void {
-  if (!result.applied) {
-    throw new ConflictError(
-      'concurrent_change',
-      `Lead ${leadId} or its fund allocation changed while this was being recorded; look again and retry.`,
-    );
-  }
+  if (!result.applied) throw concurrentChange(leadId);
 }
 
 function refuse(refusal: { code: string; message: string }): never {
@@ -354,9 +361,7 @@ export async function markPaid(
   if (review === undefined || review.state === 'REJECTED') {
     throw new ConflictError('not_approved', `Lead ${lead.leadId} has no approved reward to pay.`);
   }
-  const approvedRevision = (await deps.leads.decisions(lead.leadId)).find(
-    (d) => d.revision === review.revision,
-  );
+  const approvedRevision = context.decisions.find((d) => d.revision === review.revision);
   const refusal = makerCheckerRefusal('mark_paid', command.principal.userId, {
     lead,
     revision: approvedRevision,

@@ -2,38 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
 import { leadIdFor } from '#shared/domain/lead-outcome.ts';
-import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
-import { ruleOf } from '#shared/policy/policy-schema.ts';
 import type { FundView } from '#shared/schemas/fund.ts';
-import { makeValidUscc } from '#test/fixtures/identifiers.ts';
+import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
-import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
+import { api, eventually, tokenFor } from '#test/support/api.ts';
+import { adaptersWithDefaultFund, DEFAULT_FUND } from '#test/support/default-fund.ts';
 
-const FUND = ruleOf(DEFAULT_POLICY, 'conversion_fund');
+const FUND = DEFAULT_FUND;
 const REQUEST_FEN = 100_000_000; // 100万元
 
 let adapters: Adapters;
 
 beforeAll(async () => {
-  useLocalCloudEnv();
-  const { productionAdapters } = await import('#shared/adapters/composition.ts');
-  const { seedFund } = await import('#shared/adapters/dynamodb/dynamo-fund-store.ts');
-  adapters = productionAdapters();
-  await adapters.policies.publish(DEFAULT_POLICY);
-  await seedFund(adapters.audit, adapters.config.FUNDS_TABLE, {
-    fundId: FUND.fundId,
-    totalFen: FUND.totalFen,
-  });
+  adapters = await adaptersWithDefaultFund();
 });
-
-function freshInvestor() {
-  const seed = randomUUID()
-    .replace(/-/g, '')
-    .toUpperCase()
-    .replace(/[IOSVZ]/g, '7')
-    .slice(0, 7);
-  return { name: '聊城测试投资有限公司', uscc: makeValidUscc(`91371500MA${seed}`) };
-}
 
 describe('the fund and finance review over HTTP', () => {
   it('takes a lead from submission through allocation, verified investment, approval and payment', async () => {

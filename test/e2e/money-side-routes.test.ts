@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
 import { leadIdFor } from '#shared/domain/lead-outcome.ts';
-import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
-import { ruleOf } from '#shared/policy/policy-schema.ts';
 import type { FundView } from '#shared/schemas/fund.ts';
 import type { LeadInput } from '#shared/schemas/lead.ts';
 import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
-import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
+import { api, eventually, tokenFor } from '#test/support/api.ts';
+import { adaptersWithDefaultFund, DEFAULT_FUND } from '#test/support/default-fund.ts';
 
 /**
  * Issue 12, defects 2 and 3, over HTTP as a user would meet them: a duplicate project may never be
@@ -16,19 +15,11 @@ import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.t
  * pays a revision whose actual investment they reported themselves.
  */
 
-const FUND = ruleOf(DEFAULT_POLICY, 'conversion_fund');
+const FUND = DEFAULT_FUND;
 let adapters: Adapters;
 
 beforeAll(async () => {
-  useLocalCloudEnv();
-  const { productionAdapters } = await import('#shared/adapters/composition.ts');
-  const { seedFund } = await import('#shared/adapters/dynamodb/dynamo-fund-store.ts');
-  adapters = productionAdapters();
-  await adapters.policies.publish(DEFAULT_POLICY);
-  await seedFund(adapters.audit, adapters.config.FUNDS_TABLE, {
-    fundId: FUND.fundId,
-    totalFen: FUND.totalFen,
-  });
+  adapters = await adaptersWithDefaultFund();
 });
 
 async function submit(sector: string, userId: string, lead: LeadInput): Promise<string> {
