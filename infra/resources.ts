@@ -225,6 +225,15 @@ export const functions = [
     secrets: ['IdentifierKeys'],
   },
   {
+    id: 'me',
+    entry: 'functions/me/handler.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    description: 'GET /me: the caller as the API reads the token (user, roles, sectors)',
+    tables: {},
+    queues: {},
+  },
+  {
     id: 'get-lead',
     entry: 'functions/get-lead/handler.ts',
     timeoutSeconds: 10,
@@ -333,6 +342,7 @@ export const routes = [
     access: ['auditor'],
   },
   { method: 'GET', path: '/openapi.json', functionId: 'openapi', access: 'public' },
+  { method: 'GET', path: '/me', functionId: 'me', access: ['sector', 'finance', 'auditor', 'admin'] },
   { method: 'GET', path: '/funds/{fundId}', functionId: 'get-fund', access: ['finance', 'auditor', 'admin'] },
   {
     method: 'POST',

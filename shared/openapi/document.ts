@@ -32,6 +32,7 @@ import { AuditPageSchema, AuditQuerySchema } from '#shared/use-cases/query-audit
 import { ReplaySchema } from '#shared/use-cases/replay-decision.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use-cases/verify-audit-trail.ts';
+import { MeSchema } from '#shared/use-cases/who-am-i.ts';
 
 export const BEARER_SCHEME = 'bearerAuth';
 
@@ -153,6 +154,10 @@ const fundOperations: Readonly<Record<string, Operation>> = {
       ),
     },
     errors: [400, 404, 409],
+  },
+  'GET /me': {
+    summary: 'The caller as the API reads the token: user id, roles, sector teams, and every sector team',
+    responses: { 200: json(MeSchema.meta({ id: 'Me' }), 'The caller') },
   },
   'GET /rewards': {
     summary: 'Decisions waiting for finance, with every amount and its explanation',

@@ -1,0 +1,85 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense } from 'react';
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
+import type { RuntimeConfig } from './auth/session.ts';
+import { ConsoleLayout } from './components/ConsoleLayout.tsx';
+import { RequireRole } from './components/RequireRole.tsx';
+import { useLanguage } from './i18n/language.ts';
+import { HomeRedirect } from './pages/HomeRedirect.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+
+// Each page is its own chunk: the first paint loads only the shell; charts come with the pages that draw them.
+const LeadListPage = lazy(() => import('./pages/leads/LeadListPage.tsx'));
+const NewLeadPage = lazy(() => import('./pages/leads/NewLeadPage.tsx'));
+const LeadPage = lazy(() => import('./pages/leads/LeadPage.tsx'));
+const ReviewQueuePage = lazy(() => import('./pages/finance/ReviewQueuePage.tsx'));
+const FundPage = lazy(() => import('./pages/finance/FundPage.tsx'));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx'));
+const AdminPage = lazy(() => import('./pages/admin/AdminPage.tsx'));
+
+function page(element: React.ReactNode) {
+  return <Suspense fallback={<Spin style={{ display: 'block', marginTop: 64 }} />}>{element}</Suspense>;
+}
+
+function routes(config: RuntimeConfig): RouteObject[] {
+  return [
+    { path: '/sign-in', element: <SignInPage config={config} /> },
+    { path: '/callback', element: <Navigate to="/" replace /> },
+    {
+      element: <ConsoleLayout />,
+      children: [
+        { index: true, element: <HomeRedirect /> },
+        {
+          path: 'leads',
+          element: (
+            <RequireRole kinds={['sector', 'finance', 'auditor']}>{page(<LeadListPage />)}</RequireRole>
+          ),
+        },
+        { path: 'leads/new', element: <RequireRole kinds={['sector']}>{page(<NewLeadPage />)}</RequireRole> },
+        {
+          path: 'leads/:id',
+          element: <RequireRole kinds={['sector', 'finance', 'auditor']}>{page(<LeadPage />)}</RequireRole>,
+        },
+        {
+          path: 'reviews',
+          element: <RequireRole kinds={['finance']}>{page(<ReviewQueuePage />)}</RequireRole>,
+        },
+        {
+          path: 'funds',
+          element: <RequireRole kinds={['finance', 'auditor', 'admin']}>{page(<FundPage />)}</RequireRole>,
+        },
+        {
+          path: 'funds/:fundId',
+          element: <RequireRole kinds={['finance', 'auditor', 'admin']}>{page(<FundPage />)}</RequireRole>,
+        },
+        { path: 'audit', element: <RequireRole kinds={['auditor']}>{page(<AuditPage />)}</RequireRole> },
+        { path: 'admin', element: <RequireRole kinds={['admin']}>{page(<AdminPage />)}</RequireRole> },
+        { path: '*', element: <Navigate to="/" replace /> },
+      ],
+    },
+  ];
+}
+
+export function App({ config }: { config: RuntimeConfig }) {
+  const language = useLanguage();
+  dayjs.locale(language === 'zh' ? 'zh-cn' : 'en');
+  const router = useRouter(config);
+  return (
+    <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+      <AntApp>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+let built: ReturnType<typeof createBrowserRouter> | undefined;
+function useRouter(config: RuntimeConfig) {
+  built ??= createBrowserRouter(routes(config), { basename: '/console' });
+  return built;
+}
