@@ -70,7 +70,12 @@ export function App({ config }: { config: RuntimeConfig }) {
   dayjs.locale(language === 'zh' ? 'zh-cn' : 'en');
   const router = useRouter(config);
   return (
-    <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+    // Buttons keep their words as written: antd would otherwise show 批准 as "批 准".
+    <ConfigProvider
+      locale={language === 'zh' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1f5fbf' } }}
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <RouterProvider router={router} />
       </AntApp>
