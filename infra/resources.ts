@@ -239,7 +239,8 @@ export const functions = [
     timeoutSeconds: 10,
     memoryMb: 256,
     description: 'GET /leads/{id}: a lead, its latest decision and revisions (sector-scoped)',
-    tables: { Leads: 'read' },
+    // Funds: the lead's allocation (reserved, waitlisted, committed) shown beside its decision.
+    tables: { Leads: 'read', Funds: 'read' },
     queues: {},
   },
   {

@@ -2,7 +2,10 @@ import * as z from 'zod';
 import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
 import { maskResidentId } from '#shared/domain/identifiers.ts';
 import { NotFoundError } from '#shared/errors.ts';
+import type { FundStore } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { ReviewStore } from '#shared/ports/reviews.ts';
+import { AllocationSchema, CaseOutcomeRecordSchema, ReviewRecordSchema } from '#shared/schemas/fund.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import {
   type DecisionRecord,
@@ -14,6 +17,8 @@ import {
 
 export interface GetLeadDeps {
   readonly leads: Pick<LeadStore, 'get' | 'decisions'>;
+  readonly reviews: Pick<ReviewStore, 'review' | 'caseOutcome'>;
+  readonly funds: Pick<FundStore, 'allocation'>;
 }
 
 /** One line per decision revision, oldest first. */
@@ -28,7 +33,10 @@ export type RevisionSummary = z.infer<typeof RevisionSummarySchema>;
 
 /**
  * `GET /leads/{id}`: the lead as stored (resident IDs masked, internal hashes left out), its latest
- * decision in full and the list of its revisions.
+ * decision in full, the list of its revisions, and what followed the decision: the revision waiting for
+ * re-evaluation (`pendingRevision`), the lead's claim on the fund of its latest decision (`allocation`:
+ * reserved, waitlisted, committed or released), finance's verdict (`review`) and a one-case-one-policy
+ * outcome (`caseOutcome`).
  */
 export const LeadViewSchema = LeadRecordSchema.pick({
   leadId: true,
@@ -41,11 +49,15 @@ export const LeadViewSchema = LeadRecordSchema.pick({
   inputHashForm: true,
   duplicateOf: true,
   latestRevision: true,
+  pendingRevision: true,
   evaluationFailure: true,
   updatedAt: true,
 }).extend({
   latestDecision: DecisionRecordSchema.nullable(),
   revisions: z.array(RevisionSummarySchema),
+  allocation: AllocationSchema.nullable(),
+  review: ReviewRecordSchema.nullable(),
+  caseOutcome: CaseOutcomeRecordSchema.nullable(),
 });
 export type LeadView = z.infer<typeof LeadViewSchema>;
 
@@ -83,9 +95,17 @@ export async function getLead(
   const decisions = (await deps.leads.decisions(record.leadId)).sort((a, b) => a.revision - b.revision);
   const latest =
     decisions.find((decision) => decision.revision === record.latestRevision) ?? decisions.at(-1);
+  const [allocation, review, caseOutcome] = await Promise.all([
+    latest === undefined ? undefined : deps.funds.allocation(latest.decision.fund.fundId, record.leadId),
+    deps.reviews.review(record.leadId),
+    deps.reviews.caseOutcome(record.leadId),
+  ]);
   return {
     ...viewFields(record),
     latestDecision: latest === undefined ? null : maskDecision(latest),
+    allocation: allocation ?? null,
+    review: review ?? null,
+    caseOutcome: caseOutcome ?? null,
     revisions: decisions.map((decision) => ({
       revision: decision.revision,
       evaluatedAt: decision.evaluatedAt,
@@ -96,7 +116,9 @@ export async function getLead(
   };
 }
 
-function viewFields(record: LeadRecord): Omit<LeadView, 'latestDecision' | 'revisions'> {
+function viewFields(
+  record: LeadRecord,
+): Omit<LeadView, 'latestDecision' | 'revisions' | 'allocation' | 'review' | 'caseOutcome'> {
   return {
     leadId: record.leadId,
     sector: record.sector,
@@ -108,6 +130,7 @@ function viewFields(record: LeadRecord): Omit<LeadView, 'latestDecision' | 'revi
     inputHashForm: record.inputHashForm,
     duplicateOf: record.duplicateOf,
     latestRevision: record.latestRevision,
+    ...(record.pendingRevision === undefined ? {} : { pendingRevision: record.pendingRevision }),
     evaluationFailure: record.evaluationFailure,
     updatedAt: record.updatedAt,
   };

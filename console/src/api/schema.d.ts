@@ -525,6 +525,7 @@ export interface components {
             };
             duplicateOf: string | null;
             latestRevision: number;
+            pendingRevision?: number;
             evaluationFailure: {
                 /** Format: date-time */
                 at: string;
@@ -664,6 +665,57 @@ export interface components {
                 policyVersion: string;
                 payableRewardFen: number;
             }[];
+            allocation: {
+                fundId: string;
+                leadId: string;
+                /** @enum {string} */
+                state: "reserved" | "waitlisted" | "committed" | "released";
+                revision: number;
+                capFen: number;
+                reservedFen: number;
+                committedFen: number;
+                wantFen: number;
+                waitingSince: string | null;
+                negotiated: boolean;
+                /** Format: date-time */
+                updatedAt: string;
+            } | null;
+            review: {
+                leadId: string;
+                /** @enum {string} */
+                state: "APPROVED" | "REJECTED" | "PAID";
+                revision: number;
+                rewardFen: number;
+                fundFen: number;
+                decidedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                decidedAt: string;
+                note: string | null;
+                payment: {
+                    reference: string;
+                    paidBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    paidAt: string;
+                } | null;
+            } | null;
+            caseOutcome: {
+                rewardFen: number;
+                fundFen: number;
+                reason: string;
+                recordedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                recordedAt: string;
+                revision: number;
+            } | null;
         };
         AuditPage: {
             items: {
