@@ -28,6 +28,7 @@ import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
 import { isPathParameterName, pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
 import { LeadViewSchema } from '#shared/use-cases/get-lead.ts';
 import { LeadListSchema, ListLeadsQuerySchema } from '#shared/use-cases/list-leads.ts';
+import { RewardListSchema } from '#shared/use-cases/list-rewards.ts';
 import { AuditPageSchema, AuditQuerySchema } from '#shared/use-cases/query-audit.ts';
 import { ReplaySchema } from '#shared/use-cases/replay-decision.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
@@ -162,7 +163,7 @@ const fundOperations: Readonly<Record<string, Operation>> = {
   'GET /rewards': {
     summary: 'Decisions waiting for finance, with every amount and its explanation',
     requestParams: { query: RewardsQuerySchema },
-    responses: { 200: { description: 'A page of rewards: `{ items, nextCursor }`' } },
+    responses: { 200: json(RewardListSchema.meta({ id: 'RewardList' }), 'A page of rewards, newest first') },
     errors: [400],
   },
   'POST /leads/{id}/approve': {

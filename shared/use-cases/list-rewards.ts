@@ -3,12 +3,16 @@
  * explanation, and whether it can be approved now (and if not, why: the same rules the commands apply).
  */
 
-import { formatFen } from '#shared/domain/money.ts';
+import * as z from 'zod';
+import { fenSchema, formatFen } from '#shared/domain/money.ts';
 import { whyNotPayable } from '#shared/domain/review-rules.ts';
 import type { FundStore } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
-import type { LeadStatus } from '#shared/schemas/lead-record.ts';
+import { FlagSchema, FundResultSchema, ReferralRewardResultSchema } from '#shared/schemas/decision.ts';
+import { AllocationSchema, CaseOutcomeRecordSchema, ReviewRecordSchema } from '#shared/schemas/fund.ts';
+import { DecisionRecordSchema, type LeadStatus, LeadStatusSchema } from '#shared/schemas/lead-record.ts';
+import { checkRange } from './query-params.ts';
 
 export interface ListRewardsDeps {
   readonly leads: Pick<LeadStore, 'list' | 'decisions'>;
@@ -16,14 +20,77 @@ export interface ListRewardsDeps {
   readonly funds: Pick<FundStore, 'allocation'>;
 }
 
-/** A lead awaiting (or past) review, with every amount and its explanation. */
+/** A lead of the status asked for that has no decision yet (nothing to review on it). */
+const UnevaluatedRewardSchema = z.object({
+  leadId: z.string(),
+  sector: z.string(),
+  status: LeadStatusSchema,
+  decision: z.null(),
+});
+
+/** A lead awaiting (or past) review, with every amount and its explanation (GET /rewards). */
+export const RewardSchema = z.object({
+  leadId: z.string(),
+  sector: z.string(),
+  status: LeadStatusSchema,
+  projectName: z.string(),
+  investorName: z.string(),
+  plannedInvestmentFen: fenSchema,
+  submittedBy: z.object({ userId: z.string(), role: z.string() }),
+  submittedAt: z.iso.datetime({ offset: true }),
+  revision: z.number().int().positive(),
+  evaluatedAt: z.iso.datetime({ offset: true }),
+  policyVersion: z.string(),
+  /** Finance can approve it now; if not, `notApprovableBecause` says why (the rules the commands apply). */
+  approvable: z.boolean(),
+  notApprovableBecause: z.object({ code: z.string(), message: z.string() }).nullable(),
+  referralReward: ReferralRewardResultSchema.pick({
+    basis: true,
+    baseFen: true,
+    amountFen: true,
+    amountText: true,
+    payable: true,
+    reasons: true,
+    explanation: true,
+    legalBasis: true,
+  }).extend({ payableRewardFen: fenSchema, payableRewardText: z.string() }),
+  fund: FundResultSchema.pick({
+    fundId: true,
+    capFen: true,
+    capText: true,
+    boundBy: true,
+    explanation: true,
+  }).extend({ allocation: AllocationSchema.nullable() }),
+  flags: z.array(FlagSchema),
+  adjustments: DecisionRecordSchema.shape.adjustments,
+  caseOutcome: CaseOutcomeRecordSchema.nullable(),
+  review: ReviewRecordSchema.nullable(),
+});
+
+export const RewardListSchema = z.object({
+  items: z.array(z.union([RewardSchema, UnevaluatedRewardSchema])),
+  nextCursor: z.string().nullable(),
+});
+export type RewardList = z.infer<typeof RewardListSchema>;
+
+/** The leads of one status, newest first, each with every amount and its explanation. */
 export async function listRewards(
   deps: ListRewardsDeps,
-  query: { status: LeadStatus; sector?: string | undefined; cursor?: string | undefined; limit: number },
-) {
+  query: {
+    status: LeadStatus;
+    sector?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+): Promise<RewardList> {
+  checkRange(query.from, query.to);
   const page = await deps.leads.list({
     status: query.status,
     sector: query.sector,
+    from: query.from,
+    to: query.to,
     cursor: query.cursor,
     limit: query.limit,
   });
@@ -45,6 +112,9 @@ export async function listRewards(
         leadId: lead.leadId,
         sector: lead.sector,
         status: lead.status,
+        projectName: lead.lead.projectName,
+        investorName: lead.lead.investor.name,
+        plannedInvestmentFen: lead.lead.plannedInvestment,
         submittedBy: lead.submittedBy,
         submittedAt: lead.submittedAt,
         revision: decision.revision,

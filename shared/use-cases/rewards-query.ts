@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import { SECTOR_CODE_PATTERN } from '#shared/domain/sectors.ts';
 import { LEAD_STATUSES } from '#shared/schemas/lead-record.ts';
-import { cursorParam, limitParam } from './query-params.ts';
+import { cursorParam, instantParam, limitParam } from './query-params.ts';
 
 /**
  * `GET /rewards` query parameters, parsed like the other list routes' (unknown parameters refused, each
- * bad one named). The cursor is the store's own: the lead store checks it against the query it resumes.
+ * bad one named). `from`/`to` bound the submission time (a month's leads: its first and last day). The
+ * cursor is the store's own: the lead store checks it against the query it resumes.
  */
 export const RewardsQuerySchema = z
   .object({
@@ -13,6 +14,8 @@ export const RewardsQuerySchema = z
       .enum(LEAD_STATUSES, { error: `must be one of ${LEAD_STATUSES.join(', ')}` })
       .default('PENDING_FINANCE'),
     sector: z.string().regex(SECTOR_CODE_PATTERN, 'must be a sector code (lower-case snake case)').optional(),
+    from: instantParam('start').optional(),
+    to: instantParam('end').optional(),
     cursor: cursorParam.optional(),
     limit: limitParam,
   })

@@ -1011,6 +1011,141 @@ export interface components {
                 wantText: string;
             }[];
         };
+        RewardList: {
+            items: ({
+                leadId: string;
+                sector: string;
+                /** @enum {string} */
+                status: "RECEIVED" | "EVALUATED" | "PENDING_FINANCE" | "PENDING_CASE_REVIEW" | "APPROVED" | "REJECTED" | "PAID";
+                projectName: string;
+                investorName: string;
+                plannedInvestmentFen: number;
+                submittedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                submittedAt: string;
+                revision: number;
+                /** Format: date-time */
+                evaluatedAt: string;
+                policyVersion: string;
+                approvable: boolean;
+                notApprovableBecause: {
+                    code: string;
+                    message: string;
+                } | null;
+                referralReward: {
+                    /** @enum {string} */
+                    basis: "actual" | "planned";
+                    baseFen: number;
+                    amountFen: number;
+                    amountText: string;
+                    payable: boolean;
+                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped")[];
+                    explanation: {
+                        zh: string;
+                        en: string;
+                    };
+                    legalBasis: {
+                        document: string;
+                        clauses: string[];
+                        note?: string;
+                    };
+                    payableRewardFen: number;
+                    payableRewardText: string;
+                };
+                fund: {
+                    fundId: string;
+                    capFen: number;
+                    capText: string;
+                    boundBy: ("request" | "investment_share" | "per_project_cap") | null;
+                    explanation: {
+                        zh: string;
+                        en: string;
+                    };
+                    allocation: {
+                        fundId: string;
+                        leadId: string;
+                        /** @enum {string} */
+                        state: "reserved" | "waitlisted" | "committed" | "released";
+                        revision: number;
+                        capFen: number;
+                        reservedFen: number;
+                        committedFen: number;
+                        wantFen: number;
+                        waitingSince: string | null;
+                        negotiated: boolean;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    } | null;
+                };
+                flags: {
+                    /** @constant */
+                    code: "ONE_CASE_ONE_POLICY";
+                    ruleId: string;
+                    reasons: ("planned_investment_at_or_above_threshold" | "municipal_major_project" | "bespoke_terms_requested" | "above_reward_cap")[];
+                    explanation: {
+                        zh: string;
+                        en: string;
+                    };
+                    legalBasis: {
+                        document: string;
+                        clauses: string[];
+                        note?: string;
+                    };
+                }[];
+                adjustments: {
+                    /** @enum {string} */
+                    code: "DUPLICATE_PROJECT";
+                    firstLeadId: string;
+                    effect: string;
+                }[];
+                caseOutcome: {
+                    rewardFen: number;
+                    fundFen: number;
+                    reason: string;
+                    recordedBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    recordedAt: string;
+                    revision: number;
+                } | null;
+                review: {
+                    leadId: string;
+                    /** @enum {string} */
+                    state: "APPROVED" | "REJECTED" | "PAID";
+                    revision: number;
+                    rewardFen: number;
+                    fundFen: number;
+                    decidedBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    decidedAt: string;
+                    note: string | null;
+                    payment: {
+                        reference: string;
+                        paidBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        paidAt: string;
+                    } | null;
+                } | null;
+            } | {
+                leadId: string;
+                sector: string;
+                /** @enum {string} */
+                status: "RECEIVED" | "EVALUATED" | "PENDING_FINANCE" | "PENDING_CASE_REVIEW" | "APPROVED" | "REJECTED" | "PAID";
+                decision: null;
+            })[];
+            nextCursor: string | null;
+        };
         ReviewRecord: {
             leadId: string;
             /** @enum {string} */
@@ -1764,6 +1899,8 @@ export interface operations {
             query?: {
                 status?: "RECEIVED" | "EVALUATED" | "PENDING_FINANCE" | "PENDING_CASE_REVIEW" | "APPROVED" | "REJECTED" | "PAID";
                 sector?: string;
+                from?: string;
+                to?: string;
                 cursor?: string;
                 limit?: string;
             };
@@ -1773,12 +1910,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of rewards: `{ items, nextCursor }` */
+            /** @description A page of rewards, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RewardList"];
+                };
             };
             /** @description Invalid request: every bad field or parameter is named */
             400: {
