@@ -62,6 +62,11 @@ export interface HttpGatewayOptions {
    * told "accepted" about a write a power cut can still take back.
    */
   readonly writeAckDelayMs?: number;
+  /**
+   * What the gateway answers itself before any route: the console's files and DEV-ONLY sign-in
+   * (`console-site.ts`), local-only, never routes of `infra/resources.ts`. Resolves true when it answered.
+   */
+  readonly local?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 export interface HttpGateway {
@@ -396,6 +401,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     const requestId = `${randomBytes(6).toString('base64url')}${Date.now().toString(36)}`;
     const method = (request.method ?? 'GET').toUpperCase();
     const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (options.local !== undefined && (await options.local(request, response))) return;
     const parts = path.split('/').filter((part) => part.length > 0);
     let found: { compiled: CompiledRoute; parameters: Record<string, string> } | undefined;
     for (const candidate of compiled) {

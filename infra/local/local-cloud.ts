@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_ROLE_CLAIM_SETTINGS, type RoleClaimSettings } from '#shared/auth/role-claims.ts';
+import { CONSOLE_DIST } from '../console-build.ts';
 import {
   eventSources as definedEventSources,
   functions as definedFunctions,
@@ -17,8 +18,15 @@ import {
   type ScheduleDefinition,
   type TableDefinition,
 } from '../resources.ts';
+import { consoleSite } from './console-site.ts';
 import { loadOrCreateDevIdentifierKeys } from './dev-identifier-keys.ts';
-import { DEV_ALGORITHM, type DevIdentity, type DevRole, loadDevIdentity } from './dev-identity.ts';
+import {
+  DEFAULT_SECTOR_CODES,
+  DEV_ALGORITHM,
+  type DevIdentity,
+  type DevRole,
+  loadDevIdentity,
+} from './dev-identity.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './engines/dynamodb-local.ts';
 import { type SqsServer, startSqsServer } from './engines/sqs-server.ts';
 import { type GatewayRoute, type HttpGateway, startHttpGateway } from './http-gateway.ts';
@@ -97,6 +105,8 @@ export interface LocalCloudOptions {
    * Default: Cognito's `cognito:groups` with our group names.
    */
   readonly roleClaims?: RoleClaimSettings;
+  /** The console's build served at /console/ (default `console/dist`; `npm start` builds it first). */
+  readonly consoleDir?: string;
 }
 
 export interface LocalCloud {
@@ -261,8 +271,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       })),
       ...(options.extraRoutes ?? []),
     ];
+    const tokenFor = (role: DevRole, userId?: string, ttlSeconds?: number) =>
+      identity.issue({
+        role,
+        ...(userId === undefined ? {} : { userId }),
+        ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+      });
+
     const gateway: HttpGateway = await startHttpGateway({
       port: options.port ?? 3000,
+      // The console beside the API, on one origin, and the browser sign-in only this stack has.
+      local: consoleSite({
+        distDir: options.consoleDir ?? CONSOLE_DIST,
+        config: { apiBaseUrl: '', auth: { mode: 'dev' } },
+        devSignIn: { tokenFor, sectorCodes: DEFAULT_SECTOR_CODES },
+        log,
+      }),
       routes,
       authorizer: [
         {
@@ -335,13 +359,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cleanups.push(async () => {
       for (const timer of timers) clearInterval(timer);
     });
-
-    const tokenFor = (role: DevRole, userId?: string, ttlSeconds?: number) =>
-      identity.issue({
-        role,
-        ...(userId === undefined ? {} : { userId }),
-        ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
-      });
 
     // Whatever the queues held when the stack last stopped may be gone (a kill loses the in-memory
     // queues): the tables say what is still waiting, and it is sent again now, before the
