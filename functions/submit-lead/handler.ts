@@ -19,7 +19,13 @@ export function createHandler(deps: SubmitLeadDeps) {
     const idempotencyKey = headers['idempotency-key'];
     if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ValidationError([
-        { field: 'Idempotency-Key', message: 'header is required: 1 to 128 visible ASCII characters' },
+        {
+          field: 'Idempotency-Key',
+          message: {
+            zh: '必须提供此请求头：1 至 128 个可见 ASCII 字符',
+            en: 'header is required: 1 to 128 visible ASCII characters',
+          },
+        },
       ]);
     }
     const result = await submitLead(deps, { principal, idempotencyKey, lead: body, rawBody });

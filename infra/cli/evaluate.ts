@@ -25,7 +25,8 @@ import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
 import { currentInputHashing } from '#shared/policy/input-hash.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
 import { PolicySelectionError, selectPolicy } from '#shared/policy/select-policy.ts';
-import { parseLead, problemsFromZod } from '#shared/schemas/lead.ts';
+import { parseLead } from '#shared/schemas/lead.ts';
+import { inBothLanguages, problemsFromZod } from '#shared/schemas/zod-text.ts';
 import { loadOrCreateDevIdentifierKeys } from '../local/dev-identifier-keys.ts';
 
 const USAGE =
@@ -35,7 +36,10 @@ class InputError extends Error {
   readonly problems: readonly FieldProblem[];
 
   constructor(problems: readonly FieldProblem[]) {
-    super(problems.map((problem) => `${problem.field}: ${problem.message}`).join('\n'));
+    // Chinese first, English beside (once when both say the same, e.g. a message from Node).
+    const line = ({ field, message: { zh, en } }: FieldProblem) =>
+      zh === en ? `${field}: ${zh}` : `${field}: ${zh} / ${en}`;
+    super(problems.map(line).join('\n'));
     this.name = 'InputError';
     this.problems = problems;
   }
@@ -59,18 +63,24 @@ function parseArgs(args: readonly string[]): Options {
     const option = VALUE_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
     if (option !== undefined) {
       const value = arg === option ? args[i + 1] : arg.slice(option.length + 1);
-      if (value === undefined) throw new InputError([{ field: arg, message: 'needs a value' }]);
+      if (value === undefined) {
+        throw new InputError([{ field: arg, message: { zh: '缺少取值', en: 'needs a value' } }]);
+      }
       values[option] = value;
       if (arg === option) i += 1;
     } else if (arg.startsWith('-')) {
-      throw new InputError([{ field: arg, message: 'is not a known option' }]);
+      throw new InputError([
+        { field: arg, message: { zh: '不是可识别的选项', en: 'is not a known option' } },
+      ]);
     } else if (leadPath === undefined) {
       leadPath = arg;
     } else {
-      throw new InputError([{ field: arg, message: 'unexpected extra argument' }]);
+      throw new InputError([{ field: arg, message: { zh: '多余的参数', en: 'unexpected extra argument' } }]);
     }
   }
-  if (leadPath === undefined) throw new InputError([{ field: '<lead.json>', message: 'is required' }]);
+  if (leadPath === undefined) {
+    throw new InputError([{ field: '<lead.json>', message: { zh: '必填', en: 'is required' } }]);
+  }
   const { '--policy': policyPath, '--at': at, '--identifier-keys': identifierKeysPath } = values;
   return {
     leadPath,
@@ -89,7 +99,7 @@ async function loadKeyring(options: Options): Promise<IdentifierKeyring> {
     return parseIdentifierKeyring(text);
   } catch (error) {
     if (!(error instanceof IdentifierKeyringError)) throw error;
-    throw new InputError([{ field: 'identifier-keys', message: error.message }]);
+    throw new InputError([{ field: 'identifier-keys', message: { zh: error.message, en: error.message } }]);
   }
 }
 
@@ -98,8 +108,9 @@ async function readText(path: string, label: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
+    const why = typeof code === 'string' ? ` (${code})` : '';
     throw new InputError([
-      { field: label, message: `cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}` },
+      { field: label, message: { zh: `无法读取 ${path}${why}`, en: `cannot read ${path}${why}` } },
     ]);
   }
 }
@@ -109,8 +120,12 @@ async function readJson(path: string, label: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
+    const why = (error as Error).message;
     throw new InputError([
-      { field: label, message: `${path} is not valid JSON: ${(error as Error).message}` },
+      {
+        field: label,
+        message: { zh: `${path} 不是有效的 JSON：${why}`, en: `${path} is not valid JSON: ${why}` },
+      },
     ]);
   }
 }
@@ -124,9 +139,12 @@ async function loadPolicy(options: Options): Promise<Policy> {
   const policies: Policy[] = [];
   const problems: FieldProblem[] = [];
   documents.forEach((document, index) => {
-    const result = PolicySchema.safeParse(document);
+    const result = PolicySchema.safeParse(document, inBothLanguages);
     if (result.success) policies.push(result.data);
-    else problems.push(...problemsFromZod(result.error, Array.isArray(raw) ? `policy.${index}` : 'policy'));
+    else
+      problems.push(
+        ...problemsFromZod(result.error, { prefix: Array.isArray(raw) ? `policy.${index}` : 'policy' }),
+      );
   });
   if (problems.length > 0) throw new InputError(problems);
   if (!Array.isArray(raw) && options.at === undefined) return policies[0] as Policy;

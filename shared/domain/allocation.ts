@@ -17,8 +17,10 @@
  * - approval commits what is held; rejection (or a move to another fund) releases it; both are final;
  * - a duplicate project never holds money.
  */
+import type { LocalText } from '#shared/errors.ts';
 import type { Allocation, WaitlistEntry } from '#shared/schemas/fund.ts';
 import { applyMove, type FundBalance, type FundMove } from './fund.ts';
+import { formatFen } from './money.ts';
 
 /** The fund as a transition needs it: the balance and how many leads wait. */
 export interface FundSnapshot extends FundBalance {
@@ -77,7 +79,7 @@ export interface AllocationStep {
 /** Why a requested change cannot be made; the use case turns it into a problem for the caller. */
 export interface AllocationRefusal {
   readonly refused: 'duplicate_project' | 'allocation_final' | 'fund_insufficient';
-  readonly message: string;
+  readonly message: LocalText;
 }
 
 export function isFinal(allocation: Allocation): boolean {
@@ -233,11 +235,20 @@ export function negotiate(
   if (terms.duplicate && terms.fundFen > 0) {
     return {
       refused: 'duplicate_project',
-      message: `Lead ${terms.leadId} is a duplicate of a project already registered: it can hold nothing of the fund.`,
+      message: {
+        zh: `线索 ${terms.leadId} 与已登记项目重复（撞单）：不能占用基金的任何金额。`,
+        en: `Lead ${terms.leadId} is a duplicate of a project already registered: it can hold nothing of the fund.`,
+      },
     };
   }
   if (current !== undefined && isFinal(current)) {
-    return { refused: 'allocation_final', message: `The fund allocation of lead ${terms.leadId} is final.` };
+    return {
+      refused: 'allocation_final',
+      message: {
+        zh: `线索 ${terms.leadId} 的基金分配已是最终结果。`,
+        en: `The fund allocation of lead ${terms.leadId} is final.`,
+      },
+    };
   }
   const held = current?.reservedFen ?? 0;
   const extra = terms.fundFen - held;
@@ -245,13 +256,19 @@ export function negotiate(
   if (extra > 0 && !mayTake(fund, selfWaiting)) {
     return {
       refused: 'fund_insufficient',
-      message: `Fund ${terms.fundId} has ${fund.availableFen} fen available and ${fund.waitingCount - selfWaiting} other lead(s) waiting: it can give this lead at most the ${held} fen it holds.`,
+      message: {
+        zh: `基金 ${terms.fundId} 可用余额 ${formatFen(fund.availableFen)}，另有 ${fund.waitingCount - selfWaiting} 条线索在排队：本线索最多只能获得其已占用的 ${formatFen(held)}。`,
+        en: `Fund ${terms.fundId} has ${fund.availableFen} fen available and ${fund.waitingCount - selfWaiting} other lead(s) waiting: it can give this lead at most the ${held} fen it holds.`,
+      },
     };
   }
   if (extra > fund.availableFen) {
     return {
       refused: 'fund_insufficient',
-      message: `Fund ${terms.fundId} can give this lead at most ${held + fund.availableFen} fen (${fund.availableFen} available, ${held} already held for it).`,
+      message: {
+        zh: `基金 ${terms.fundId} 最多能给予本线索 ${formatFen(held + fund.availableFen)}（可用 ${formatFen(fund.availableFen)}，已为其占用 ${formatFen(held)}）。`,
+        en: `Fund ${terms.fundId} can give this lead at most ${held + fund.availableFen} fen (${fund.availableFen} available, ${held} already held for it).`,
+      },
     };
   }
   const after: Allocation = {

@@ -4,6 +4,7 @@
  * products are taken in BigInt, and rounding (half up, 四舍五入) happens once, at the end.
  */
 import * as z from 'zod';
+import { requiredOr, zodMessage } from '#shared/schemas/zod-text.ts';
 import { integerText } from './integer-text.ts';
 
 /** 1 yuan = 100 fen. */
@@ -145,21 +146,23 @@ export function parseMoney(input: unknown, field: string): number {
 
 /**
  * zod schema of an amount: a string or number in, integer fen out. Issues name the path through zod and
- * carry the English reason. Use it inside object schemas: `plannedInvestment: moneySchema`.
+ * carry the reason in both languages. Use it inside object schemas: `plannedInvestment: moneySchema`.
  */
 export const moneySchema = z
   .union([z.string(), z.number()], {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'is required'
-        : 'must be an amount: a decimal string in yuan, a number, or Chinese units such as "1.2亿"',
+    error: requiredOr(
+      zodMessage({
+        zh: '必须是金额：以元为单位的数字或十进制字符串，或带中文单位，如 "1.2亿"',
+        en: 'must be an amount: a decimal string in yuan, a number, or Chinese units such as "1.2亿"',
+      }),
+    ),
   })
   .transform((value, ctx) => {
     try {
       return parseMoney(value, 'amount');
     } catch (error) {
       if (!(error instanceof MoneyFormatError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.reason });
+      ctx.addIssue({ code: 'custom', message: zodMessage({ zh: error.reasonZh, en: error.reason }) });
       return z.NEVER;
     }
   });

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '#shared/errors.ts';
+import type { Language, LocalText } from '#shared/errors.ts';
 import {
   ConflictError,
   DuplicateProjectError,
@@ -6,10 +6,17 @@ import {
   MalformedBodyError,
   NotFoundError,
   PayloadTooLargeError,
+  textIn,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/errors.ts';
+
+/** A bad field as the caller reads it: the dotted path, and the message in the answer's language. */
+export interface ProblemField {
+  readonly field: string;
+  readonly message: string;
+}
 
 /** An RFC 9457 problem details document; `errors` names every bad field. */
 export interface Problem {
@@ -19,45 +26,59 @@ export interface Problem {
   readonly detail: string;
   readonly instance?: string;
   readonly code?: string;
-  readonly errors?: readonly FieldProblem[];
+  readonly errors?: readonly ProblemField[];
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** The one place where an error becomes an HTTP status. Unknown errors are 500 and say nothing inside. */
-export function problemOf(error: unknown): Problem {
+const TITLES = {
+  validation: { zh: '请求参数有误', en: 'Invalid request' },
+  'malformed-body': { zh: '请求体格式错误', en: 'Malformed body' },
+  unauthenticated: { zh: '身份未认证', en: 'Unauthenticated' },
+  forbidden: { zh: '无权操作', en: 'Forbidden' },
+  'not-found': { zh: '未找到', en: 'Not found' },
+  'duplicate-project': { zh: '重复项目（撞单）', en: 'Duplicate project' },
+  conflict: { zh: '与当前状态冲突', en: 'Conflict' },
+  'payload-too-large': { zh: '请求体过大', en: 'Payload too large' },
+  'unsupported-media-type': { zh: '不支持的媒体类型', en: 'Unsupported media type' },
+  internal: { zh: '服务器内部错误', en: 'Internal error' },
+} as const satisfies Record<string, LocalText>;
+
+type Slug = keyof typeof TITLES;
+
+/**
+ * The one place where an error becomes an HTTP status, in the caller's language (titles, details and
+ * every field message). Unknown errors are 500 and say nothing inside.
+ */
+export function problemOf(error: unknown, language: Language): Problem {
+  const problem = (slug: Slug, status: number, detail: LocalText): Problem => ({
+    type: `/problems/${slug}`,
+    title: textIn(TITLES[slug], language),
+    status,
+    detail: textIn(detail, language),
+  });
   if (error instanceof ValidationError) {
+    const fields = error.problems.map((field) => field.field || 'body');
     return {
-      type: '/problems/validation',
-      title: 'Invalid request',
-      status: 400,
-      detail: `${error.message} ${error.problems.map((problem) => problem.field || 'body').join(', ')}`,
-      errors: error.problems,
+      ...problem('validation', 400, {
+        zh: `${error.text.zh}${fields.join('、')}`,
+        en: `${error.text.en} ${fields.join(', ')}`,
+      }),
+      errors: error.problems.map(({ field, message }) => ({ field, message: textIn(message, language) })),
     };
   }
-  if (error instanceof MalformedBodyError) return simple('malformed-body', 'Malformed body', 400, error);
-  if (error instanceof UnauthenticatedError) return simple('unauthenticated', 'Unauthenticated', 401, error);
-  if (error instanceof ForbiddenError) return simple('forbidden', 'Forbidden', 403, error);
-  if (error instanceof NotFoundError) return simple('not-found', 'Not found', 404, error);
+  if (error instanceof MalformedBodyError) return problem('malformed-body', 400, error.text);
+  if (error instanceof UnauthenticatedError) return problem('unauthenticated', 401, error.text);
+  if (error instanceof ForbiddenError) return problem('forbidden', 403, error.text);
+  if (error instanceof NotFoundError) return problem('not-found', 404, error.text);
   if (error instanceof DuplicateProjectError) {
-    return { ...simple('duplicate-project', 'Duplicate project', 409, error), code: error.code };
+    return { ...problem('duplicate-project', 409, error.text), code: error.code };
   }
-  if (error instanceof ConflictError)
-    return { ...simple('conflict', 'Conflict', 409, error), code: error.code };
-  if (error instanceof PayloadTooLargeError)
-    return simple('payload-too-large', 'Payload too large', 413, error);
-  if (error instanceof UnsupportedMediaTypeError) {
-    return simple('unsupported-media-type', 'Unsupported media type', 415, error);
-  }
-  return {
-    type: '/problems/internal',
-    title: 'Internal error',
-    status: 500,
-    detail:
-      'The request could not be completed. It has been logged; retrying with the same Idempotency-Key is safe.',
-  };
-}
-
-function simple(slug: string, title: string, status: number, error: Error): Problem {
-  return { type: `/problems/${slug}`, title, status, detail: error.message };
+  if (error instanceof ConflictError) return { ...problem('conflict', 409, error.text), code: error.code };
+  if (error instanceof PayloadTooLargeError) return problem('payload-too-large', 413, error.text);
+  if (error instanceof UnsupportedMediaTypeError) return problem('unsupported-media-type', 415, error.text);
+  return problem('internal', 500, {
+    zh: '请求未能完成，已记录在案；使用相同的 Idempotency-Key 重试是安全的。',
+    en: 'The request could not be completed. It has been logged; retrying with the same Idempotency-Key is safe.',
+  });
 }

@@ -21,7 +21,9 @@ import {
 } from '#shared/errors.ts';
 import { logger } from '#shared/observability.ts';
 import { isPathParameterName, pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
+import { inBothLanguages, problemsFromZod } from '#shared/schemas/zod-text.ts';
 import { parseQuery } from '#shared/use-cases/query-params.ts';
+import { negotiateLanguage } from './language.ts';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './problem-json.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -86,16 +88,10 @@ export interface HttpOptions<TBody, TQuery = RawQuery> {
 /** A body parser from a zod schema, naming each bad field by its dotted path. */
 export function zodBody<TSchema extends z.ZodType>(schema: TSchema): BodyParser<z.output<TSchema>> {
   return bodyParser(schema, (json) => {
-    const parsed = schema.safeParse(json);
+    const parsed = schema.safeParse(json, inBothLanguages);
     return parsed.success
       ? { ok: true, value: parsed.data }
-      : {
-          ok: false,
-          problems: parsed.error.issues.map((issue) => ({
-            field: issue.path.map(String).join('.') || '(root)',
-            message: issue.message,
-          })),
-        };
+      : { ok: false, problems: problemsFromZod(parsed.error) };
   });
 }
 
@@ -116,12 +112,25 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 function authorize(event: HttpEvent, accessOf: RouteAccessLookup): Principal {
   const access = accessOf(event.routeKey);
-  if (access === undefined) throw new ForbiddenError(`Route ${event.routeKey} is not declared.`);
+  if (access === undefined) {
+    throw new ForbiddenError({
+      zh: `接口 ${event.routeKey} 未在路由表中声明。`,
+      en: `Route ${event.routeKey} is not declared.`,
+    });
+  }
   if (access === 'public') return { userId: 'anonymous', roles: [] };
   const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
-  if (principal === undefined) throw new UnauthenticatedError('A verified bearer token is required.');
+  if (principal === undefined) {
+    throw new UnauthenticatedError({
+      zh: '请先登录：请求须携带经验证的访问令牌（Bearer）。',
+      en: 'A verified bearer token is required.',
+    });
+  }
   if (!mayCall(principal, access)) {
-    throw new ForbiddenError(`This route is for ${access.join(', ')}; the caller's roles do not include it.`);
+    throw new ForbiddenError({
+      zh: `此接口仅限以下角色使用：${access.join('、')}；当前用户不具备该角色。`,
+      en: `This route is for ${access.join(', ')}; the caller's roles do not include it.`,
+    });
   }
   return principal;
 }
@@ -136,11 +145,12 @@ function readPathParameters(event: HttpEvent): Record<string, string> {
   for (const [name, value] of Object.entries(given)) {
     // A route whose parameter has no schema is a wiring bug (a test pins every route), not bad input.
     if (!isPathParameterName(name)) throw new Error(`Path parameter {${name}} has no schema`);
-    const parsed = pathParameterSchemas[name].safeParse(value);
-    if (!parsed.success)
-      problems.push({ field: name, message: parsed.error.issues[0]?.message ?? 'is invalid' });
+    const parsed = pathParameterSchemas[name].safeParse(value, inBothLanguages);
+    if (!parsed.success) problems.push(...problemsFromZod(parsed.error, { root: name }).slice(0, 1));
   }
-  if (problems.length > 0) throw new ValidationError(problems, 'The path has invalid parameters.');
+  if (problems.length > 0) {
+    throw new ValidationError(problems, { zh: '路径参数有误：', en: 'The path has invalid parameters:' });
+  }
   return given;
 }
 
@@ -151,16 +161,24 @@ function readBody<TBody>(
 ): { body: TBody; rawBody: unknown } {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(`The body is over ${maxBytes} bytes.`);
+  if (bytes.byteLength > maxBytes) {
+    throw new PayloadTooLargeError({
+      zh: `请求体超过 ${maxBytes} 字节的上限。`,
+      en: `The body is over ${maxBytes} bytes.`,
+    });
+  }
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') {
-    throw new UnsupportedMediaTypeError('Send the body as application/json.');
+    throw new UnsupportedMediaTypeError({
+      zh: '请求体须以 application/json 格式发送。',
+      en: 'Send the body as application/json.',
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new MalformedBodyError('The body is not valid JSON.');
+    throw new MalformedBodyError({ zh: '请求体不是有效的 JSON。', en: 'The body is not valid JSON.' });
   }
   const parsed = parse(json);
   if (!parsed.ok) throw new ValidationError(parsed.problems);
@@ -176,15 +194,24 @@ function toResult(response: HttpResponse): HttpResult {
   };
 }
 
-/** Answers every error as RFC 9457 problem+json; registered last so it sees every failure. */
+/**
+ * Answers every error as RFC 9457 problem+json in the caller's language (`Accept-Language`, see
+ * `negotiateLanguage`); registered last so it sees every failure.
+ */
 const problemJson = (): MiddlewareObj<HttpEvent, HttpResult> => ({
   onError: (request) => {
-    const problem = { ...problemOf(request.error), instance: request.event.rawPath };
+    const language = negotiateLanguage(request.event.headers?.['accept-language']);
+    const problem = { ...problemOf(request.error, language), instance: request.event.rawPath };
     if (problem.status >= 500) logger.error('request failed', { error: request.error as Error });
     else logger.info('request refused', { status: problem.status, problem: problem.type });
     request.response = {
       statusCode: problem.status,
-      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      headers: {
+        'content-type': PROBLEM_CONTENT_TYPE,
+        'content-language': language,
+        // The same request in another language gets another text: caches must key on it.
+        vary: 'Accept-Language',
+      },
       body: JSON.stringify(problem),
     };
   },
@@ -247,7 +274,10 @@ export function byRoute(
   access: HttpOptions<undefined>['access'],
 ) {
   const unknown = withHttp({ access }, async ({ requestId }) => {
-    throw new NotFoundError(`No handler for this route in this function (request ${requestId}).`);
+    throw new NotFoundError({
+      zh: `此函数不处理该接口（请求 ${requestId}）。`,
+      en: `No handler for this route in this function (request ${requestId}).`,
+    });
   });
   const dispatch = (event: HttpEvent, context: Context): Promise<HttpResult> =>
     (routes[event.routeKey] ?? unknown)(event, context);

@@ -18,11 +18,17 @@ import {
   type LocalizedText,
   LocalizedTextSchema,
 } from '#shared/schemas/legal-basis.ts';
+import { zodMessage } from '#shared/schemas/zod-text.ts';
 
 export { type LegalBasis, LegalBasisSchema, type LocalizedText, LocalizedTextSchema };
 
 const basisPoints = z.number().int().min(0).max(10_000);
-const ruleId = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'must be a kebab-case rule id');
+const ruleId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{1,63}$/,
+    zodMessage({ zh: '必须是规则编号（小写字母、数字、短横线）', en: 'must be a kebab-case rule id' }),
+  );
 
 export const ReferralRewardRuleSchema = z
   .object({
@@ -85,12 +91,20 @@ export type ConversionFundRule = z.infer<typeof ConversionFundRuleSchema>;
 export const REQUIRED_RULE_TYPES = ['referral_reward', 'one_case_one_policy', 'conversion_fund'] as const;
 
 export const EffectiveFromSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: 'must be an ISO date-time with an offset or a date (YYYY-MM-DD, Asia/Shanghai)',
+  error: zodMessage({
+    zh: '必须是带时区偏移的 ISO 时间或日期（YYYY-MM-DD，按北京时间）',
+    en: 'must be an ISO date-time with an offset or a date (YYYY-MM-DD, Asia/Shanghai)',
+  }),
 });
 
 export const PolicySchema = z
   .object({
-    version: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,63}$/, 'must be a version id like "kfq-2019"'),
+    version: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,63}$/,
+        zodMessage({ zh: '必须是版本编号，如 "kfq-2019"', en: 'must be a version id like "kfq-2019"' }),
+      ),
     effectiveFrom: EffectiveFromSchema,
     title: LocalizedTextSchema,
     legalBasis: LegalBasisSchema,
@@ -102,7 +116,11 @@ export const PolicySchema = z
     const ids = new Set<string>();
     policy.rules.forEach((rule, index) => {
       if (ids.has(rule.id))
-        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: 'duplicate rule id' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'id'],
+          message: zodMessage({ zh: '规则编号重复', en: 'duplicate rule id' }),
+        });
       ids.add(rule.id);
     });
     for (const type of REQUIRED_RULE_TYPES) {
@@ -111,7 +129,10 @@ export const PolicySchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['rules'],
-          message: `must hold exactly one ${type} rule (has ${count})`,
+          message: zodMessage({
+            zh: `必须有且只有一条 ${type} 规则（现有 ${count} 条）`,
+            en: `must hold exactly one ${type} rule (has ${count})`,
+          }),
         });
       }
     }

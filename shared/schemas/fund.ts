@@ -6,13 +6,23 @@
  */
 import * as z from 'zod';
 import { fenSchema, moneySchema } from '#shared/domain/money.ts';
+import { atMostCharacters, MUST_BE_TEXT, NOT_EMPTY, requiredOr, zodMessage } from './zod-text.ts';
 
 const instant = z.iso.datetime({ offset: true });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) =>
+  z
+    .string({ error: requiredOr(MUST_BE_TEXT) })
+    .trim()
+    .min(1, NOT_EMPTY)
+    .max(max, atMostCharacters(max));
 
-export const FundIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'must be a fund id like "conversion-2019"');
+export const FundIdSchema = z.string({ error: requiredOr(MUST_BE_TEXT) }).regex(
+  /^[a-z0-9][a-z0-9-]{1,63}$/,
+  zodMessage({
+    zh: '必须是基金编号，如 "conversion-2019"（小写字母、数字、短横线）',
+    en: 'must be a fund id like "conversion-2019"',
+  }),
+);
 
 export const FundBalanceSchema = z.object({
   fundId: FundIdSchema,
@@ -136,7 +146,10 @@ export const OpenFundBodySchema = z
   .object({ fundId: FundIdSchema, totalFen: fenSchema.optional(), total: moneySchema.optional() })
   .strict()
   .refine((body) => (body.totalFen === undefined) !== (body.total === undefined), {
-    message: 'give exactly one of totalFen (integer fen) or total (an amount)',
+    message: zodMessage({
+      zh: 'totalFen（整数，单位分）与 total（金额）须且只能填写其一',
+      en: 'give exactly one of totalFen (integer fen) or total (an amount)',
+    }),
     path: ['total'],
   })
   .transform((body) => ({ fundId: body.fundId, totalFen: body.totalFen ?? body.total ?? 0 }));

@@ -14,6 +14,17 @@ export const LEAD_STATUSES = [
 export const LeadStatusSchema = z.enum(LEAD_STATUSES);
 export type LeadStatus = z.infer<typeof LeadStatusSchema>;
 
+/** Each status as the office calls it, for the Chinese texts of refusals. */
+export const LEAD_STATUS_ZH: Readonly<Record<LeadStatus, string>> = {
+  RECEIVED: '已受理',
+  EVALUATED: '已评估',
+  PENDING_FINANCE: '待财务审核',
+  PENDING_CASE_REVIEW: '待一事一议审核',
+  APPROVED: '已批准',
+  REJECTED: '已驳回',
+  PAID: '已支付',
+};
+
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const instant = z.iso.datetime({ offset: true });
 

@@ -21,6 +21,19 @@ import { isValidResidentId, isValidUscc } from '#shared/domain/identifiers.ts';
 import { moneySchema } from '#shared/domain/money.ts';
 import { DEFAULT_SECTORS, isSectorCode, SECTOR_CODE_PATTERN, type Sector } from '#shared/domain/sectors.ts';
 import type { FieldProblem } from '#shared/errors.ts';
+import {
+  atMostCharacters,
+  inBothLanguages,
+  MUST_BE_BOOLEAN,
+  MUST_BE_MORE_THAN_ZERO,
+  MUST_BE_TEXT,
+  NO_CONTROL_CHARACTERS,
+  NOT_EMPTY,
+  oneOf,
+  problemsFromZod,
+  requiredOr,
+  zodMessage,
+} from './zod-text.ts';
 
 export const INTRODUCER_TYPES = [
   'leading_enterprise',
@@ -35,8 +48,7 @@ export const IntroducerTypeSchema = z.enum(INTRODUCER_TYPES);
 export const PROJECT_CATEGORIES = ['new_productive_force', 'old_capacity_upgrade', 'other'] as const;
 export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number];
 export const ProjectCategorySchema = z.enum(PROJECT_CATEGORIES, {
-  error: (issue) =>
-    issue.input === undefined ? 'is required' : `must be one of ${PROJECT_CATEGORIES.join(', ')}`,
+  error: requiredOr(oneOf(PROJECT_CATEGORIES)),
 });
 
 // C0, DEL and C1 controls, plus line/paragraph separators and bidi overrides that can disguise text.
@@ -46,35 +58,43 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u20
 /** A trimmed, single-line text of 1..max characters without control characters. */
 export function textSchema(max: number) {
   return z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .string({ error: requiredOr(MUST_BE_TEXT) })
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL.test(value), 'must not contain control characters');
+    .min(1, NOT_EMPTY)
+    .max(max, atMostCharacters(max))
+    .refine((value) => !CONTROL.test(value), NO_CONTROL_CHARACTERS);
 }
 
+const EIGHTEEN_CHARACTERS = zodMessage({ zh: '必须为 18 位', en: 'must be 18 characters' });
+
 const usccSchema = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .string({ error: requiredOr(MUST_BE_TEXT) })
   .trim()
   .toUpperCase()
-  .refine((value) => value.length === 18, 'must be 18 characters')
+  .refine((value) => value.length === 18, EIGHTEEN_CHARACTERS)
   .refine(
     (value) => value.length !== 18 || isValidUscc(value),
-    'is not a valid unified social credit code (check character or alphabet, GB 32100-2015)',
+    zodMessage({
+      zh: '统一社会信用代码校验位或字符错误（GB 32100-2015）',
+      en: 'is not a valid unified social credit code (check character or alphabet, GB 32100-2015)',
+    }),
   );
 
 // The message never contains the value: it is personal data.
 const residentIdSchema = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .string({ error: requiredOr(MUST_BE_TEXT) })
   .trim()
   .toUpperCase()
-  .refine((value) => value.length === 18, 'must be 18 characters')
+  .refine((value) => value.length === 18, EIGHTEEN_CHARACTERS)
   .refine(
     (value) => value.length !== 18 || isValidResidentId(value),
-    'is not a valid resident ID (birth date or check digit, GB 11643)',
+    zodMessage({
+      zh: '公民身份号码的出生日期或校验码错误（GB 11643）',
+      en: 'is not a valid resident ID (birth date or check digit, GB 11643)',
+    }),
   );
 
-const positiveMoney = moneySchema.refine((fen) => fen > 0, 'must be more than 0');
+const positiveMoney = moneySchema.refine((fen) => fen > 0, MUST_BE_MORE_THAN_ZERO);
 
 const IntroducerSchema = z.discriminatedUnion(
   'type',
@@ -101,15 +121,21 @@ const IntroducerSchema = z.discriminatedUnion(
       .strict(),
     z.object({ type: z.literal('none') }).strict(),
   ],
-  { error: `must be one of ${INTRODUCER_TYPES.join(', ')}` },
+  { error: oneOf(INTRODUCER_TYPES) },
 );
+
+/** Also the message of a sector filter in a query (shared/use-cases/list-leads.ts). */
+export const SECTOR_CODE = zodMessage({
+  zh: '必须是专班代码（小写字母加下划线）',
+  en: 'must be a sector code (lower-case snake case)',
+});
 
 export const LeadSchema = z
   .object({
     sector: z
-      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+      .string({ error: requiredOr(MUST_BE_TEXT) })
       .trim()
-      .regex(SECTOR_CODE_PATTERN, 'must be a sector code (lower-case snake case)'),
+      .regex(SECTOR_CODE_PATTERN, SECTOR_CODE),
     projectName: textSchema(200),
     investor: z.object({ name: textSchema(200), uscc: usccSchema }).strict(),
     introducer: IntroducerSchema,
@@ -117,15 +143,21 @@ export const LeadSchema = z
     actualInvestment: moneySchema.optional(),
     category: ProjectCategorySchema,
     fundRequest: positiveMoney.optional(),
-    municipalMajorProject: z.boolean({ error: 'must be true or false' }).default(false),
-    bespokeTermsRequested: z.boolean({ error: 'must be true or false' }).default(false),
+    municipalMajorProject: z.boolean({ error: MUST_BE_BOOLEAN }).default(false),
+    bespokeTermsRequested: z.boolean({ error: MUST_BE_BOOLEAN }).default(false),
     responsibleOfficer: z
       .object({
         name: textSchema(100),
         phone: z
           .string()
           .trim()
-          .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number (digits, spaces, dashes, optional +)')
+          .regex(
+            /^\+?[0-9][0-9 -]{4,19}$/,
+            zodMessage({
+              zh: '必须是电话号码（数字、空格、短横线，可带 +）',
+              en: 'must be a phone number (digits, spaces, dashes, optional +)',
+            }),
+          )
           .optional(),
       })
       .strict()
@@ -148,36 +180,13 @@ export interface ParseLeadOptions {
   readonly sectors?: readonly Sector[];
 }
 
-/** Turns zod issues into field problems, one per field and message, unknown keys named individually. */
-export function problemsFromZod(error: z.ZodError, prefix = ''): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const join = (path: readonly PropertyKey[]) =>
-    [prefix, ...path.map((segment) => String(segment))].filter((part) => part !== '').join('.');
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        problems.push({ field: join([...issue.path, key]), message: 'is not a known field' });
-      continue;
-    }
-    const field = join(issue.path);
-    problems.push({ field: field === '' ? '(root)' : field, message: issue.message });
-  }
-  const seen = new Set<string>();
-  return problems.filter((problem) => {
-    const key = `${problem.field}\u0000${problem.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /**
  * Parses and validates a lead, listing every bad field (never stopping at the first), including a sector
  * code that is not in the configured list.
  */
 export function parseLead(input: unknown, options: ParseLeadOptions = {}): ParseLeadResult {
   const sectors = options.sectors ?? DEFAULT_SECTORS;
-  const result = LeadSchema.safeParse(input);
+  const result = LeadSchema.safeParse(input, inBothLanguages);
   const problems = result.success ? [] : problemsFromZod(result.error);
   // The sector list is configuration: check membership even when other fields failed, so all are reported.
   if (typeof input === 'object' && input !== null && 'sector' in input) {
@@ -185,7 +194,10 @@ export function parseLead(input: unknown, options: ParseLeadOptions = {}): Parse
     if (typeof raw === 'string') {
       const code = raw.trim();
       if (SECTOR_CODE_PATTERN.test(code) && !isSectorCode(code, sectors)) {
-        problems.push({ field: 'sector', message: 'is not a configured sector team' });
+        problems.push({
+          field: 'sector',
+          message: { zh: '不是已配置的招商专班', en: 'is not a configured sector team' },
+        });
       }
     }
   }

@@ -5,20 +5,27 @@
  */
 import * as z from 'zod';
 import { FundIdSchema } from './fund.ts';
+import { zodMessage } from './zod-text.ts';
 
 /** What `leadIdFor` (shared/domain/lead-outcome.ts) makes: `ld_` and 24 lower-case hex digits. */
 export const LEAD_ID_PATTERN = /^ld_[0-9a-f]{24}$/;
 
 export const LeadIdParamSchema = z
   .string()
-  .regex(LEAD_ID_PATTERN, 'must be a lead id: ld_ and 24 lower-case hex digits')
+  .regex(
+    LEAD_ID_PATTERN,
+    zodMessage({
+      zh: '必须是线索编号：ld_ 加 24 位小写十六进制数字',
+      en: 'must be a lead id: ld_ and 24 lower-case hex digits',
+    }),
+  )
   .meta({ description: 'The lead id (ld_…)' });
 
 export const FundIdParamSchema = FundIdSchema.meta({ description: 'The fund id, e.g. conversion-2019' });
 
 export const RevisionParamSchema = z
   .string()
-  .regex(/^[1-9]\d{0,8}$/, 'must be a positive whole number')
+  .regex(/^[1-9]\d{0,8}$/, zodMessage({ zh: '必须是正整数', en: 'must be a positive whole number' }))
   .meta({ description: 'Decision revision' });
 
 export const pathParameterSchemas = {

@@ -9,7 +9,7 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { availablePercent } from '#shared/domain/fund.ts';
 import { formatFen } from '#shared/domain/money.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
+import { ConflictError, type LocalText, NotFoundError, ValidationError } from '#shared/errors.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
 import { effectiveFromMillis } from '#shared/policy/select-policy.ts';
 import type { PolicyPublisher, PolicyStore } from '#shared/ports/policies.ts';
@@ -25,18 +25,18 @@ export async function publishPolicy(
   const { policy } = command;
   const existing = await deps.policies.all();
   if (existing.some((p) => p.version === policy.version)) {
-    throw new ConflictError(
-      'version_exists',
-      `Policy version ${policy.version} is published already; publish a new version.`,
-    );
+    throw new ConflictError('version_exists', {
+      zh: `政策版本 ${policy.version} 已发布；请发布新版本。`,
+      en: `Policy version ${policy.version} is published already; publish a new version.`,
+    });
   }
   const from = effectiveFromMillis(policy.effectiveFrom);
   const clash = existing.find((p) => effectiveFromMillis(p.effectiveFrom) === from);
   if (clash !== undefined) {
-    throw new ConflictError(
-      'effective_date_taken',
-      `Version ${clash.version} already takes effect at that instant.`,
-    );
+    throw new ConflictError('effective_date_taken', {
+      zh: `版本 ${clash.version} 已在同一时刻生效。`,
+      en: `Version ${clash.version} already takes effect at that instant.`,
+    });
   }
   const at = deps.clock.now().toISOString();
   const policyHash = hashCanonical(policy);
@@ -50,7 +50,10 @@ export async function publishPolicy(
     details: { version: policy.version, effectiveFrom: policy.effectiveFrom, policyHash },
   });
   if (outcome === 'version_exists') {
-    throw new ConflictError('version_exists', `Policy version ${policy.version} is published already.`);
+    throw new ConflictError('version_exists', {
+      zh: `政策版本 ${policy.version} 已发布。`,
+      en: `Policy version ${policy.version} is published already.`,
+    });
   }
   return { version: policy.version, effectiveFrom: policy.effectiveFrom, policyHash };
 }
@@ -72,7 +75,12 @@ export async function openFund(
       details: { fundId: command.fundId, totalFen: command.totalFen },
     },
   );
-  if (outcome === 'exists') throw new ConflictError('fund_exists', `Fund ${command.fundId} is open already.`);
+  if (outcome === 'exists') {
+    throw new ConflictError('fund_exists', {
+      zh: `基金 ${command.fundId} 已设立。`,
+      en: `Fund ${command.fundId} is open already.`,
+    });
+  }
   await reportAvailability(deps, command.fundId);
   return getFund(deps, command.fundId);
 }
@@ -81,8 +89,11 @@ export async function topUpFund(
   deps: FundDeps,
   command: { principal: Principal; fundId: string; amountFen: number },
 ): Promise<FundView> {
-  if (command.amountFen <= 0)
-    throw new ValidationError([{ field: 'amount', message: 'must be more than 0' }]);
+  if (command.amountFen <= 0) {
+    throw new ValidationError([
+      { field: 'amount', message: { zh: '必须大于 0', en: 'must be more than 0' } },
+    ]);
+  }
   const at = deps.clock.now().toISOString();
   const result = await deps.funds.apply(
     { fundId: command.fundId, at, move: { kind: 'top_up', amountFen: command.amountFen } },
@@ -96,7 +107,7 @@ export async function topUpFund(
       details: { fundId: command.fundId, amountFen: command.amountFen },
     },
   );
-  if (!result.applied) throw new NotFoundError(`Fund ${command.fundId} is not open.`);
+  if (!result.applied) throw new NotFoundError(fundNotOpen(command.fundId));
   await serveWaitlist(deps, command.fundId);
   await reportAvailability(deps, command.fundId);
   return getFund(deps, command.fundId);
@@ -104,10 +115,14 @@ export async function topUpFund(
 
 const WAITLIST_SHOWN = 1000;
 
+function fundNotOpen(fundId: string): LocalText {
+  return { zh: `基金 ${fundId} 尚未设立。`, en: `Fund ${fundId} is not open.` };
+}
+
 /** The fund as finance and auditors see it: the four amounts and the waitlist in order. */
 export async function getFund(deps: Pick<FundDeps, 'funds'>, fundId: string): Promise<FundView> {
   const balance = await deps.funds.balance(fundId);
-  if (balance === undefined) throw new NotFoundError(`Fund ${fundId} is not open.`);
+  if (balance === undefined) throw new NotFoundError(fundNotOpen(fundId));
   const waitlist = await deps.funds.waitlist(fundId, WAITLIST_SHOWN);
   return {
     fundId,

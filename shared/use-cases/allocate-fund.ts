@@ -50,7 +50,10 @@ export class DecisionNotFoundError extends Error {
 export class FundNotOpenError extends ConflictError {
   override readonly name = 'FundNotOpenError';
   constructor(fundId: string) {
-    super('fund_not_open', `Fund ${fundId} is not open; the policy admin must open it first.`);
+    super('fund_not_open', {
+      zh: `基金 ${fundId} 尚未设立，须由政策管理员先行设立。`,
+      en: `Fund ${fundId} is not open; the policy admin must open it first.`,
+    });
   }
 }
 

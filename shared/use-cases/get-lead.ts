@@ -90,7 +90,10 @@ export async function getLead(
   const record = await deps.leads.get(command.leadId);
   // Another sector's lead answers exactly as a missing one: its existence is not disclosed.
   if (record === undefined || !maySeeSector(command.principal, record.sector)) {
-    throw new NotFoundError(`There is no lead ${command.leadId}.`);
+    throw new NotFoundError({
+      zh: `没有线索 ${command.leadId}。`,
+      en: `There is no lead ${command.leadId}.`,
+    });
   }
   const decisions = (await deps.leads.decisions(record.leadId)).sort((a, b) => a.revision - b.revision);
   const latest =

@@ -3,7 +3,9 @@ import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
 import { SECTOR_CODE_PATTERN } from '#shared/domain/sectors.ts';
 import { ForbiddenError, ValidationError } from '#shared/errors.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import { SECTOR_CODE } from '#shared/schemas/lead.ts';
 import { LEAD_STATUSES, type LeadRecord, LeadStatusSchema } from '#shared/schemas/lead-record.ts';
+import { oneOf } from '#shared/schemas/zod-text.ts';
 import {
   checkRange,
   cursorParam,
@@ -20,8 +22,8 @@ export interface ListLeadsDeps {
 /** `GET /leads` query parameters (from/to on the submission time). */
 export const ListLeadsQuerySchema = z
   .object({
-    sector: z.string().regex(SECTOR_CODE_PATTERN, 'must be a sector code (lower-case snake case)').optional(),
-    status: z.enum(LEAD_STATUSES, { error: `must be one of ${LEAD_STATUSES.join(', ')}` }).optional(),
+    sector: z.string().regex(SECTOR_CODE_PATTERN, SECTOR_CODE).optional(),
+    status: z.enum(LEAD_STATUSES, { error: oneOf(LEAD_STATUSES) }).optional(),
     from: instantParam('start').optional(),
     to: instantParam('end').optional(),
     cursor: cursorParam.optional(),
@@ -79,15 +81,22 @@ function scopedSector(principal: Principal, asked: string | undefined): string |
   const own = sectorsOf(principal);
   if (asked !== undefined) {
     if (!own.includes(asked)) {
-      throw new ForbiddenError(
-        `Sector ${asked} is not yours: a sector team lists its own sector's leads only.`,
-      );
+      throw new ForbiddenError({
+        zh: `专班 ${asked} 不是您所属的专班：招商专班只能查看本专班的线索。`,
+        en: `Sector ${asked} is not yours: a sector team lists its own sector's leads only.`,
+      });
     }
     return asked;
   }
   if (own.length === 1) return own[0];
   throw new ValidationError([
-    { field: 'sector', message: `is required: your token holds several sectors (${own.join(', ')})` },
+    {
+      field: 'sector',
+      message: {
+        zh: `必填：您的令牌属于多个专班（${own.join('、')}）`,
+        en: `is required: your token holds several sectors (${own.join(', ')})`,
+      },
+    },
   ]);
 }
 

@@ -12,6 +12,7 @@ import type { ReviewStore } from '#shared/ports/reviews.ts';
 import { FlagSchema, FundResultSchema, ReferralRewardResultSchema } from '#shared/schemas/decision.ts';
 import { AllocationSchema, CaseOutcomeRecordSchema, ReviewRecordSchema } from '#shared/schemas/fund.ts';
 import { DecisionRecordSchema, type LeadStatus, LeadStatusSchema } from '#shared/schemas/lead-record.ts';
+import { LocalizedTextSchema } from '#shared/schemas/legal-basis.ts';
 import { checkRange } from './query-params.ts';
 
 export interface ListRewardsDeps {
@@ -43,7 +44,8 @@ export const RewardSchema = z.object({
   policyVersion: z.string(),
   /** Finance can approve it now; if not, `notApprovableBecause` says why (the rules the commands apply). */
   approvable: z.boolean(),
-  notApprovableBecause: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** `message` in both languages, as decision explanations are: the console shows the one it speaks. */
+  notApprovableBecause: z.object({ code: z.string(), message: LocalizedTextSchema }).nullable(),
   referralReward: ReferralRewardResultSchema.pick({
     basis: true,
     baseFen: true,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AuditTrail } from '#shared/ports/audit-trail.ts';
 import { AuditEntrySchema } from '#shared/schemas/audit-entry.ts';
+import { zodMessage } from '#shared/schemas/zod-text.ts';
 import {
   checkRange,
   cursorParam,
@@ -21,7 +22,13 @@ export const AuditQuerySchema = z
     actor: z.string().min(1).max(128).optional(),
     action: z
       .string()
-      .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be an action name such as lead.received')
+      .regex(
+        /^[a-z][a-z0-9_.-]{0,63}$/,
+        zodMessage({
+          zh: '必须是操作名称，如 lead.received',
+          en: 'must be an action name such as lead.received',
+        }),
+      )
       .optional(),
     from: instantParam('start').optional(),
     to: instantParam('end').optional(),

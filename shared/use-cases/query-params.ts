@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { hashCanonical } from '#shared/domain/canonical-json.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { type LocalText, ValidationError } from '#shared/errors.ts';
+import { inBothLanguages, problemsFromZod, zodMessage } from '#shared/schemas/zod-text.ts';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const SHANGHAI_OFFSET = '+08:00';
@@ -21,14 +22,20 @@ export function instantParam(edge: 'start' | 'end') {
     .trim()
     .refine(
       (value) => DATE_ONLY.test(value) || z.iso.datetime({ offset: true }).safeParse(value).success,
-      'must be a date (YYYY-MM-DD, Asia/Shanghai) or an ISO 8601 instant with an offset',
+      zodMessage({
+        zh: '必须是日期（YYYY-MM-DD，按北京时间）或带时区偏移的 ISO 8601 时间',
+        en: 'must be a date (YYYY-MM-DD, Asia/Shanghai) or an ISO 8601 instant with an offset',
+      }),
     )
     .transform((value, ctx) => {
       const instant = DATE_ONLY.test(value)
         ? new Date(`${value}T00:00:00.000${SHANGHAI_OFFSET}`)
         : new Date(value);
       if (Number.isNaN(instant.getTime()) || (DATE_ONLY.test(value) && !isRealDate(value))) {
-        ctx.addIssue({ code: 'custom', message: 'is not a real date' });
+        ctx.addIssue({
+          code: 'custom',
+          message: zodMessage({ zh: '不是有效日期', en: 'is not a real date' }),
+        });
         return z.NEVER;
       }
       const at =
@@ -47,12 +54,24 @@ export const MAX_PAGE_SIZE = 100;
 
 export const limitParam = z
   .string()
-  .regex(/^\d{1,3}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+  .regex(
+    /^\d{1,3}$/,
+    zodMessage({
+      zh: `必须是 1 到 ${MAX_PAGE_SIZE} 之间的整数`,
+      en: `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+    }),
+  )
   .transform(Number)
-  .refine((limit) => limit >= 1 && limit <= MAX_PAGE_SIZE, `must be from 1 to ${MAX_PAGE_SIZE}`)
+  .refine(
+    (limit) => limit >= 1 && limit <= MAX_PAGE_SIZE,
+    zodMessage({ zh: `必须在 1 到 ${MAX_PAGE_SIZE} 之间`, en: `must be from 1 to ${MAX_PAGE_SIZE}` }),
+  )
   .default(DEFAULT_PAGE_SIZE);
 
-export const cursorParam = z.string().min(1).max(4096, 'is too long to be a cursor of this API');
+export const cursorParam = z
+  .string()
+  .min(1)
+  .max(4096, zodMessage({ zh: '过长，不是本接口返回的游标', en: 'is too long to be a cursor of this API' }));
 
 /** Parses query parameters, naming every bad one (unknown parameters are refused too). */
 export function parseQuery<TSchema extends z.ZodType>(
@@ -61,20 +80,21 @@ export function parseQuery<TSchema extends z.ZodType>(
 ): z.output<TSchema> {
   // `?sector=` says nothing: an empty parameter is the same as an absent one.
   const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
-  const parsed = schema.safeParse(given);
+  const parsed = schema.safeParse(given, inBothLanguages);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: key, message: 'is not a known query parameter' }))
-      : [{ field: issue.path.map(String).join('.') || '(query)', message: issue.message }],
-  );
-  throw new ValidationError(problems, 'The query has invalid parameters.');
+  const problems = problemsFromZod(parsed.error, {
+    root: '(query)',
+    unknownKey: { zh: '不是可接受的查询参数', en: 'is not a known query parameter' },
+  });
+  throw new ValidationError(problems, { zh: '查询参数有误：', en: 'The query has invalid parameters:' });
 }
 
 /** Refuses a range whose start is after its end, naming `from`. */
 export function checkRange(from: string | undefined, to: string | undefined): void {
   if (from !== undefined && to !== undefined && from > to) {
-    throw new ValidationError([{ field: 'from', message: 'must not be after `to`' }]);
+    throw new ValidationError([
+      { field: 'from', message: { zh: '不能晚于 to（结束时间）', en: 'must not be after `to`' } },
+    ]);
   }
 }
 
@@ -91,6 +111,11 @@ export function wrapCursor(
   return Buffer.from(payload, 'utf8').toString('base64url');
 }
 
+const NOT_OUR_CURSOR: LocalText = {
+  zh: '不是本接口返回的游标。',
+  en: 'Not a cursor returned by this API.',
+};
+
 /** What {@link wrapCursor} hands out; the store's own cursor inside is checked by the store. */
 const WrappedCursorSchema = z.object({ f: z.string(), c: z.string().min(1) }).strict();
 
@@ -99,18 +124,21 @@ export function unwrapCursor(
   filters: Readonly<Record<string, unknown>>,
 ): string | undefined {
   if (cursor === undefined) return undefined;
-  const refuse = (message: string) => new ValidationError([{ field: 'cursor', message }]);
+  const refuse = (message: LocalText) => new ValidationError([{ field: 'cursor', message }]);
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw refuse('Not a cursor returned by this API.');
+    throw refuse(NOT_OUR_CURSOR);
   }
   const wrapped = WrappedCursorSchema.safeParse(payload);
-  if (!wrapped.success) throw refuse('Not a cursor returned by this API.');
+  if (!wrapped.success) throw refuse(NOT_OUR_CURSOR);
   // The fingerprint is not a signature (a client can compute it): it catches a cursor reused by mistake.
   if (wrapped.data.f !== fingerprint(filters)) {
-    throw refuse('This cursor belongs to a query with other filters.');
+    throw refuse({
+      zh: '该游标属于筛选条件不同的另一次查询。',
+      en: 'This cursor belongs to a query with other filters.',
+    });
   }
   return wrapped.data.c;
 }

@@ -35,7 +35,9 @@ export type Replay = z.infer<typeof ReplaySchema>;
 /** Reads the `{revision}` path parameter. */
 export function revisionOf(raw: string | undefined): number {
   if (raw === undefined || !/^[1-9]\d{0,8}$/.test(raw)) {
-    throw new ValidationError([{ field: 'revision', message: 'must be a positive whole number' }]);
+    throw new ValidationError([
+      { field: 'revision', message: { zh: '必须是正整数', en: 'must be a positive whole number' } },
+    ]);
   }
   return Number(raw);
 }
@@ -52,7 +54,10 @@ export async function replayDecision(
   const decisions = await deps.leads.decisions(command.leadId);
   const record = decisions.find((decision) => decision.revision === command.revision);
   if (record === undefined) {
-    throw new NotFoundError(`Lead ${command.leadId} has no decision revision ${command.revision}.`);
+    throw new NotFoundError({
+      zh: `线索 ${command.leadId} 没有第 ${command.revision} 版决定。`,
+      en: `Lead ${command.leadId} has no decision revision ${command.revision}.`,
+    });
   }
   const recorded = record.decision;
   const hashing = recordedInputHashing(recorded.inputHashForm, await deps.identifierKeys.keyring());

@@ -6,7 +6,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { ActualInvestmentStore, LeadStore } from '#shared/ports/leads.ts';
 import type { EvaluationQueue } from '#shared/ports/queues.ts';
-import type { LeadStatus } from '#shared/schemas/lead-record.ts';
+import { LEAD_STATUS_ZH, type LeadStatus } from '#shared/schemas/lead-record.ts';
 
 export interface ReportInvestmentDeps {
   readonly leads: LeadStore & ActualInvestmentStore;
@@ -31,19 +31,22 @@ export async function reportActualInvestment(
 ): Promise<{ leadId: string; revision: number; actualInvestmentFen: number }> {
   const lead = await deps.leads.get(command.leadId);
   if (lead === undefined || !sectorsOf(command.principal).includes(lead.sector)) {
-    throw new NotFoundError(`Lead ${command.leadId} does not exist in your sector.`);
+    throw new NotFoundError({
+      zh: `本专班没有线索 ${command.leadId}。`,
+      en: `Lead ${command.leadId} does not exist in your sector.`,
+    });
   }
   if (lead.latestRevision === 0) {
-    throw new ConflictError(
-      'not_evaluated',
-      `Lead ${lead.leadId} has not been evaluated yet; report once it is.`,
-    );
+    throw new ConflictError('not_evaluated', {
+      zh: `线索 ${lead.leadId} 尚未完成评估；请在评估完成后再登记。`,
+      en: `Lead ${lead.leadId} has not been evaluated yet; report once it is.`,
+    });
   }
   if (!REPORTABLE.includes(lead.status)) {
-    throw new ConflictError(
-      'review_closed',
-      `Lead ${lead.leadId} is ${lead.status}: its investment can no longer change the reward.`,
-    );
+    throw new ConflictError('review_closed', {
+      zh: `线索 ${lead.leadId} 状态为${LEAD_STATUS_ZH[lead.status]}：登记投资已不能改变奖励。`,
+      en: `Lead ${lead.leadId} is ${lead.status}: its investment can no longer change the reward.`,
+    });
   }
   const at = deps.clock.now().toISOString();
   const updated = { ...lead.lead, actualInvestment: command.amountFen };
@@ -79,10 +82,10 @@ export async function reportActualInvestment(
     },
   );
   if (outcome === 'conflict') {
-    throw new ConflictError(
-      'reevaluation_in_progress',
-      `Lead ${lead.leadId} changed or is being re-evaluated; look at it again and report once its new decision is recorded.`,
-    );
+    throw new ConflictError('reevaluation_in_progress', {
+      zh: `线索 ${lead.leadId} 已有变动或正在重新评估；请重新查看，待新决定记录后再登记。`,
+      en: `Lead ${lead.leadId} changed or is being re-evaluated; look at it again and report once its new decision is recorded.`,
+    });
   }
   // If this send fails, the revision still waits in the table and the reconciler sends it again.
   await deps.evaluationQueue.send({ schemaVersion: 1, leadId: lead.leadId, revision });

@@ -24,14 +24,20 @@ import {
   rewardToApproveFen,
   whyNotPayable,
 } from '#shared/domain/review-rules.ts';
-import { ConflictError, DuplicateProjectError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
+import {
+  ConflictError,
+  DuplicateProjectError,
+  ForbiddenError,
+  type LocalText,
+  NotFoundError,
+} from '#shared/errors.ts';
 import type { FundChange } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
-import type { DecisionRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
+import { type DecisionRecord, LEAD_STATUS_ZH, type LeadStatus } from '#shared/schemas/lead-record.ts';
 import {
   allocateFund,
   changeOf,
@@ -58,11 +64,16 @@ async function load(
   leadId: string,
 ): Promise<ReviewContext & { readonly decisions: readonly DecisionRecord[] }> {
   const lead = await deps.leads.get(leadId);
-  if (lead === undefined) throw new NotFoundError(`Lead ${leadId} does not exist.`);
+  if (lead === undefined) {
+    throw new NotFoundError({ zh: `线索 ${leadId} 不存在。`, en: `Lead ${leadId} does not exist.` });
+  }
   const decisions = await deps.leads.decisions(leadId);
   const decision = decisions.find((d) => d.revision === lead.latestRevision);
   if (decision === undefined) {
-    throw new ConflictError('not_evaluated', `Lead ${leadId} has not been evaluated yet.`);
+    throw new ConflictError('not_evaluated', {
+      zh: `线索 ${leadId} 尚未完成评估。`,
+      en: `Lead ${leadId} has not been evaluated yet.`,
+    });
   }
   const [review, caseOutcome, allocation] = await Promise.all([
     deps.reviews.review(leadId),
@@ -88,16 +99,16 @@ function actorOf(principal: Principal) {
 
 function requireOpen(context: ReviewContext): void {
   if (context.review !== undefined) {
-    throw new ConflictError(
-      'already_reviewed',
-      `Lead ${context.lead.leadId} is already ${context.review.state}.`,
-    );
+    throw new ConflictError('already_reviewed', {
+      zh: `线索 ${context.lead.leadId} 已审核，状态为${LEAD_STATUS_ZH[context.review.state]}。`,
+      en: `Lead ${context.lead.leadId} is already ${context.review.state}.`,
+    });
   }
   if (!OPEN.includes(context.lead.status)) {
-    throw new ConflictError(
-      'not_reviewable',
-      `Lead ${context.lead.leadId} is ${context.lead.status}; only a lead pending finance review can be reviewed.`,
-    );
+    throw new ConflictError('not_reviewable', {
+      zh: `线索 ${context.lead.leadId} 状态为${LEAD_STATUS_ZH[context.lead.status]}；只有待审核的线索可以审核。`,
+      en: `Lead ${context.lead.leadId} is ${context.lead.status}; only a lead pending finance review can be reviewed.`,
+    });
   }
 }
 
@@ -154,17 +165,17 @@ function fresh<T>(transition: () => T, leadId: string): T {
 }
 
 function concurrentChange(leadId: string): ConflictError {
-  return new ConflictError(
-    'concurrent_change',
-    `Lead ${leadId} or its fund allocation changed while this was being recorded; look again and retry.`,
-  );
+  return new ConflictError('concurrent_change', {
+    zh: `记录期间线索 ${leadId} 或其基金分配已发生变化；请重新查看后再试。`,
+    en: `Lead ${leadId} or its fund allocation changed while this was being recorded; look again and retry.`,
+  });
 }
 
 function conflictOnFailure(result: { applied: boolean }, leadId: string): void {
   if (!result.applied) throw concurrentChange(leadId);
 }
 
-function refuse(refusal: { code: string; message: string }): never {
+function refuse(refusal: { code: string; message: LocalText }): never {
   if (refusal.code === 'duplicate_project') throw new DuplicateProjectError(refusal.message);
   throw new ConflictError(refusal.code, refusal.message);
 }
@@ -280,22 +291,23 @@ export async function recordCaseOutcome(
   requireOpen(context);
   const { lead, decision, allocation } = context;
   if (lead.status !== 'PENDING_CASE_REVIEW') {
-    throw new ConflictError(
-      'not_case_by_case',
-      `Lead ${lead.leadId} is not awaiting a one-case-one-policy outcome.`,
-    );
+    throw new ConflictError('not_case_by_case', {
+      zh: `线索 ${lead.leadId} 不在等待一事一议结果。`,
+      en: `Lead ${lead.leadId} is not awaiting a one-case-one-policy outcome.`,
+    });
   }
   if (context.caseOutcome !== undefined) {
-    throw new ConflictError(
-      'case_outcome_exists',
-      `Lead ${lead.leadId} already has a recorded case outcome.`,
-    );
+    throw new ConflictError('case_outcome_exists', {
+      zh: `线索 ${lead.leadId} 已记录一事一议结果。`,
+      en: `Lead ${lead.leadId} already has a recorded case outcome.`,
+    });
   }
   const duplicate = isDuplicateProject(decision);
   if (duplicate && (command.rewardFen > 0 || command.fundFen > 0)) {
-    throw new DuplicateProjectError(
-      `Lead ${lead.leadId} duplicates a project already registered: a project earns one reward and one fund share, ever, so its negotiated reward and fund amount can only be 0.`,
-    );
+    throw new DuplicateProjectError({
+      zh: `线索 ${lead.leadId} 与已登记项目重复（撞单）：一个项目只能获得一次奖励和一份基金支持，协商的奖励和基金金额只能为 0。`,
+      en: `Lead ${lead.leadId} duplicates a project already registered: a project earns one reward and one fund share, ever, so its negotiated reward and fund amount can only be 0.`,
+    });
   }
   const fundId = decision.decision.fund.fundId;
   const balance = await deps.funds.balance(fundId);
@@ -313,7 +325,10 @@ export async function recordCaseOutcome(
     if (isRefusal(negotiated)) refuse({ code: negotiated.refused, message: negotiated.message });
     step = negotiated;
   } else if (command.fundFen > 0) {
-    throw new ConflictError('fund_not_open', `Fund ${fundId} is not open; it can give this lead nothing.`);
+    throw new ConflictError('fund_not_open', {
+      zh: `基金 ${fundId} 尚未设立，不能给予本线索任何金额。`,
+      en: `Fund ${fundId} is not open; it can give this lead nothing.`,
+    });
   }
   const record: CaseOutcomeRecord = {
     rewardFen: command.rewardFen,
@@ -341,10 +356,10 @@ export async function recordCaseOutcome(
     }),
   );
   if (!result.applied && result.failed.includes('balance')) {
-    throw new ConflictError(
-      'fund_insufficient',
-      `Fund ${fundId} no longer has the money for this outcome available; look again and retry.`,
-    );
+    throw new ConflictError('fund_insufficient', {
+      zh: `基金 ${fundId} 已没有足够的可用余额支持此结果；请重新查看后再试。`,
+      en: `Fund ${fundId} no longer has the money for this outcome available; look again and retry.`,
+    });
   }
   conflictOnFailure(result, lead.leadId);
   if (step?.move?.kind === 'release') await serveWaitlist(deps, fundId);
@@ -359,7 +374,10 @@ export async function markPaid(
   const context = await load(deps, command.leadId);
   const { lead, review } = context;
   if (review === undefined || review.state === 'REJECTED') {
-    throw new ConflictError('not_approved', `Lead ${lead.leadId} has no approved reward to pay.`);
+    throw new ConflictError('not_approved', {
+      zh: `线索 ${lead.leadId} 没有已批准待支付的奖励。`,
+      en: `Lead ${lead.leadId} has no approved reward to pay.`,
+    });
   }
   const approvedRevision = context.decisions.find((d) => d.revision === review.revision);
   const refusal = makerCheckerRefusal('mark_paid', command.principal.userId, {
@@ -370,10 +388,11 @@ export async function markPaid(
   });
   if (refusal !== undefined) throw new ForbiddenError(refusal);
   if (review.state === 'PAID') {
-    throw new ConflictError(
-      'already_paid',
-      `The reward of lead ${lead.leadId} is already marked paid (${review.payment?.reference ?? ''}).`,
-    );
+    const reference = review.payment?.reference ?? '';
+    throw new ConflictError('already_paid', {
+      zh: `线索 ${lead.leadId} 的奖励已标记为已支付（${reference}）。`,
+      en: `The reward of lead ${lead.leadId} is already marked paid (${reference}).`,
+    });
   }
   const at = deps.clock.now().toISOString();
   const paid: ReviewRecord = {
@@ -398,7 +417,10 @@ export async function markPaid(
     }),
   );
   if (outcome === 'conflict') {
-    throw new ConflictError('already_paid', `The reward of lead ${lead.leadId} was marked paid meanwhile.`);
+    throw new ConflictError('already_paid', {
+      zh: `线索 ${lead.leadId} 的奖励刚刚已被他人标记为已支付。`,
+      en: `The reward of lead ${lead.leadId} was marked paid meanwhile.`,
+    });
   }
   return paid;
 }

@@ -48,7 +48,10 @@ export async function submitLead(
   const { principal, lead } = command;
   const sectorRole = sectorsOf(principal).find((sector) => sector === lead.sector);
   if (sectorRole === undefined) {
-    throw new ForbiddenError(`A lead for sector ${lead.sector} can only be submitted by that sector's team.`);
+    throw new ForbiddenError({
+      zh: `${lead.sector} 专班的线索只能由该专班提交。`,
+      en: `A lead for sector ${lead.sector} can only be submitted by that sector's team.`,
+    });
   }
   const leadId = leadIdFor(principal.userId, command.idempotencyKey);
   const keyring = await deps.identifierKeys.keyring();
@@ -121,10 +124,10 @@ async function replay(
   requestHash: string,
 ): Promise<SubmitLeadResult> {
   if (existing.requestHash !== requestHash) {
-    throw new ConflictError(
-      'idempotency_key_reused',
-      'This Idempotency-Key was already used with another body. Use a new key for a new lead.',
-    );
+    throw new ConflictError('idempotency_key_reused', {
+      zh: '此 Idempotency-Key 已用于内容不同的另一次提交。新线索请使用新的键。',
+      en: 'This Idempotency-Key was already used with another body. Use a new key for a new lead.',
+    });
   }
   if (existing.status === 'RECEIVED' && existing.latestRevision === 0) {
     // The first request may have stopped between the write and the send: finish it. The consumer is

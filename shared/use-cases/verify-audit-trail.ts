@@ -4,6 +4,7 @@ import { ValidationError } from '#shared/errors.ts';
 import type { AuditTrail } from '#shared/ports/audit-trail.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import { type ChainHead, ChainHeadSchema } from '#shared/schemas/audit-entry.ts';
+import { zodMessage } from '#shared/schemas/zod-text.ts';
 
 /** What verification needs of the trail: its entries in order and the head record as stored. */
 export interface VerifiableAuditTrail extends Pick<AuditTrail, 'walk' | 'head' | 'entryAt'> {
@@ -20,12 +21,18 @@ export const VerifyQuerySchema = z
   .object({
     digestSeq: z
       .string()
-      .regex(/^[1-9]\d{0,15}$/, 'must be a positive whole number')
+      .regex(/^[1-9]\d{0,15}$/, zodMessage({ zh: '必须是正整数', en: 'must be a positive whole number' }))
       .transform(Number)
       .optional(),
     digestHash: z
       .string()
-      .regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters (SHA-256)')
+      .regex(
+        /^[0-9a-f]{64}$/,
+        zodMessage({
+          zh: '必须是 64 位小写十六进制字符（SHA-256）',
+          en: 'must be 64 lower-case hex characters (SHA-256)',
+        }),
+      )
       .optional(),
   })
   .strict();
@@ -56,7 +63,15 @@ export function keptDigestOf(query: VerifyQuery): { seq: number; hash: string } 
   if (query.digestSeq === undefined && query.digestHash === undefined) return undefined;
   if (query.digestSeq === undefined || query.digestHash === undefined) {
     const missing = query.digestSeq === undefined ? 'digestSeq' : 'digestHash';
-    throw new ValidationError([{ field: missing, message: 'is required with the other digest parameter' }]);
+    throw new ValidationError([
+      {
+        field: missing,
+        message: {
+          zh: '必填：digestSeq 与 digestHash 须同时提供',
+          en: 'is required with the other digest parameter',
+        },
+      },
+    ]);
   }
   return { seq: query.digestSeq, hash: query.digestHash };
 }

@@ -132,8 +132,9 @@ describe.concurrent('cli evaluate', { timeout: 20_000 }, () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('lead.introducer.residentId: ');
-    expect(stderr).toContain('lead.actualInvestment: has more than two decimals');
-    expect(stderr).toContain('lead.sector: is not a configured sector team');
+    // Chinese first, English beside.
+    expect(stderr).toContain('lead.actualInvestment: 小数超过两位（不足一分） / has more than two decimals');
+    expect(stderr).toContain('lead.sector: 不是已配置的招商专班 / is not a configured sector team');
     expect(stderr).not.toContain(badId);
   });
 
@@ -145,11 +146,11 @@ describe.concurrent('cli evaluate', { timeout: 20_000 }, () => {
       () => ['docs/examples/lead-referral.json', '--policy', file('bad-policy.json', { version: 'x' })],
       'policy.',
     ],
-    ['no lead file', () => [], '<lead.json>: is required'],
+    ['no lead file', () => [], '<lead.json>: 必填 / is required'],
     [
       'an unknown option',
       () => ['docs/examples/lead-referral.json', '--fast'],
-      '--fast: is not a known option',
+      '--fast: 不是可识别的选项 / is not a known option',
     ],
   ])('exits 2 on %s', async ([, args, message], { expect }) => {
     const { code, stderr } = await cli(...args());

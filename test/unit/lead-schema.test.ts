@@ -75,7 +75,9 @@ describe('parseLead', () => {
 
   it('names a missing required field', () => {
     const { plannedInvestment: _omitted, ...rest } = leadInput();
-    expect(problemsOf(rest)).toEqual([{ field: 'plannedInvestment', message: 'is required' }]);
+    expect(problemsOf(rest)).toEqual([
+      { field: 'plannedInvestment', message: { zh: '必填', en: 'is required' } },
+    ]);
   });
 
   it('requires a valid resident ID for a natural person and never repeats it in a message', () => {
@@ -89,7 +91,7 @@ describe('parseLead', () => {
     expect(text).not.toContain(bad.slice(6, 14));
     expect(maskResidentId(bad)).not.toContain(bad.slice(6, 14));
     const missing = problemsOf(leadInput({ introducer: { type: 'natural_person', name: '李明' } as never }));
-    expect(missing).toEqual([{ field: 'introducer.residentId', message: 'is required' }]);
+    expect(missing).toEqual([{ field: 'introducer.residentId', message: { zh: '必填', en: 'is required' } }]);
   });
 
   it('requires a valid USCC for a leading enterprise and refuses a resident ID on it', () => {
@@ -110,7 +112,7 @@ describe('parseLead', () => {
       'introducer.type',
     );
     expect(problemsOf(leadInput({ introducer: { type: 'none', name: 'x' } as never }))).toEqual([
-      { field: 'introducer.name', message: 'is not a known field' },
+      { field: 'introducer.name', message: { zh: '不是可接受的字段', en: 'is not a known field' } },
     ]);
   });
 
@@ -122,8 +124,14 @@ describe('parseLead', () => {
       }),
     );
     expect(problems).toEqual([
-      { field: 'projectName', message: 'must not contain control characters' },
-      { field: 'investor.name', message: 'must be at most 200 characters' },
+      {
+        field: 'projectName',
+        message: { zh: '不能包含控制字符', en: 'must not contain control characters' },
+      },
+      {
+        field: 'investor.name',
+        message: { zh: '不能超过 200 个字符', en: 'must be at most 200 characters' },
+      },
     ]);
   });
 

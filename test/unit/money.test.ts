@@ -10,6 +10,7 @@ import {
   parseMoney,
   roundHalfUp,
 } from '#shared/domain/money.ts';
+import { unpackMessage } from '#shared/schemas/zod-text.ts';
 
 describe('parseMoney', () => {
   it.each([
@@ -140,7 +141,10 @@ describe('moneySchema', () => {
     expect(moneySchema.parse('240万元')).toBe(240_000_000);
     const result = moneySchema.safeParse('1.234');
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toBe('has more than two decimals (fractions of a fen)');
+    expect(unpackMessage(result.error?.issues[0]?.message ?? '')).toEqual({
+      zh: '小数超过两位（不足一分）',
+      en: 'has more than two decimals (fractions of a fen)',
+    });
   });
 });
 

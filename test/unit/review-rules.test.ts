@@ -169,6 +169,8 @@ describe('maker-checker', () => {
   });
 
   it('names why, in words finance understands', () => {
-    expect(makerCheckerRefusal('approve', 'reporter', facts)).toContain('reported the actual investment');
+    const refusal = makerCheckerRefusal('approve', 'reporter', facts);
+    expect(refusal?.en).toContain('reported the actual investment');
+    expect(refusal?.zh).toContain('实际投资由您登记');
   });
 });

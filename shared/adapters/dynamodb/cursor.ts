@@ -31,7 +31,13 @@ export function decodeCursor(
 
 function notACursor(): ValidationError {
   return new ValidationError([
-    { field: 'cursor', message: 'Not a cursor returned by this API for this query.' },
+    {
+      field: 'cursor',
+      message: {
+        zh: '不是本接口为此查询返回的游标。',
+        en: 'Not a cursor returned by this API for this query.',
+      },
+    },
   ]);
 }
 
