@@ -10,6 +10,7 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RouteAccess } from '#shared/auth/principal.ts';
+import { fenSchema } from '#shared/domain/money.ts';
 import { PolicySchema } from '#shared/policy/policy-schema.ts';
 import {
   ActualInvestmentBodySchema,
@@ -36,6 +37,16 @@ import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use
 import { MeSchema } from '#shared/use-cases/who-am-i.ts';
 
 export const BEARER_SCHEME = 'bearerAuth';
+
+/** A parsed lead as stored and shown: the request's fields, amounts in integer fen (a client reads them typed). */
+const { $schema: _draft, ...PARSED_LEAD_JSON_SCHEMA } = z.toJSONSchema(
+  LeadSchema.extend({
+    plannedInvestment: fenSchema,
+    actualInvestment: fenSchema.optional(),
+    fundRequest: fenSchema.optional(),
+  }),
+  { io: 'output', unrepresentable: 'any' },
+);
 
 /** RFC 9457 problem details, as `shared/middleware/problem-json.ts` writes them. */
 export const ProblemSchema = z
@@ -316,12 +327,13 @@ export function buildOpenApiDocument(routeList: readonly DocumentedRoute[]) {
       paths,
     },
     {
-      // The stored lead is a parsed lead (amounts already in fen) checked with z.custom: describe it.
+      // The stored lead is a parsed lead (amounts already in fen) checked with z.custom: document its shape.
       override: ({ jsonSchema, zodSchema, io }) => {
         if (zodSchema._zod.def.type === 'custom' && io === 'output') {
-          jsonSchema.type = 'object';
-          jsonSchema.description =
-            'The lead as parsed: the LeadRequest fields with amounts in integer fen, texts trimmed, resident IDs masked';
+          Object.assign(jsonSchema, PARSED_LEAD_JSON_SCHEMA, {
+            description:
+              'The lead as parsed: the LeadRequest fields with amounts in integer fen, texts trimmed, resident IDs masked',
+          });
         }
       },
     },

@@ -516,7 +516,53 @@ export interface components {
                 role: string;
             };
             /** @description The lead as parsed: the LeadRequest fields with amounts in integer fen, texts trimmed, resident IDs masked */
-            lead: Record<string, never>;
+            lead: {
+                sector: string;
+                projectName: string;
+                investor: {
+                    name: string;
+                    uscc: string;
+                };
+                introducer: {
+                    /** @constant */
+                    type: "leading_enterprise";
+                    name: string;
+                    uscc: string;
+                } | {
+                    /** @constant */
+                    type: "natural_person";
+                    name: string;
+                    residentId: string;
+                } | {
+                    /** @constant */
+                    type: "intermediary";
+                    name: string;
+                    uscc?: string;
+                    residentId?: string;
+                } | {
+                    /** @constant */
+                    type: "professional_team";
+                    name: string;
+                    uscc?: string;
+                    residentId?: string;
+                } | {
+                    /** @constant */
+                    type: "none";
+                };
+                plannedInvestment: number;
+                actualInvestment?: number;
+                /** @enum {string} */
+                category: "new_productive_force" | "old_capacity_upgrade" | "other";
+                fundRequest?: number;
+                /** @default false */
+                municipalMajorProject: boolean;
+                /** @default false */
+                bespokeTermsRequested: boolean;
+                responsibleOfficer?: {
+                    name: string;
+                    phone?: string;
+                };
+            };
             inputHash: string;
             inputHashForm?: {
                 /** @constant */
@@ -540,7 +586,53 @@ export interface components {
                 /** Format: date-time */
                 evaluatedAt: string;
                 /** @description The lead as parsed: the LeadRequest fields with amounts in integer fen, texts trimmed, resident IDs masked */
-                lead: Record<string, never>;
+                lead: {
+                    sector: string;
+                    projectName: string;
+                    investor: {
+                        name: string;
+                        uscc: string;
+                    };
+                    introducer: {
+                        /** @constant */
+                        type: "leading_enterprise";
+                        name: string;
+                        uscc: string;
+                    } | {
+                        /** @constant */
+                        type: "natural_person";
+                        name: string;
+                        residentId: string;
+                    } | {
+                        /** @constant */
+                        type: "intermediary";
+                        name: string;
+                        uscc?: string;
+                        residentId?: string;
+                    } | {
+                        /** @constant */
+                        type: "professional_team";
+                        name: string;
+                        uscc?: string;
+                        residentId?: string;
+                    } | {
+                        /** @constant */
+                        type: "none";
+                    };
+                    plannedInvestment: number;
+                    actualInvestment?: number;
+                    /** @enum {string} */
+                    category: "new_productive_force" | "old_capacity_upgrade" | "other";
+                    fundRequest?: number;
+                    /** @default false */
+                    municipalMajorProject: boolean;
+                    /** @default false */
+                    bespokeTermsRequested: boolean;
+                    responsibleOfficer?: {
+                        name: string;
+                        phone?: string;
+                    };
+                };
                 policyVersion: string;
                 decision: {
                     /** @constant */
