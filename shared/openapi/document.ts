@@ -61,6 +61,17 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names every bad field.' });
 
+/** Every operation answers problems in the language asked for (shared/middleware/language.ts). */
+const AcceptLanguageSchema = z
+  .string()
+  .optional()
+  .meta({
+    param: { in: 'header', name: 'Accept-Language', id: 'AcceptLanguage' },
+    description:
+      'The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language.',
+    example: 'zh-CN',
+  });
+
 const SubmitLeadResponseSchema = z
   .object({ leadId: z.string(), status: LeadStatusSchema, duplicateOf: z.string().nullable() })
   .meta({ id: 'LeadAccepted' });
@@ -279,6 +290,7 @@ function operationFor(route: DocumentedRoute): ZodOpenApiOperationObject {
       ? {}
       : { requestParams: { ...base.requestParams, ...(path === undefined ? {} : { path }) } }),
     ...(base.requestBody === undefined ? {} : { requestBody: base.requestBody }),
+    parameters: [AcceptLanguageSchema],
     security: isPublic ? [] : [{ [BEARER_SCHEME]: [] }],
     'x-roles': isPublic ? ['public'] : [...route.access],
     responses: {

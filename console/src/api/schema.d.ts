@@ -1125,7 +1125,10 @@ export interface components {
                 approvable: boolean;
                 notApprovableBecause: {
                     code: string;
-                    message: string;
+                    message: {
+                        zh: string;
+                        en: string;
+                    };
                 } | null;
                 referralReward: {
                     /** @enum {string} */
@@ -1276,7 +1279,10 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+        AcceptLanguage: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1286,7 +1292,10 @@ export interface operations {
     "health:get:/health": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1326,7 +1335,10 @@ export interface operations {
                 cursor?: string;
                 limit?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1385,6 +1397,8 @@ export interface operations {
             header: {
                 /** @description Same key and body: same answer; same key, other body: 409 */
                 "idempotency-key": string;
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -1472,7 +1486,10 @@ export interface operations {
     "get-lead:get:/leads/{id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -1539,7 +1556,10 @@ export interface operations {
                 cursor?: string;
                 limit?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1598,7 +1618,10 @@ export interface operations {
                 digestSeq?: string;
                 digestHash?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1654,7 +1677,10 @@ export interface operations {
     "audit:get:/audit/digest": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1701,7 +1727,10 @@ export interface operations {
     "replay-decision:post:/leads/{id}/decisions/{revision}/replay": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -1771,7 +1800,10 @@ export interface operations {
     "openapi:get:/openapi.json": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1798,7 +1830,10 @@ export interface operations {
     "me:get:/me": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1845,7 +1880,10 @@ export interface operations {
     "get-fund:get:/funds/{fundId}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The fund id, e.g. conversion-2019 */
                 fundId: string;
@@ -1904,7 +1942,10 @@ export interface operations {
     "report-investment:post:/leads/{id}/actual-investment": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -1996,7 +2037,10 @@ export interface operations {
                 cursor?: string;
                 limit?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2052,7 +2096,10 @@ export interface operations {
     "review-reward:post:/leads/{id}/approve": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -2133,7 +2180,10 @@ export interface operations {
     "review-reward:post:/leads/{id}/reject": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -2214,7 +2264,10 @@ export interface operations {
     "review-reward:post:/leads/{id}/case-outcome": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -2295,7 +2348,10 @@ export interface operations {
     "review-reward:post:/leads/{id}/paid": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The lead id (ld_…) */
                 id: string;
@@ -2376,7 +2432,10 @@ export interface operations {
     "admin:post:/policies": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2449,7 +2508,10 @@ export interface operations {
     "admin:post:/funds": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2518,7 +2580,10 @@ export interface operations {
     "admin:post:/funds/{fundId}/top-up": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description The fund id, e.g. conversion-2019 */
                 fundId: string;
