@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,17 +41,76 @@ export function consoleBuildIsFresh(): boolean {
   return existsSync(FINGERPRINT_FILE) && readFileSync(FINGERPRINT_FILE, 'utf8') === consoleFingerprint();
 }
 
-/** Builds the console unless the build on disk is of the current sources. Returns whether it built. */
-export async function ensureConsoleBuilt(options: { quiet?: boolean } = {}): Promise<boolean> {
-  if (consoleBuildIsFresh()) return false;
-  const fingerprint = consoleFingerprint();
-  const { build } = await import('vite');
-  await build({
-    configFile: join(CONSOLE_DIR, 'vite.config.ts'),
-    logLevel: options.quiet === false ? 'info' : 'warn',
-  });
-  writeFileSync(FINGERPRINT_FILE, fingerprint);
-  return true;
+/**
+ * Builds the console unless the build on disk is of the current sources. Returns whether it built.
+ * `outDir` (default console/dist) lets a test run build a copy of its own that nobody else's build empties
+ * under it. One build at a time per folder, across processes (`npm start` beside test runs).
+ */
+export async function ensureConsoleBuilt(
+  options: { quiet?: boolean; outDir?: string } = {},
+): Promise<boolean> {
+  const outDir = options.outDir ?? CONSOLE_DIST;
+  const fingerprintFile = join(outDir, '.fingerprint');
+  const fresh = () =>
+    existsSync(fingerprintFile) && readFileSync(fingerprintFile, 'utf8') === consoleFingerprint();
+  if (fresh()) return false;
+  const release = await lockFolder(outDir);
+  try {
+    if (fresh()) return false;
+    const fingerprint = consoleFingerprint();
+    const { build } = await import('vite');
+    await build({
+      configFile: join(CONSOLE_DIR, 'vite.config.ts'),
+      logLevel: options.quiet === false ? 'info' : 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    writeFileSync(fingerprintFile, fingerprint);
+    return true;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * A lock directory in the temp folder (mkdir is atomic) holding its owner's pid: a lock whose owner is gone
+ * (a killed `npm start`) is taken over at once, one without a pid after 10 s, any after 2 min.
+ */
+async function lockFolder(outDir: string): Promise<() => void> {
+  const lock = join(
+    tmpdir(),
+    `kfq-console-build-${createHash('sha256').update(outDir).digest('hex').slice(0, 16)}.lock`,
+  );
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      const owner = ownerOf(lock);
+      const stale = Number.isInteger(owner) && owner > 0 ? !isAlive(owner) || age > 120_000 : age > 10_000;
+      if (stale) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+function ownerOf(lock: string): number {
+  try {
+    return Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ensureConsoleBuilt } from '../console-build.ts';
 import { type RouteDefinition, routes } from '../resources.ts';
 import type { DevRole } from './dev-identity.ts';
 import { type LocalCloud, startLocalCloud } from './local-cloud.ts';
@@ -46,6 +47,12 @@ try {
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const started = Date.now();
+// The console is served from its build, made now only when its sources changed (a few seconds, beside
+// the engines' start); a build that fails leaves the API running and says so in the banner.
+const consoleBuild = ensureConsoleBuilt().then(
+  (built) => ({ built, error: undefined }),
+  (error: unknown) => ({ built: false, error: error as Error }),
+);
 const starting = startLocalCloud({
   port,
   seed: true,
@@ -91,8 +98,21 @@ try {
 }
 
 writeStackFile(values['data-dir'], cloud.env);
+const consoleState = await consoleBuild;
+if (consoleState.error !== undefined) {
+  log('error', 'the console could not be built', errorFields(consoleState.error));
+}
 
 const roles: readonly DevRole[] = ['sector:optoelectronics', 'finance', 'auditor', 'admin'];
+// Two finance users: the payer must not be the approver (maker-checker).
+const DEV_SIGN_IN_LINKS: readonly (readonly [string, string])[] = [
+  ['sector (optoelectronics)', 'role=sector:optoelectronics&user=officer-1'],
+  ['sector (food)', 'role=sector:food&user=officer-food-1'],
+  ['finance (approves)', 'role=finance&user=fin-1'],
+  ['finance (pays)', 'role=finance&user=fin-2'],
+  ['auditor', 'role=auditor&user=auditor-1'],
+  ['admin', 'role=admin&user=admin-1'],
+];
 // A group → role mapping (AUTH_GROUP_ROLES) may leave a role without a group: no token for it, then.
 const tokens = await Promise.all(
   roles.map((role) =>
@@ -119,6 +139,14 @@ process.stdout.write(
     `Local cloud ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${cloud.baseUrl}`,
     `  DynamoDB Local ${cloud.endpoints.dynamodb} (${values['data-dir'] === undefined ? 'in memory' : `data in ${values['data-dir']}`}, pid ${cloud.pids.dynamodb})`,
     `  SQS server     ${cloud.endpoints.sqs} (in memory${values['data-dir'] === undefined ? '' : '; queued messages saved to the data dir on stop'})`,
+    '',
+    consoleState.error === undefined
+      ? `Console: ${cloud.baseUrl}/console/${consoleState.built ? ' (built now)' : ''}`
+      : `Console: not built (${consoleState.error.message.split('\n')[0]}); npm run build:console shows why`,
+    '  DEV-ONLY sign-in (this machine only), one link per role:',
+    ...DEV_SIGN_IN_LINKS.map(
+      ([label, query]) => `    ${label.padEnd(25)} ${cloud.baseUrl}/dev/sign-in?${query}`,
+    ),
     '',
     'Try:',
     `  curl -s ${cloud.baseUrl}/health`,
