@@ -168,7 +168,12 @@ export const moneySchema = z
   });
 
 /** Integer fen schema for outputs and policy settings (already in fen): a safe, non-negative integer ≤ 1万亿 yuan. */
-export const fenSchema = z.number().int().min(0).max(MAX_FEN);
+const WHOLE_FEN = zodMessage({ zh: '必须是整数（单位：分）', en: 'must be a whole number of fen' });
+export const fenSchema = z
+  .number({ error: requiredOr(WHOLE_FEN) })
+  .int(WHOLE_FEN)
+  .min(0, zodMessage({ zh: '不能为负数', en: 'must not be negative' }))
+  .max(MAX_FEN, zodMessage({ zh: '不能超过1万亿元', en: 'must not exceed 1万亿 yuan' }));
 
 /**
  * Rounds numerator / denominator to the nearest integer, halves rounded up (away from zero for negative

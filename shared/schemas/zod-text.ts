@@ -66,6 +66,34 @@ export const UNKNOWN_FIELD: LocalText = { zh: '不是可接受的字段', en: 'i
 const zhMessages = zhCN().localeError;
 const enMessages = en().localeError;
 
+// zod's zh-CN locale leaves most type names in English ("期望 string"); these are the ones JSON has.
+const ZH_TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: '文本',
+  number: '数字',
+  nan: '非数字（NaN）',
+  boolean: '布尔值（true 或 false）',
+  object: '对象',
+  array: '数组',
+  null: '空值（null）',
+};
+
+function jsonTypeOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  if (typeof input === 'number' && Number.isNaN(input)) return 'nan';
+  return typeof input;
+}
+
+function zhMessage(issue: z.core.$ZodRawIssue): string {
+  if (issue.code === 'invalid_type') {
+    const expected = ZH_TYPE_NAMES[issue.expected];
+    const received = ZH_TYPE_NAMES[jsonTypeOf(issue.input)];
+    if (expected !== undefined && received !== undefined)
+      return `类型错误：应为${expected}，实际为${received}`;
+  }
+  return plain(zhMessages(issue));
+}
+
 function plain(message: ReturnType<z.core.$ZodErrorMap>): string {
   if (typeof message === 'string') return message;
   return message?.message ?? 'Invalid input';
@@ -73,13 +101,14 @@ function plain(message: ReturnType<z.core.$ZodErrorMap>): string {
 
 /**
  * Parse option giving zod's own messages in both languages (a schema's own message still wins): a
- * missing value is "required", every other issue is worded by zod's zh-CN and en locales.
+ * missing value is "required", a wrong JSON type is named in Chinese, every other issue is worded by
+ * zod's zh-CN and en locales.
  */
 export const inBothLanguages = {
   error: (issue: z.core.$ZodRawIssue): string =>
     issue.code === 'invalid_type' && issue.input === undefined
       ? REQUIRED
-      : zodMessage({ zh: plain(zhMessages(issue)), en: plain(enMessages(issue)) }),
+      : zodMessage({ zh: zhMessage(issue), en: plain(enMessages(issue)) }),
 } as const;
 
 export interface ProblemsFromZodOptions {

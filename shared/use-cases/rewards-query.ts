@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { SECTOR_CODE_PATTERN } from '#shared/domain/sectors.ts';
+import { SECTOR_CODE } from '#shared/schemas/lead.ts';
 import { LEAD_STATUSES } from '#shared/schemas/lead-record.ts';
+import { oneOf } from '#shared/schemas/zod-text.ts';
 import { cursorParam, instantParam, limitParam } from './query-params.ts';
 
 /**
@@ -11,9 +13,9 @@ import { cursorParam, instantParam, limitParam } from './query-params.ts';
 export const RewardsQuerySchema = z
   .object({
     status: z
-      .enum(LEAD_STATUSES, { error: `must be one of ${LEAD_STATUSES.join(', ')}` })
+      .enum(LEAD_STATUSES, { error: oneOf(LEAD_STATUSES) })
       .default('PENDING_FINANCE'),
-    sector: z.string().regex(SECTOR_CODE_PATTERN, 'must be a sector code (lower-case snake case)').optional(),
+    sector: z.string().regex(SECTOR_CODE_PATTERN, SECTOR_CODE).optional(),
     from: instantParam('start').optional(),
     to: instantParam('end').optional(),
     cursor: cursorParam.optional(),
