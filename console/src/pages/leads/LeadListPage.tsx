@@ -1,6 +1,290 @@
-import { Typography } from 'antd';
+import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { Alert, Button, DatePicker, Flex, Form, Select, Space, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { formatFen } from '#shared/domain/money.ts';
+import { api, type Problem, problemOf } from '../../api/client.ts';
+import type { components } from '../../api/schema.d.ts';
+import { roleKinds, useMe } from '../../auth/me.ts';
+import { CursorPager } from '../../components/CursorPager.tsx';
+import { formatInstant } from '../../components/instant.ts';
+import {
+  LEAD_STATUSES,
+  type LeadStatus,
+  LeadStatusTag,
+  leadStatusName,
+} from '../../components/LeadStatusTag.tsx';
+import { useLanguage, useTexts } from '../../i18n/language.ts';
 
-/** Placeholder until the page is built. */
+const texts = {
+  zh: {
+    mine: '我的线索',
+    all: '全部线索',
+    caption: '线索列表（按提交时间从新到旧）',
+    month: '提交月份',
+    status: '状态',
+    sector: '招商专班',
+    anyStatus: '全部状态',
+    anySector: '全部专班',
+    newLead: '新建线索',
+    projectName: '项目名称',
+    investor: '投资方',
+    planned: '计划投资额',
+    submittedAt: '提交时间',
+    duplicate: '重复项目',
+    evaluationFailed: '评估失败',
+    empty: '没有符合条件的线索',
+    failed: '线索列表加载失败',
+    pageSize: '每页条数',
+  },
+  en: {
+    mine: 'My leads',
+    all: 'All leads',
+    caption: 'Leads (newest first)',
+    month: 'Month submitted',
+    status: 'Status',
+    sector: 'Sector team',
+    anyStatus: 'Any status',
+    anySector: 'Any sector',
+    newLead: 'New lead',
+    projectName: 'Project',
+    investor: 'Investor',
+    planned: 'Planned investment',
+    submittedAt: 'Submitted',
+    duplicate: 'Duplicate project',
+    evaluationFailed: 'Evaluation failed',
+    empty: 'No leads match',
+    failed: 'The leads could not be loaded',
+    pageSize: 'Rows per page',
+  },
+};
+
+type LeadSummary = components['schemas']['LeadList']['items'][number];
+
+const PAGE_SIZES = [20, 50, 100];
+
+/** Read by screen readers, not shown (the page title says the same). */
+const VISUALLY_HIDDEN: React.CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+};
+
+/** A month (YYYY-MM) as the API's from/to: its first and last day, read as days in Beijing time. */
+function monthRange(month: string): { from: string; to: string } {
+  const start = dayjs(`${month}-01`);
+  return { from: start.format('YYYY-MM-DD'), to: start.endOf('month').format('YYYY-MM-DD') };
+}
+
+/**
+ * 我的线索 (a sector team's own leads; finance and auditors see every sector): filters by status, month and
+ * sector kept in the address, one page at a time from the server (cursor paging), so it stays quick
+ * whatever the number of leads.
+ */
 export default function LeadListPage() {
-  return <Typography.Title level={2}>LeadListPage</Typography.Title>;
+  const t = useTexts(texts);
+  const language = useLanguage();
+  const navigate = useNavigate();
+  const { me } = useMe();
+  const kinds = roleKinds(me);
+  const seesAll = kinds.includes('finance') || kinds.includes('auditor');
+  const ownSectors = me?.sectors ?? [];
+  const sectorNames = new Map((me?.sectorCatalogue ?? []).map((sector) => [sector.code, sector[language]]));
+  const [search, setSearch] = useSearchParams();
+  const status = (LEAD_STATUSES as readonly string[]).includes(search.get('status') ?? '')
+    ? (search.get('status') as LeadStatus)
+    : undefined;
+  const month = /^\d{4}-\d{2}$/.test(search.get('month') ?? '')
+    ? (search.get('month') ?? undefined)
+    : undefined;
+  // A team with several sectors must name one (the API refuses to guess); one sector needs no choice.
+  const sector =
+    search.get('sector') ??
+    (!seesAll && ownSectors.length > 1 ? ownSectors[0]?.code : undefined) ??
+    undefined;
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0] ?? 20);
+  // The cursors that led to the pages before this one, for these filters only: a cursor is valid for the
+  // query it came from, so new filters start again from the first page.
+  const filterKey = `${status}|${month}|${sector}|${pageSize}`;
+  const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key: filterKey, stack: [] });
+  const stack = cursors.key === filterKey ? cursors.stack : [];
+  const cursor = stack.at(-1);
+  const [page, setPage] = useState<{ items: LeadSummary[]; nextCursor: string | null }>();
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<Problem>();
+
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    const range = month === undefined ? {} : monthRange(month);
+    void api
+      .GET('/leads', {
+        params: {
+          query: {
+            ...(status === undefined ? {} : { status }),
+            ...(sector === undefined ? {} : { sector }),
+            ...range,
+            ...(cursor === undefined ? {} : { cursor }),
+            limit: String(pageSize),
+          },
+        },
+      })
+      .then(({ data, error, response }) => {
+        if (!current) return;
+        if (data !== undefined) {
+          setPage(data);
+          setProblem(undefined);
+        } else {
+          setProblem(problemOf(error, response.status));
+        }
+      })
+      .catch(() => current && setProblem({ type: 'about:blank', title: t.failed, status: 0, detail: '' }))
+      .finally(() => current && setLoading(false));
+    return () => {
+      current = false;
+    };
+  }, [status, month, sector, pageSize, cursor, t.failed]);
+
+  function setFilter(name: 'status' | 'month' | 'sector', value: string | undefined) {
+    const next = new URLSearchParams(search);
+    if (value === undefined || value === '') next.delete(name);
+    else next.set(name, value);
+    setSearch(next, { replace: true });
+  }
+
+  const columns: ColumnsType<LeadSummary> = [
+    {
+      title: t.projectName,
+      dataIndex: 'projectName',
+      render: (name: string, lead) => (
+        <Space size={4} wrap>
+          <Link to={`/leads/${encodeURIComponent(lead.leadId)}`}>{name}</Link>
+          {lead.duplicateOf === null ? null : (
+            <Typography.Text type="warning">
+              <WarningOutlined /> {t.duplicate}
+            </Typography.Text>
+          )}
+          {lead.evaluationFailed ? (
+            <Typography.Text type="danger">
+              <WarningOutlined /> {t.evaluationFailed}
+            </Typography.Text>
+          ) : null}
+        </Space>
+      ),
+    },
+    { title: t.investor, dataIndex: 'investorName' },
+    ...(seesAll || ownSectors.length > 1
+      ? [
+          {
+            title: t.sector,
+            dataIndex: 'sector',
+            render: (code: string) => sectorNames.get(code) ?? code,
+          },
+        ]
+      : []),
+    {
+      title: t.planned,
+      dataIndex: 'plannedInvestmentFen',
+      align: 'right' as const,
+      render: (fen: number) => formatFen(fen),
+    },
+    {
+      title: t.status,
+      dataIndex: 'status',
+      render: (value: LeadStatus) => <LeadStatusTag status={value} />,
+    },
+    {
+      title: t.submittedAt,
+      dataIndex: 'submittedAt',
+      render: (at: string) => formatInstant(at, language),
+    },
+  ];
+
+  const sectorOptions = seesAll ? (me?.sectorCatalogue ?? []) : ownSectors;
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Flex justify="space-between" align="center" wrap gap={12}>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {kinds.includes('sector') && !seesAll ? t.mine : t.all}
+        </Typography.Title>
+        {kinds.includes('sector') ? (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/leads/new')}>
+            {t.newLead}
+          </Button>
+        ) : null}
+      </Flex>
+      <Form layout="inline" aria-label={t.caption} style={{ rowGap: 12 }}>
+        <Form.Item label={t.month} htmlFor="lead-list-month">
+          <DatePicker
+            id="lead-list-month"
+            picker="month"
+            value={month === undefined ? null : dayjs(`${month}-01`)}
+            onChange={(value: Dayjs | null) => setFilter('month', value?.format('YYYY-MM'))}
+            allowClear
+          />
+        </Form.Item>
+        <Form.Item label={t.status} htmlFor="lead-list-status">
+          <Select<string>
+            id="lead-list-status"
+            style={{ minWidth: 180 }}
+            value={status ?? ''}
+            onChange={(value) => setFilter('status', value)}
+            options={[
+              { value: '', label: t.anyStatus },
+              ...LEAD_STATUSES.map((value) => ({ value, label: leadStatusName(value, language) })),
+            ]}
+          />
+        </Form.Item>
+        {seesAll || ownSectors.length > 1 ? (
+          <Form.Item label={t.sector} htmlFor="lead-list-sector">
+            <Select<string>
+              id="lead-list-sector"
+              style={{ minWidth: 200 }}
+              value={sector ?? ''}
+              onChange={(value) => setFilter('sector', value)}
+              options={[
+                ...(seesAll ? [{ value: '', label: t.anySector }] : []),
+                ...sectorOptions.map((option) => ({ value: option.code, label: option[language] })),
+              ]}
+            />
+          </Form.Item>
+        ) : null}
+        <Form.Item label={t.pageSize} htmlFor="lead-list-page-size">
+          <Select<number>
+            id="lead-list-page-size"
+            style={{ width: 90 }}
+            value={pageSize}
+            onChange={setPageSize}
+            options={PAGE_SIZES.map((size) => ({ value: size, label: String(size) }))}
+          />
+        </Form.Item>
+      </Form>
+      {problem === undefined ? null : (
+        <Alert type="error" showIcon title={problem.title} description={problem.detail || undefined} />
+      )}
+      <Table<LeadSummary>
+        rowKey="leadId"
+        caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
+        columns={columns}
+        dataSource={page?.items ?? []}
+        loading={loading}
+        pagination={false}
+        locale={{ emptyText: t.empty }}
+        scroll={{ x: 'max-content' }}
+      />
+      <CursorPager
+        page={stack.length + 1}
+        nextCursor={page?.nextCursor}
+        onNext={(next) => setCursors({ key: filterKey, stack: [...stack, next] })}
+        onPrevious={() => setCursors({ key: filterKey, stack: stack.slice(0, -1) })}
+        loading={loading}
+      />
+    </Space>
+  );
 }
