@@ -131,6 +131,7 @@ describe('money through side routes', () => {
     const selfApprove = await api<{ detail: string }>('POST', `/leads/${leadId}/approve`, {
       token: await tokenFor('finance', both),
       body: {},
+      headers: { 'accept-language': 'en' },
     });
     expect(selfApprove.status).toBe(403);
     expect(selfApprove.body.detail).toContain('reported the actual investment');
