@@ -64,7 +64,7 @@ function decimalToFen(text: string, unit: Unit, field: string): bigint {
 
 function parseMoneyString(raw: string, field: string): bigint {
   const text = raw.trim();
-  if (text === '') fail(field, 'is empty', '为空');
+  if (text === '') fail(field, 'is empty', '不能为空');
   if (text.startsWith('-')) fail(field, 'must not be negative', '不能为负数');
   if (DECIMAL.test(text) || (text.endsWith('元') && DECIMAL.test(text.slice(0, -1)))) {
     return decimalToFen(text.endsWith('元') ? text.slice(0, -1) : text, '', field);
@@ -135,7 +135,8 @@ export function parseMoney(input: unknown, field: string): number {
     }
     fen = decimalToFen(text, '', field);
   } else if (typeof input === 'string') {
-    if (input.length > 40) fail(field, 'is too long for an amount (40 characters at most)', '金额文本过长');
+    if (input.length > 40)
+      fail(field, 'is too long for an amount (40 characters at most)', '金额文本过长（最多 40 个字符）');
     fen = parseMoneyString(input, field);
   } else {
     fail(field, 'must be a string or a number', '必须是字符串或数字');
