@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four suites mirror the layers: unit (no network), infra (synthesized templates), and the two that
-// run on the local cloud (integration, e2e), which start DynamoDB Local and the SQS server once per run.
+// The suites mirror the layers: unit (no network), infra (synthesized templates), and the two that
+// run on the local cloud (integration, e2e), which start DynamoDB Local and the SQS server once per run;
+// chaos (crash loop) and browser (the console in Chromium, on a local cloud of its own).
 export default defineConfig({
   test: {
     projects: [
@@ -47,6 +48,21 @@ export default defineConfig({
           // neither starves the other of the machine's cores.
           fileParallelism: false,
           testTimeout: 330_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          // Builds the console and starts a local cloud of its own that serves it (port 0, in memory).
+          globalSetup: ['test/browser/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Chromium and the stack's handlers share 2 cores: in the sequential group with the cloud and
+          // chaos files, never beside one of them (their queue timings and our paint timings both suffer).
+          fileParallelism: false,
+          env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
         },
       },
     ],

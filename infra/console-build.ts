@@ -30,7 +30,8 @@ function filesUnder(path: string): string[] {
 }
 
 export function consoleFingerprint(): string {
-  const hash = createHash('sha256');
+  // The recipe too: builds made before the build was pinned to production (under vitest) are stale.
+  const hash = createHash('sha256').update('mode=production\0');
   for (const file of INPUTS.flatMap((input) => filesUnder(join(ROOT, input))).sort()) {
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
@@ -59,11 +60,21 @@ export async function ensureConsoleBuilt(
     if (fresh()) return false;
     const fingerprint = consoleFingerprint();
     const { build } = await import('vite');
-    await build({
-      configFile: join(CONSOLE_DIR, 'vite.config.ts'),
-      logLevel: options.quiet === false ? 'info' : 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
+    // Vite takes NODE_ENV as it finds it: under vitest ('test') React and antd would be their development
+    // builds (larger, slower, warnings in the console). The console is always built for production.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: join(CONSOLE_DIR, 'vite.config.ts'),
+        mode: 'production',
+        logLevel: options.quiet === false ? 'info' : 'warn',
+        build: { outDir, emptyOutDir: true },
+      });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     writeFileSync(fingerprintFile, fingerprint);
     return true;
   } finally {
