@@ -29,6 +29,7 @@ const ConfigSchema = z.object({
   LEADS_TABLE: z.string().min(1),
   AUDIT_TABLE: z.string().min(1),
   FUNDS_TABLE: z.string().min(1),
+  PROJECTS_TABLE: z.string().min(1),
   REFERENCE_TABLE: z.string().min(1),
   EVALUATION_QUEUE_URL: z.string().url(),
   EVALUATION_DLQ_URL: z.string().url(),
