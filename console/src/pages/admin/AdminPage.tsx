@@ -25,6 +25,7 @@ const texts = {
     policyHash: '政策哈希',
     syntax: 'JSON 格式错误（第 {line} 行第 {column} 列）：{message}',
     problems: '政策未通过校验，以下字段有问题：',
+    problemCount: '{count} 处问题，见下方列表',
     lineLabel: '第 {line} 行',
     goToLine: '定位到第 {line} 行',
     root: '（整个文档）',
@@ -54,6 +55,7 @@ const texts = {
     policyHash: 'Policy hash',
     syntax: 'The JSON does not parse (line {line}, column {column}): {message}',
     problems: 'The policy is not valid; these fields have problems:',
+    problemCount: '{count} problems, listed below',
     lineLabel: 'line {line}',
     goToLine: 'Go to line {line}',
     root: '(the whole document)',
@@ -158,7 +160,7 @@ function PolicyCard({ t }: { t: Texts }) {
           return { field: entry.field, message: entry.message, line: lineOf(lines, path) };
         }),
       );
-      form.setFields([{ name: 'policy', errors: [t.problems] }]);
+      form.setFields([{ name: 'policy', errors: [fill(t.problemCount, { count: answer.errors.length })] }]);
       return;
     }
     setProblem(answer);
@@ -169,6 +171,7 @@ function PolicyCard({ t }: { t: Texts }) {
       <Typography.Paragraph>{t.policyIntro}</Typography.Paragraph>
       <Form
         form={form}
+        name="publishPolicy"
         layout="vertical"
         initialValues={{ policy: TEMPLATE }}
         onFinish={(v) => void publish(v)}
@@ -288,7 +291,13 @@ function OpenFundCard({ t }: { t: Texts }) {
 
   return (
     <Card title={<span>{t.fundTitle}</span>}>
-      <Form form={form} layout="vertical" onFinish={(values) => void open(values)} style={{ maxWidth: 560 }}>
+      <Form
+        form={form}
+        name="openFund"
+        layout="vertical"
+        onFinish={(values) => void open(values)}
+        style={{ maxWidth: 560 }}
+      >
         <Form.Item
           label={t.fundId}
           name="fundId"
@@ -359,6 +368,7 @@ function TopUpCard({ t }: { t: Texts }) {
     <Card title={<span>{t.topUpTitle}</span>}>
       <Form
         form={form}
+        name="topUp"
         layout="vertical"
         initialValues={{ fundId: DEFAULT_FUND_ID }}
         onFinish={(values) => void topUp(values)}

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  AutoComplete,
-  Button,
-  Card,
-  DatePicker,
-  Descriptions,
-  Form,
-  Input,
-  Space,
-  Table,
-  Typography,
-} from 'antd';
+import { Alert, AutoComplete, Button, Card, DatePicker, Form, Input, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import { type ChangeEvent, useEffect, useState } from 'react';
@@ -270,6 +258,7 @@ function ChainCard() {
       <Typography.Paragraph>{t.keptIntro}</Typography.Paragraph>
       <Form
         form={form}
+        name="keptDigest"
         layout="vertical"
         onFinish={(values) => void verify(values)}
         style={{ maxWidth: 720 }}
@@ -463,13 +452,11 @@ function HistoryCard() {
       title: t.details,
       key: 'details',
       render: (_, entry) => (
-        <Descriptions size="small" column={1} colon>
-          {Object.entries(entry.details).map(([key, value]) => (
-            <Descriptions.Item key={key} label={key}>
-              {value === null ? '—' : String(value)}
-            </Descriptions.Item>
-          ))}
-        </Descriptions>
+        <span style={{ display: 'inline-block', maxWidth: 420, wordBreak: 'break-all' }}>
+          {Object.entries(entry.details)
+            .map(([key, value]) => `${key}=${value === null ? '—' : String(value)}`)
+            .join('；')}
+        </span>
       ),
     },
     {
@@ -485,7 +472,13 @@ function HistoryCard() {
 
   return (
     <Card title={<span>{t.searchTitle}</span>}>
-      <Form form={form} layout="inline" onFinish={search} style={{ marginBottom: 16, rowGap: 8 }}>
+      <Form
+        form={form}
+        name="auditSearch"
+        layout="inline"
+        onFinish={search}
+        style={{ marginBottom: 16, rowGap: 8 }}
+      >
         <Form.Item label={t.subject} name="subject">
           <Input style={{ width: 220 }} allowClear />
         </Form.Item>
@@ -535,7 +528,7 @@ function HistoryCard() {
         loading={loading}
         pagination={false}
         caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-        locale={{ emptyText: t.empty }}
+        locale={{ emptyText: <span style={QUIET_TEXT}>{t.empty}</span> }}
         scroll={{ x: 'max-content' }}
       />
       <CursorPager

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
-import { VISUALLY_HIDDEN } from '../../components/a11y.ts';
+import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 import { DEFAULT_FUND_ID } from './default-fund.ts';
@@ -141,6 +141,7 @@ export default function FundPage() {
       <Typography.Title level={2}>{t.title}</Typography.Title>
       <Form
         form={form}
+        name="openFundView"
         layout="inline"
         onFinish={({ fundId: asked }) => navigate(`/funds/${encodeURIComponent(asked.trim())}`)}
         style={{ marginBottom: 16 }}
@@ -169,7 +170,13 @@ export default function FundPage() {
       ) : (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Card title={<span>{`${t.figures} · ${fund.fundId}`}</span>}>
-            <Descriptions bordered size="small" column={{ xs: 1, sm: 2, lg: 5 }} data-testid="fund-figures">
+            <Descriptions
+              bordered
+              size="small"
+              column={{ xs: 1, sm: 2, lg: 5 }}
+              styles={{ label: { color: '#262626' } }}
+              data-testid="fund-figures"
+            >
               <Descriptions.Item label={t.total}>{fund.totalText}</Descriptions.Item>
               <Descriptions.Item label={t.available}>{fund.availableText}</Descriptions.Item>
               <Descriptions.Item label={t.reserved}>{fund.reservedText}</Descriptions.Item>
@@ -191,7 +198,7 @@ export default function FundPage() {
               dataSource={fund.waitlist}
               pagination={fund.waitlist.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
               caption={<span style={VISUALLY_HIDDEN}>{t.waitlistCaption}</span>}
-              locale={{ emptyText: t.emptyWaitlist }}
+              locale={{ emptyText: <span style={QUIET_TEXT}>{t.emptyWaitlist}</span> }}
             />
           </Card>
         </Space>

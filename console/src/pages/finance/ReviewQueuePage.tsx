@@ -32,7 +32,7 @@ const texts = {
     project: '项目名称',
     submitted: '提交',
     reward: '奖励',
-    provisional: '（预估，按计划投资额）',
+    provisional: '（预估）',
     fund: '专项基金',
     approvable: '可否批准',
     yes: '可以批准',
@@ -59,7 +59,7 @@ const texts = {
     project: 'Project',
     submitted: 'Submitted',
     reward: 'Reward',
-    provisional: ' (estimate, planned investment)',
+    provisional: ' (estimate)',
     fund: 'Fund',
     approvable: 'Approvable',
     yes: 'Can be approved',
@@ -206,7 +206,7 @@ export default function ReviewQueuePage() {
           <span>
             ✗ {t.no}
             {item.notApprovableBecause === null ? null : (
-              <Typography.Text style={{ ...QUIET_TEXT, display: 'block', maxWidth: 320 }}>
+              <Typography.Text style={{ ...QUIET_TEXT, display: 'block', maxWidth: 240 }}>
                 {conflictWords(item.notApprovableBecause.code, language) ??
                   item.notApprovableBecause.message[language]}
               </Typography.Text>
@@ -267,7 +267,7 @@ export default function ReviewQueuePage() {
         loading={loading}
         pagination={false}
         caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-        locale={{ emptyText: t.empty }}
+        locale={{ emptyText: <span style={QUIET_TEXT}>{t.empty}</span> }}
         scroll={{ x: 'max-content' }}
       />
       <CursorPager

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Modal, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { formatFen } from '#shared/domain/money.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
@@ -176,12 +176,8 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
   const provisional = decision !== null && decision.decision.referralReward.basis === 'planned';
 
   return (
-    <Card title={t.title} style={{ marginTop: 16 }} data-testid="finance-actions">
+    <section aria-label={t.title} data-testid="finance-actions">
       <Space orientation="vertical" style={{ width: '100%' }}>
-        <Descriptions size="small" column={1}>
-          <Descriptions.Item label={t.reward}>{formatFen(rewardFen)}</Descriptions.Item>
-          <Descriptions.Item label={t.fund}>{fundLine}</Descriptions.Item>
-        </Descriptions>
         <ReviewSummary lead={lead} t={t} language={language} />
         {lead.status === 'PENDING_FINANCE' && provisional ? (
           <Alert type="info" showIcon title={t.provisional} />
@@ -217,9 +213,7 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
             </Button>
           ) : null}
           {lead.status === 'PENDING_FINANCE' || lead.status === 'PENDING_CASE_REVIEW' ? (
-            <Button danger onClick={() => setOpen('reject')}>
-              {t.reject}
-            </Button>
+            <Button onClick={() => setOpen('reject')}>{t.reject}</Button>
           ) : null}
           {lead.status === 'APPROVED' ? (
             <Button type="primary" onClick={() => setOpen('mark_paid')}>
@@ -249,7 +243,7 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
           }}
         />
       )}
-    </Card>
+    </section>
   );
 }
 
@@ -374,7 +368,6 @@ function ActionModal({
       confirmLoading={busy}
       onOk={() => void submit()}
       onCancel={onClose}
-      okButtonProps={{ danger: action === 'reject' }}
       destroyOnHidden
     >
       <Typography.Paragraph>{intro}</Typography.Paragraph>
@@ -382,7 +375,7 @@ function ActionModal({
       {other === undefined ? null : (
         <Alert type="error" showIcon title={other} style={{ marginBottom: 12 }} />
       )}
-      <Form form={form} layout="vertical" onFinish={() => void submit()}>
+      <Form form={form} name={`finance-${action}`} layout="vertical" onFinish={() => void submit()}>
         <Form.Item
           label={label}
           name={field}
@@ -461,7 +454,7 @@ function CaseOutcomeForm({
   return (
     <Card type="inner" title={t.caseTitle} size="small">
       <Typography.Paragraph>{t.caseIntro}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={confirm} disabled={busy}>
+      <Form form={form} name="caseOutcome" layout="vertical" onFinish={confirm} disabled={busy}>
         <Form.Item
           label={t.caseReward}
           name="reward"
