@@ -86,18 +86,36 @@ export interface EventSourceDefinition {
 }
 
 /**
- * A function run on a fixed rate: in the cloud an EventBridge rule (or, with context
- * `kfq:schedules=eventbridge-scheduler`, an EventBridge Scheduler schedule), a timer in the local cloud.
+ * A function run on a schedule: every `rateMinutes`, or once a day at `dailyAt` in its time zone. In the
+ * cloud an EventBridge rule (UTC cron: Asia/Shanghai keeps no daylight saving, so 08:00 is 00:00 UTC all
+ * year) or, with context `kfq:schedules=eventbridge-scheduler`, a Scheduler schedule in that time zone;
+ * a timer in the local cloud.
  */
-export interface ScheduleDefinition {
+export type ScheduleDefinition = {
   readonly id: string;
   readonly functionId: string;
-  readonly rateMinutes: number;
   /**
    * The local cloud also runs it once as it starts, with `detail: { resendAll: true }`: its in-memory
    * queues lost whatever they held when the stack was killed.
    */
   readonly atLocalStart?: boolean;
+} & (
+  | { readonly rateMinutes: number; readonly dailyAt?: undefined }
+  | { readonly dailyAt: DailyTime; readonly rateMinutes?: undefined }
+);
+
+export interface DailyTime {
+  readonly hour: number;
+  readonly minute: number;
+  readonly timeZone: 'Asia/Shanghai';
+}
+
+/** The UTC offset of each time zone a schedule may name (fixed: none of them keeps daylight saving). */
+export const TIME_ZONE_OFFSET_HOURS: Readonly<Record<DailyTime['timeZone'], number>> = { 'Asia/Shanghai': 8 };
+
+/** The time of day in UTC of a daily schedule, for services that take UTC cron only. */
+export function utcTimeOf(daily: DailyTime): { hour: number; minute: number } {
+  return { hour: (daily.hour - TIME_ZONE_OFFSET_HOURS[daily.timeZone] + 24) % 24, minute: daily.minute };
 }
 
 const stringKey = (name: string) => ({ name, type: 'S' as const });
@@ -143,7 +161,25 @@ export const tables = [
     globalIndexes: [],
   },
   {
-    // Policy versions and sector configuration (reference data, published by admin).
+    // Projects after signing (issue 15): the project, its stage events, plan revisions, monthly reports,
+    // the lead it came from and its 督办 items (key formats: shared/adapters/dynamodb/dynamo-project-store.ts).
+    // A table of its own: its functions need no access to the Leads table's personal data beyond reading a
+    // lead to take it over, and its ledger queries never meet the Leads indexes the pipeline runs on.
+    id: 'Projects',
+    envVar: 'PROJECTS_TABLE',
+    partitionKey: stringKey('pk'),
+    sortKey: stringKey('sk'),
+    globalIndexes: [
+      // A sector's projects (gsi1pk = PROJECTS#<sector>) and 督办 items (SUPERVISION#<sector>), oldest first.
+      { name: 'bySector', partitionKey: stringKey('gsi1pk'), sortKey: stringKey('gsi1sk') },
+      // Zone-wide series: every project (PROJECTS), a year's plans (PLANS#<year>) and monthly reports
+      // (PROGRESS#<year>), 督办 items by status (SUPERVISION#open|resolved).
+      { name: 'bySeries', partitionKey: stringKey('gsi2pk'), sortKey: stringKey('gsi2sk') },
+    ],
+  },
+  {
+    // Policy versions and sector configuration (reference data, published by admin); for projects the
+    // settings document, the working-day calendar of each year and the ranking's ratings.
     id: 'Reference',
     envVar: 'REFERENCE_TABLE',
     partitionKey: stringKey('pk'),
@@ -326,6 +362,46 @@ export const functions = [
     tables: { Reference: 'readAppend', Funds: 'readWrite', Audit: 'readAppend' },
     queues: {},
   },
+  {
+    id: 'projects',
+    entry: 'functions/projects/handler.ts',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    description:
+      'Projects after signing: register, list, read, stage moves, yearly plans, monthly reports; 督办 list and resolve',
+    // Leads: read a signed lead to take it over (never written).
+    tables: { Projects: 'readWrite', Leads: 'read', Reference: 'read', Audit: 'readAppend' },
+    queues: {},
+  },
+  {
+    id: 'project-reports',
+    entry: 'functions/project-reports/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    description:
+      'Reports: the monthly ledger, the half-year review with its paragraph, the half-year team ranking',
+    tables: { Projects: 'read', Reference: 'read' },
+    queues: {},
+  },
+  {
+    id: 'project-admin',
+    entry: 'functions/project-admin/handler.ts',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    description: 'Project settings, the working-day calendar of a year, the ranking ratings (admin writes)',
+    tables: { Reference: 'readAppend', Audit: 'readAppend' },
+    queues: {},
+  },
+  {
+    id: 'supervise-projects',
+    entry: 'functions/supervise-projects/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    description:
+      'Daily at 08:00 Asia/Shanghai: open 督办 items for yellow and red projects and overdue reports, escalate',
+    tables: { Projects: 'readWrite', Reference: 'read', Audit: 'readAppend' },
+    queues: {},
+  },
 ] as const satisfies readonly FunctionDefinition[];
 
 export const routes = [
@@ -359,6 +435,88 @@ export const routes = [
   { method: 'POST', path: '/policies', functionId: 'admin', access: ['admin'] },
   { method: 'POST', path: '/funds', functionId: 'admin', access: ['admin'] },
   { method: 'POST', path: '/funds/{fundId}/top-up', functionId: 'admin', access: ['admin'] },
+  // Projects (issue 15). A sector team reaches its own sector only (the handlers check the scope).
+  { method: 'POST', path: '/projects', functionId: 'projects', access: ['sector', 'admin'] },
+  {
+    method: 'GET',
+    path: '/projects',
+    functionId: 'projects',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/projects/{projectId}',
+    functionId: 'projects',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/projects/{projectId}/stage',
+    functionId: 'projects',
+    access: ['sector', 'admin'],
+  },
+  {
+    method: 'PUT',
+    path: '/projects/{projectId}/plans/{year}',
+    functionId: 'projects',
+    access: ['sector', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/projects/{projectId}/progress',
+    functionId: 'projects',
+    access: ['sector', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/supervision',
+    functionId: 'projects',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/supervision/{supervisionId}/resolve',
+    functionId: 'projects',
+    access: ['sector', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/reports/monthly',
+    functionId: 'project-reports',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/reports/half-year',
+    functionId: 'project-reports',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  {
+    method: 'GET',
+    path: '/reports/ranking',
+    functionId: 'project-reports',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  {
+    method: 'PUT',
+    path: '/reports/ranking/{year}/{half}/ratings',
+    functionId: 'project-admin',
+    access: ['admin'],
+  },
+  {
+    method: 'GET',
+    path: '/calendar/{year}',
+    functionId: 'project-admin',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  { method: 'PUT', path: '/calendar/{year}', functionId: 'project-admin', access: ['admin'] },
+  {
+    method: 'GET',
+    path: '/project-settings',
+    functionId: 'project-admin',
+    access: ['sector', 'finance', 'auditor', 'admin'],
+  },
+  { method: 'PUT', path: '/project-settings', functionId: 'project-admin', access: ['admin'] },
 ] as const satisfies readonly RouteDefinition[];
 
 // No batching window: a lead is evaluated as soon as it is queued (a zone's volume never fills a batch
@@ -384,6 +542,12 @@ export const schedules = [
   // The tables are the truth, the queues only carry hints: whatever waits too long is sent again (a lost
   // message, a failed send), and money available in a fund goes to the leads waiting for it.
   { id: 'Reconcile', functionId: 'reconcile', rateMinutes: 1, atLocalStart: true },
+  // 督办: every morning at 08:00 Beijing time, before the office opens.
+  {
+    id: 'SuperviseProjects',
+    functionId: 'supervise-projects',
+    dailyAt: { hour: 8, minute: 0, timeZone: 'Asia/Shanghai' },
+  },
 ] as const satisfies readonly ScheduleDefinition[];
 
 export type TableId = (typeof tables)[number]['id'];

@@ -34,6 +34,7 @@ import { createInvoker, type LocalFunction, partitionOf } from './lambda-runtime
 import { errorFields, jsonLog, type LocalLog } from './log.ts';
 import { type OidcIssuerSettings, oidcAuthorizer, roleClaimsEnv } from './oidc-issuer.ts';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision.ts';
+import { startScheduleTimer } from './schedule-timers.ts';
 import type { Seeder } from './seeding.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
 import { restoreQueuedMessages, saveQueuedMessages } from './sqs-snapshot.ts';
@@ -353,11 +354,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         .catch((error: unknown) =>
           log('error', 'scheduled function failed', { schedule: schedule.id, ...errorFields(error) }),
         );
-    const timers = scheduled.map((schedule) =>
-      setInterval(() => void runSchedule(schedule), schedule.rateMinutes * 60_000).unref(),
-    );
+    const timers = scheduled.map((schedule) => startScheduleTimer(schedule, () => void runSchedule(schedule)));
     cleanups.push(async () => {
-      for (const timer of timers) clearInterval(timer);
+      for (const timer of timers) timer.stop();
     });
 
     // Whatever the queues held when the stack last stopped may be gone (a kill loses the in-memory

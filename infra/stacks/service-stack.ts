@@ -1,13 +1,10 @@
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import {
-  ScheduleExpression as SchedulerExpression,
-  Schedule as SchedulerSchedule,
-} from 'aws-cdk-lib/aws-scheduler';
+import { Schedule as SchedulerSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -22,6 +19,11 @@ import {
 } from '#infra/constructs/least-privilege.ts';
 import { acknowledge } from '#infra/constructs/nag.ts';
 import { wireQueueConsumers } from '#infra/constructs/queue-consumers.ts';
+import {
+  describeSchedule,
+  ruleScheduleOf,
+  schedulerExpressionOf,
+} from '#infra/constructs/schedule-expressions.ts';
 import { type DeploymentSettings, GLOBAL_DEFAULTS } from '#infra/deployment.ts';
 import {
   type EventSourceDefinition,
@@ -166,7 +168,7 @@ export class ServiceStack extends Stack {
     // Scheduled functions (the reconciler), retried on failure: an EventBridge rule per schedule (the
     // default, in every partition), or an EventBridge Scheduler schedule (context kfq:schedules).
     for (const schedule of props.schedules ?? scheduleDefinitions) {
-      const description = `Runs ${schedule.functionId} every ${schedule.rateMinutes === 1 ? 'minute' : `${schedule.rateMinutes} minutes`}`;
+      const description = describeSchedule(schedule);
       const target = required(lambdas, schedule.functionId, 'function');
       if (deployment.schedules === 'eventbridge-scheduler') {
         // One role per schedule, allowed to invoke its one function (and that function's versions).
@@ -176,7 +178,7 @@ export class ServiceStack extends Stack {
         });
         new SchedulerSchedule(this, `${pascal(schedule.id)}Scheduler`, {
           description,
-          schedule: SchedulerExpression.rate(Duration.minutes(schedule.rateMinutes)),
+          schedule: schedulerExpressionOf(schedule),
           target: new LambdaInvoke(target, { retryAttempts: 2, role }),
         });
         const functionLogicalId = this.getLogicalId(target.node.defaultChild as CfnElement);
@@ -188,7 +190,7 @@ export class ServiceStack extends Stack {
       } else {
         new Rule(this, `${pascal(schedule.id)}Schedule`, {
           description,
-          schedule: Schedule.rate(Duration.minutes(schedule.rateMinutes)),
+          schedule: ruleScheduleOf(schedule),
           targets: [new LambdaFunction(target, { retryAttempts: 2 })],
         });
       }

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { FundIdSchema } from './fund.ts';
+import { projectPathParameterSchemas } from './project-path-parameters.ts';
 import { zodMessage } from './zod-text.ts';
 
 /** What `leadIdFor` (shared/domain/lead-outcome.ts) makes: `ld_` and 24 lower-case hex digits. */
@@ -32,6 +33,8 @@ export const pathParameterSchemas = {
   id: LeadIdParamSchema,
   fundId: FundIdParamSchema,
   revision: RevisionParamSchema,
+  // Projects (issue 15): projectId, supervisionId, year, half.
+  ...projectPathParameterSchemas,
 } as const satisfies Readonly<Record<string, z.ZodType<string, string>>>;
 
 export type PathParameterName = keyof typeof pathParameterSchemas;

@@ -29,11 +29,21 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /leads/{id}/case-outcome': { rewardFen: 0, fundFen: 0, reason: '一事一议纪要' },
   'POST /leads/{id}/paid': { reference: 'PAY-1' },
   'POST /funds/{fundId}/top-up': { amount: '100万' },
+  'POST /projects/{projectId}/stage': { stage: 'signed', on: '2019-01-02' },
+  'PUT /projects/{projectId}/plans/{year}': { annual: '1亿' },
+  'POST /projects/{projectId}/progress': { month: '2019-01', completed: '100万' },
+  'POST /supervision/{supervisionId}/resolve': { note: '已办结' },
+  'PUT /calendar/{year}': { holidays: [] },
+  'PUT /reports/ranking/{year}/{half}/ratings': { ratings: [{ sector: 'food', park: 80, field: 80 }] },
 };
 const VALID_PARAMS: Readonly<Record<string, string>> = {
   id: `ld_${'0'.repeat(24)}`,
   fundId: 'conversion-2019',
   revision: '1',
+  projectId: `pj_${'0'.repeat(24)}`,
+  supervisionId: `sv_${'0'.repeat(24)}`,
+  year: '2019',
+  half: '1',
 };
 
 function expectRefused(answer: ApiAnswer<Problem>, field: string, label: string): void {
@@ -76,7 +86,7 @@ describe('path parameters', () => {
     const path = route.path.replace(/\{(\w+)\}/g, (_whole, param: string) =>
       param === name ? value : (VALID_PARAMS[param] ?? ''),
     );
-    const answer = await api<Problem>(route.method === 'GET' ? 'GET' : 'POST', path, {
+    const answer = await api<Problem>(route.method === 'DELETE' ? 'POST' : route.method, path, {
       token: await tokenForRoute(route),
       body: VALID_BODIES[key],
     });

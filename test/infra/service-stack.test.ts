@@ -13,9 +13,11 @@ import {
   type QueueDefinition,
   queues,
   routes,
+  type ScheduleDefinition,
   schedules,
   secrets,
   tables,
+  utcTimeOf,
 } from '#infra/resources.ts';
 import { DataStack } from '#infra/stacks/data-stack.ts';
 import { ServiceStack } from '#infra/stacks/service-stack.ts';
@@ -32,7 +34,7 @@ import {
 let synth: Synthesized;
 beforeAll(() => {
   synth = synthesizeApp();
-}, 120_000);
+}, 240_000);
 afterAll(() => removeSynthesis(synth));
 
 const fnResource = (functionId: string) => {
@@ -44,7 +46,11 @@ const fnResource = (functionId: string) => {
 
 describe('functions', () => {
   it('builds one Lambda per definition: nodejs24.x, ARM64, X-Ray active, timeout and memory as defined', () => {
-    expect(resourcesOfType(synth.serviceJson, 'AWS::Lambda::Function')).toHaveLength(functions.length);
+    // Besides them only CDK's provider that copies the console's files into its bucket at deploy time.
+    const lambdas = resourcesOfType(synth.serviceJson, 'AWS::Lambda::Function').filter(
+      ([logicalId]) => !logicalId.startsWith('CustomCDKBucketDeployment'),
+    );
+    expect(lambdas).toHaveLength(functions.length);
     for (const definition of functions) {
       const { props } = fnResource(definition.id);
       expect(props.Runtime, definition.id).toBe('nodejs24.x');
@@ -115,18 +121,34 @@ describe('functions', () => {
 });
 
 describe('schedules', () => {
-  it('runs every scheduled function of the definition at its rate through an EventBridge rule', () => {
+  it('runs every scheduled function of the definition at its rate or daily time through an EventBridge rule', () => {
     const rules = resourcesOfType(synth.serviceJson, 'AWS::Events::Rule');
     expect(rules).toHaveLength(schedules.length);
-    for (const schedule of schedules) {
+    for (const schedule of schedules as readonly ScheduleDefinition[]) {
       const { logicalId } = fnResource(schedule.functionId);
       const rule = rules.find(([, resource]) =>
         JSON.stringify(resource.Properties?.Targets ?? []).includes(logicalId),
       );
       expect(rule, schedule.id).toBeDefined();
-      const unit = schedule.rateMinutes === 1 ? 'minute' : 'minutes';
-      expect(rule?.[1].Properties?.ScheduleExpression).toBe(`rate(${schedule.rateMinutes} ${unit})`);
+      if (schedule.dailyAt === undefined) {
+        const unit = schedule.rateMinutes === 1 ? 'minute' : 'minutes';
+        expect(rule?.[1].Properties?.ScheduleExpression).toBe(`rate(${schedule.rateMinutes} ${unit})`);
+      } else {
+        const { hour, minute } = utcTimeOf(schedule.dailyAt);
+        expect(rule?.[1].Properties?.ScheduleExpression).toBe(`cron(${minute} ${hour} * * ? *)`);
+      }
     }
+  });
+
+  it('runs the 督办 at 08:00 Asia/Shanghai every day, which is 00:00 UTC (no daylight saving there)', () => {
+    const daily = (schedules as readonly ScheduleDefinition[]).find(
+      (s) => s.functionId === 'supervise-projects',
+    );
+    expect(daily?.dailyAt).toEqual({ hour: 8, minute: 0, timeZone: 'Asia/Shanghai' });
+    expect(daily?.dailyAt === undefined ? undefined : utcTimeOf(daily.dailyAt)).toEqual({
+      hour: 0,
+      minute: 0,
+    });
   });
 });
 
@@ -262,12 +284,13 @@ describe('HTTP API', () => {
     }
   });
 
-  it('validates tokens of the user pool for its app client (issuer and audience)', () => {
+  it('validates tokens of the user pool for its app clients, the CLI and the console (issuer and audience)', () => {
     const [, authorizer] = resourcesOfType(synth.serviceJson, 'AWS::ApiGatewayV2::Authorizer')[0] ?? [];
     const [poolId] = resourcesOfType(synth.serviceJson, 'AWS::Cognito::UserPool')[0] ?? [];
-    const [clientId] = resourcesOfType(synth.serviceJson, 'AWS::Cognito::UserPoolClient')[0] ?? [];
+    const clientIds = resourcesOfType(synth.serviceJson, 'AWS::Cognito::UserPoolClient').map(([id]) => id);
+    expect(clientIds).toHaveLength(2);
     const jwt = authorizer?.Properties?.JwtConfiguration as { Audience: unknown[]; Issuer: unknown };
-    expect(jwt.Audience).toEqual([{ Ref: clientId }]);
+    expect(jwt.Audience).toEqual(clientIds.map((clientId) => ({ Ref: clientId })));
     expect(JSON.stringify(jwt.Issuer)).toContain(`"Ref":"${poolId}"`);
     expect(JSON.stringify(jwt.Issuer)).toContain('cognito-idp.');
   });

@@ -43,7 +43,7 @@ export interface ApiCall {
 
 /** One call to the local gateway; the answer's body parsed as JSON when it is JSON (`{}` when empty). */
 export async function api<T = Record<string, unknown>>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   options: ApiCall = {},
 ): Promise<ApiAnswer<T>> {

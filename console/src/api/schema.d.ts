@@ -330,6 +330,239 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Projects with their figures and light for a ledger month, newest first (a sector team: its own)
+         * @description `month` defaults to the newest month whose report is due (the 25th, Asia/Shanghai). `leadId` finds the project a lead became.
+         */
+        get: operations["projects:get:/projects"];
+        put?: never;
+        /**
+         * Register a project (a sector team for its own sector, or the admin); a signed lead may become it
+         * @description With an `Idempotency-Key` header a retry answers the same project (200, `Idempotent-Replayed: true`); the same key with another body is 409. `leadId` links a lead of the same sector (one project per lead) and takes over its investor, investment and category. `plannedStartMonth` is required for a 新开工 (`new`) project.
+         */
+        post: operations["projects:post:/projects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project: figures and light for a month, stage history, every plan revision and monthly entry */
+        get: operations["projects:get:/projects/{projectId}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the project to a stage (back to an earlier one needs a reason; a 续建 project at 在建 records its 复工) */
+        post: operations["projects:post:/projects/{projectId}/stage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/plans/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the year’s investment plan: 12 monthly amounts summing to it, or an even split (remainder in December)
+         * @description A new plan is a new revision (201); the same plan again answers the stored one (200).
+         */
+        put: operations["projects:put:/projects/{projectId}/plans/{year}"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a month’s completed investment (due by the 25th; later is flagged late; a correction is a new entry) */
+        post: operations["projects:post:/projects/{projectId}/progress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督办 items: open first, the most urgent level first (a sector team: its own sector) */
+        get: operations["projects:get:/supervision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervision/{supervisionId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a 督办 item with a note (the project’s sector team or the admin) */
+        post: operations["projects:post:/supervision/{supervisionId}/resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 月度台账 of a month: one row per project of the year’s ledger and a 合计 row, with 开工率 and 复工率 */
+        get: operations["project-reports:get:/reports/monthly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/half-year": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The half-year review: the figures and the paragraph phrased as the zone’s own (amounts in 亿元) */
+        get: operations["project-reports:get:/reports/half-year"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 半年评比 of the sector teams, each indicator’s points explained (a sector team sees its own row) */
+        get: operations["project-reports:get:/reports/ranking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/ranking/{year}/{half}/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enter the parks’ and field teams’ ratings of the sector teams for a half-year (a new revision) */
+        put: operations["project-admin:put:/reports/ranking/{year}/{half}/ratings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The working-day calendar of a year: holidays and 调休 working days (default weekdays otherwise) */
+        get: operations["project-admin:get:/calendar/{year}"];
+        /** Enter a year’s holidays and 调休 working days, as the State Council’s notice sets them */
+        put: operations["project-admin:put:/calendar/{year}"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/project-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings of project tracking in force (revision 0: the built-in defaults) */
+        get: operations["project-admin:get:/project-settings"];
+        /** Publish a new version of the settings (every number of the ledger, lights, 督办 and ranking) */
+        put: operations["project-admin:put:/project-settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -464,6 +697,118 @@ export interface components {
         };
         TopUpRequest: {
             amount: string | number;
+        };
+        ProjectRequest: {
+            name: string;
+            sector: string;
+            leadId?: string;
+            /** @enum {string} */
+            kind: "new" | "continued" | "completed" | "reserve";
+            /** @default null */
+            municipalMajor: ("implementation" | "preparatory") | null;
+            team: {
+                leader: string;
+                department: string;
+                township: string;
+                commissioner: string;
+            };
+            plannedStartMonth?: string;
+            stage?: string;
+            stageOn?: string;
+            investor?: {
+                name: string;
+                uscc: string;
+            };
+            totalInvestment?: string | number;
+            /** @enum {string} */
+            category?: "new_productive_force" | "old_capacity_upgrade" | "other";
+        };
+        StageRequest: {
+            stage: string;
+            on: string;
+            note?: string;
+            reason?: string;
+        };
+        PlanRequest: {
+            annual: string | number;
+            months?: (string | number)[];
+        };
+        ProgressRequest: {
+            month: string;
+            completed: string | number;
+            note?: string;
+        };
+        ResolveRequest: {
+            note: string;
+        };
+        RatingsRequest: {
+            ratings: {
+                sector: string;
+                park: number;
+                field: number;
+                note?: string;
+            }[];
+        };
+        CalendarRequest: {
+            holidays: string[];
+            /** @default [] */
+            workdays: string[];
+        };
+        ProjectSettings: {
+            version: string;
+            stages: {
+                code: string;
+                zh: string;
+                en: string;
+            }[];
+            signedStage: string;
+            startedStage: string;
+            progressDueDay: number;
+            percent: {
+                decimals: number;
+                /** @enum {string} */
+                rounding: "cut" | "half_up";
+            };
+            yiAmounts: {
+                decimals: number;
+                /** @enum {string} */
+                rounding: "cut" | "half_up";
+            };
+            /** @enum {string} */
+            startRateBase: "planned_in_year" | "planned_to_date";
+            lights: {
+                greenMaxPointsBehind: number;
+                yellowMaxPointsBehind: number;
+                notStartedYellowMonths: number;
+                notStartedRedMonths: number;
+                /** @enum {string} */
+                missingReport: "yellow" | "red";
+            };
+            supervision: {
+                deadlineWorkingDays: {
+                    blue: number;
+                    yellow: number;
+                    red: number;
+                };
+                onlyOnWorkingDays: boolean;
+            };
+            calendar: {
+                weekdays: number[];
+            };
+            ranking: {
+                weights: {
+                    outsideProvinceProjects: number;
+                    investmentInPlace: number;
+                    targetCategoryShare: number;
+                    parkRating: number;
+                    fieldRating: number;
+                };
+                outsideProvinceThresholdFen: number;
+                thresholdInclusive: boolean;
+                homeProvinceCode: string;
+                targetCategories: ("new_productive_force" | "old_capacity_upgrade" | "other")[];
+                ratingScale: number;
+            };
         };
         /** @description RFC 9457 problem details; `errors` names every bad field. */
         Problem: {
@@ -1276,6 +1621,656 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             revision: number;
+        };
+        Project: {
+            projectId: string;
+            name: string;
+            sector: string;
+            leadId: string | null;
+            /** @enum {string} */
+            kind: "new" | "continued" | "completed" | "reserve";
+            municipalMajor: ("implementation" | "preparatory") | null;
+            team: {
+                leader: string;
+                department: string;
+                township: string;
+                commissioner: string;
+            };
+            plannedStartMonth: string | null;
+            investor: {
+                name: string;
+                uscc: string;
+            } | null;
+            totalInvestmentFen: number | null;
+            category: ("new_productive_force" | "old_capacity_upgrade" | "other") | null;
+            stage: string;
+            stageOn: string;
+            signedOn: string | null;
+            startedOn: string | null;
+            resumptions: {
+                [key: string]: string;
+            };
+            createdAt: string;
+            createdBy: {
+                userId: string;
+                role: string;
+            };
+            updatedAt: string;
+            version: number;
+        };
+        ProjectList: {
+            month: string;
+            items: {
+                projectId: string;
+                name: string;
+                sector: string;
+                leadId: string | null;
+                /** @enum {string} */
+                kind: "new" | "continued" | "completed" | "reserve";
+                municipalMajor: ("implementation" | "preparatory") | null;
+                team: {
+                    leader: string;
+                    department: string;
+                    township: string;
+                    commissioner: string;
+                };
+                plannedStartMonth: string | null;
+                investor: {
+                    name: string;
+                    uscc: string;
+                } | null;
+                totalInvestmentFen: number | null;
+                category: ("new_productive_force" | "old_capacity_upgrade" | "other") | null;
+                stage: string;
+                stageOn: string;
+                signedOn: string | null;
+                startedOn: string | null;
+                resumptions: {
+                    [key: string]: string;
+                };
+                createdAt: string;
+                createdBy: {
+                    userId: string;
+                    role: string;
+                };
+                updatedAt: string;
+                version: number;
+                totalInvestmentText: string | null;
+                figures: {
+                    month: string;
+                    annualPlanFen: number;
+                    annualPlanText: string;
+                    planToDateFen: number;
+                    planToDateText: string;
+                    completedToDateFen: number;
+                    completedToDateText: string;
+                    scheduleRate: {
+                        numerator: number;
+                        denominator: number;
+                        value: number;
+                        text: string;
+                    } | null;
+                    annualRate: {
+                        numerator: number;
+                        denominator: number;
+                        value: number;
+                        text: string;
+                    } | null;
+                    reported: boolean;
+                    /** @enum {string} */
+                    light: "green" | "yellow" | "red";
+                    reasons: {
+                        /** @enum {string} */
+                        code: "behind_plan" | "not_started" | "report_missing";
+                        /** @enum {string} */
+                        light: "yellow" | "red";
+                        text: {
+                            zh: string;
+                            en: string;
+                        };
+                    }[];
+                };
+            }[];
+            nextCursor: string | null;
+        };
+        ProjectView: {
+            projectId: string;
+            name: string;
+            sector: string;
+            leadId: string | null;
+            /** @enum {string} */
+            kind: "new" | "continued" | "completed" | "reserve";
+            municipalMajor: ("implementation" | "preparatory") | null;
+            team: {
+                leader: string;
+                department: string;
+                township: string;
+                commissioner: string;
+            };
+            plannedStartMonth: string | null;
+            investor: {
+                name: string;
+                uscc: string;
+            } | null;
+            totalInvestmentFen: number | null;
+            category: ("new_productive_force" | "old_capacity_upgrade" | "other") | null;
+            stage: string;
+            stageOn: string;
+            signedOn: string | null;
+            startedOn: string | null;
+            resumptions: {
+                [key: string]: string;
+            };
+            createdAt: string;
+            createdBy: {
+                userId: string;
+                role: string;
+            };
+            updatedAt: string;
+            version: number;
+            totalInvestmentText: string | null;
+            figures: {
+                month: string;
+                annualPlanFen: number;
+                annualPlanText: string;
+                planToDateFen: number;
+                planToDateText: string;
+                completedToDateFen: number;
+                completedToDateText: string;
+                scheduleRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                annualRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                reported: boolean;
+                /** @enum {string} */
+                light: "green" | "yellow" | "red";
+                reasons: {
+                    /** @enum {string} */
+                    code: "behind_plan" | "not_started" | "report_missing";
+                    /** @enum {string} */
+                    light: "yellow" | "red";
+                    text: {
+                        zh: string;
+                        en: string;
+                    };
+                }[];
+            };
+            stages: {
+                projectId: string;
+                seq: number;
+                from: string | null;
+                to: string;
+                on: string;
+                /** @enum {string} */
+                direction: "initial" | "forward" | "back" | "resume";
+                note: string | null;
+                reason: string | null;
+                at: string;
+                by: {
+                    userId: string;
+                    role: string;
+                };
+            }[];
+            plans: {
+                projectId: string;
+                sector: string;
+                year: number;
+                revision: number;
+                annualFen: number;
+                monthsFen: number[];
+                /** @enum {string} */
+                split: "even" | "given";
+                at: string;
+                by: {
+                    userId: string;
+                    role: string;
+                };
+                current: boolean;
+            }[];
+            progress: {
+                projectId: string;
+                sector: string;
+                month: string;
+                seq: number;
+                completedFen: number;
+                note: string | null;
+                reportedAt: string;
+                dueOn: string;
+                late: boolean;
+                correctionOf: number | null;
+                by: {
+                    userId: string;
+                    role: string;
+                };
+                current: boolean;
+            }[];
+        };
+        StageMoved: {
+            project: components["schemas"]["Project"];
+            event: {
+                projectId: string;
+                seq: number;
+                from: string | null;
+                to: string;
+                on: string;
+                /** @enum {string} */
+                direction: "initial" | "forward" | "back" | "resume";
+                note: string | null;
+                reason: string | null;
+                at: string;
+                by: {
+                    userId: string;
+                    role: string;
+                };
+            };
+        };
+        PlanRecord: {
+            projectId: string;
+            sector: string;
+            year: number;
+            revision: number;
+            annualFen: number;
+            monthsFen: number[];
+            /** @enum {string} */
+            split: "even" | "given";
+            at: string;
+            by: {
+                userId: string;
+                role: string;
+            };
+        };
+        ProgressEntry: {
+            projectId: string;
+            sector: string;
+            month: string;
+            seq: number;
+            completedFen: number;
+            note: string | null;
+            reportedAt: string;
+            dueOn: string;
+            late: boolean;
+            correctionOf: number | null;
+            by: {
+                userId: string;
+                role: string;
+            };
+        };
+        SupervisionList: {
+            items: {
+                itemId: string;
+                projectId: string;
+                projectName: string;
+                sector: string;
+                /** @enum {string} */
+                cause: "light" | "report_overdue";
+                month: string;
+                /** @enum {string} */
+                light: "green" | "yellow" | "red";
+                reasons: {
+                    /** @enum {string} */
+                    code: "behind_plan" | "not_started" | "report_missing";
+                    /** @enum {string} */
+                    light: "yellow" | "red";
+                    text: {
+                        zh: string;
+                        en: string;
+                    };
+                }[];
+                owner: string;
+                escalatedTo: string | null;
+                /** @enum {string} */
+                level: "blue" | "yellow" | "red";
+                deadline: string;
+                /** @enum {string} */
+                status: "open" | "resolved";
+                openedOn: string;
+                steps: {
+                    /** @enum {string} */
+                    level: "blue" | "yellow" | "red";
+                    on: string;
+                    deadline: string;
+                }[];
+                resolvedAt: string | null;
+                resolvedBy: {
+                    userId: string;
+                    role: string;
+                } | null;
+                resolution: string | null;
+                version: number;
+            }[];
+        };
+        SupervisionItem: {
+            itemId: string;
+            projectId: string;
+            projectName: string;
+            sector: string;
+            /** @enum {string} */
+            cause: "light" | "report_overdue";
+            month: string;
+            /** @enum {string} */
+            light: "green" | "yellow" | "red";
+            reasons: {
+                /** @enum {string} */
+                code: "behind_plan" | "not_started" | "report_missing";
+                /** @enum {string} */
+                light: "yellow" | "red";
+                text: {
+                    zh: string;
+                    en: string;
+                };
+            }[];
+            owner: string;
+            escalatedTo: string | null;
+            /** @enum {string} */
+            level: "blue" | "yellow" | "red";
+            deadline: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            openedOn: string;
+            steps: {
+                /** @enum {string} */
+                level: "blue" | "yellow" | "red";
+                on: string;
+                deadline: string;
+            }[];
+            resolvedAt: string | null;
+            resolvedBy: {
+                userId: string;
+                role: string;
+            } | null;
+            resolution: string | null;
+            version: number;
+        };
+        MonthlyLedger: {
+            month: string;
+            sector: string | null;
+            title: {
+                zh: string;
+                en: string;
+            };
+            generatedOn: string;
+            rows: {
+                projectId: string;
+                name: string;
+                sector: string;
+                sectorName: {
+                    zh: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                kind: "new" | "continued" | "completed" | "reserve";
+                municipalMajor: ("implementation" | "preparatory") | null;
+                stage: string;
+                stageName: {
+                    zh: string;
+                    en: string;
+                };
+                team: {
+                    leader: string;
+                    department: string;
+                    township: string;
+                    commissioner: string;
+                };
+                annualPlan: {
+                    fen: number;
+                    text: string;
+                };
+                planToDate: {
+                    fen: number;
+                    text: string;
+                };
+                completedToDate: {
+                    fen: number;
+                    text: string;
+                };
+                scheduleRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                annualRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                /** @enum {string} */
+                light: "green" | "yellow" | "red";
+                reasons: {
+                    /** @enum {string} */
+                    code: "behind_plan" | "not_started" | "report_missing";
+                    /** @enum {string} */
+                    light: "yellow" | "red";
+                    text: {
+                        zh: string;
+                        en: string;
+                    };
+                }[];
+                reported: boolean;
+                late: boolean;
+            }[];
+            total: {
+                projects: number;
+                annualPlan: {
+                    fen: number;
+                    text: string;
+                };
+                planToDate: {
+                    fen: number;
+                    text: string;
+                };
+                completedToDate: {
+                    fen: number;
+                    text: string;
+                };
+                scheduleRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                annualRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                lights: {
+                    green: number;
+                    yellow: number;
+                    red: number;
+                };
+            };
+            rates: {
+                startRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                started: number;
+                startBase: number;
+                resumptionRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+                resumed: number;
+                continued: number;
+            };
+        };
+        HalfYearReview: {
+            year: number;
+            half: number;
+            sector: string | null;
+            throughMonth: string;
+            keyProjects: {
+                projects: number;
+                completedFen: number;
+                completedYi: string;
+                annualPlanFen: number;
+            };
+            continued: {
+                projects: number;
+                resumed: number;
+                resumptionRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+            };
+            newProjects: {
+                projects: number;
+                startedThisYear: number;
+                startRate: {
+                    numerator: number;
+                    denominator: number;
+                    value: number;
+                    text: string;
+                } | null;
+            };
+            municipalMajor: {
+                projects: number;
+                implementation: {
+                    projects: number;
+                    annualPlanFen: number;
+                    completedFen: number;
+                    annualPlanYi: string;
+                    completedYi: string;
+                };
+                preparatory: {
+                    projects: number;
+                    annualPlanFen: number;
+                    completedFen: number;
+                    annualPlanYi: string;
+                    completedYi: string;
+                };
+            };
+            paragraph: {
+                zh: string;
+                en: string;
+            };
+        };
+        TeamRanking: {
+            year: number;
+            half: number;
+            weights: {
+                [key: string]: number;
+            };
+            ratingsRevision: number | null;
+            teams: {
+                sector: string;
+                zh: string;
+                en: string;
+                rank: number;
+                totalHundredths: number;
+                total: string;
+                indicators: {
+                    code: string;
+                    weight: number;
+                    value: number;
+                    pointsHundredths: number;
+                    points: string;
+                    explanation: {
+                        zh: string;
+                        en: string;
+                    };
+                }[];
+            }[];
+        };
+        Ratings: {
+            year: number;
+            half: number;
+            revision: number;
+            ratings: {
+                sector: string;
+                park: number;
+                field: number;
+                note: string | null;
+            }[];
+            at: string;
+            by: {
+                userId: string;
+                role: string;
+            };
+        };
+        WorkingDayCalendar: {
+            year: number;
+            holidays: string[];
+            workdays: string[];
+            revision: number;
+            at: string | null;
+            weekdays: number[];
+        };
+        ProjectSettingsView: {
+            revision: number;
+            settings: {
+                version: string;
+                stages: {
+                    code: string;
+                    zh: string;
+                    en: string;
+                }[];
+                signedStage: string;
+                startedStage: string;
+                progressDueDay: number;
+                percent: {
+                    decimals: number;
+                    /** @enum {string} */
+                    rounding: "cut" | "half_up";
+                };
+                yiAmounts: {
+                    decimals: number;
+                    /** @enum {string} */
+                    rounding: "cut" | "half_up";
+                };
+                /** @enum {string} */
+                startRateBase: "planned_in_year" | "planned_to_date";
+                lights: {
+                    greenMaxPointsBehind: number;
+                    yellowMaxPointsBehind: number;
+                    notStartedYellowMonths: number;
+                    notStartedRedMonths: number;
+                    /** @enum {string} */
+                    missingReport: "yellow" | "red";
+                };
+                supervision: {
+                    deadlineWorkingDays: {
+                        blue: number;
+                        yellow: number;
+                        red: number;
+                    };
+                    onlyOnWorkingDays: boolean;
+                };
+                calendar: {
+                    weekdays: number[];
+                };
+                ranking: {
+                    weights: {
+                        outsideProvinceProjects: number;
+                        investmentInPlace: number;
+                        targetCategoryShare: number;
+                        parkRating: number;
+                        fieldRating: number;
+                    };
+                    outsideProvinceThresholdFen: number;
+                    thresholdInclusive: boolean;
+                    homeProvinceCode: string;
+                    targetCategories: ("new_productive_force" | "old_capacity_upgrade" | "other")[];
+                    ratingScale: number;
+                };
+            };
         };
     };
     responses: never;
@@ -2634,6 +3629,1280 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:get:/projects": {
+        parameters: {
+            query?: {
+                sector?: string;
+                stage?: string;
+                kind?: "new" | "continued" | "completed" | "reserve";
+                light?: "green" | "yellow" | "red";
+                month?: string;
+                leadId?: string;
+                cursor?: string;
+                limit?: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of projects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:post:/projects": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the same key and body answer the same project */
+                "idempotency-key"?: string;
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry: the project registered with this key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:get:/projects/{projectId}": {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The project id (pj_…) */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectView"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:post:/projects/{projectId}/stage": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The project id (pj_…) */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageRequest"];
+            };
+        };
+        responses: {
+            /** @description Moved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageMoved"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:put:/projects/{projectId}/plans/{year}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The project id (pj_…) */
+                projectId: string;
+                /** @description A year, 2000–2099 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The same plan, stored already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRecord"];
+                };
+            };
+            /** @description A new plan revision */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanRecord"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:post:/projects/{projectId}/progress": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The project id (pj_…) */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressRequest"];
+            };
+        };
+        responses: {
+            /** @description The same report, stored already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressEntry"];
+                };
+            };
+            /** @description Recorded (a correction names the entry it corrects) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressEntry"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:get:/supervision": {
+        parameters: {
+            query?: {
+                level?: "blue" | "yellow" | "red";
+                status?: "open" | "resolved";
+                sector?: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionList"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "projects:post:/supervision/{supervisionId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The supervision item id (sv_…) */
+                supervisionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveRequest"];
+            };
+        };
+        responses: {
+            /** @description Resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionItem"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-reports:get:/reports/monthly": {
+        parameters: {
+            query: {
+                month: string;
+                sector?: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ledger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyLedger"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-reports:get:/reports/half-year": {
+        parameters: {
+            query: {
+                year: string;
+                half: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HalfYearReview"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-reports:get:/reports/ranking": {
+        parameters: {
+            query: {
+                year: string;
+                half: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ranking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamRanking"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-admin:put:/reports/ranking/{year}/{half}/ratings": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description A year, 2000–2099 */
+                year: string;
+                /** @description 1: January–June, 2: July–December */
+                half: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The same ratings, stored already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        year: number;
+                        half: number;
+                        revision: number;
+                        ratings: {
+                            sector: string;
+                            park: number;
+                            field: number;
+                            note: string | null;
+                        }[];
+                        at: string;
+                        by: {
+                            userId: string;
+                            role: string;
+                        };
+                    };
+                };
+            };
+            /** @description A new revision */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ratings"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-admin:get:/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description A year, 2000–2099 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingDayCalendar"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-admin:put:/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description A year, 2000–2099 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarRequest"];
+            };
+        };
+        responses: {
+            /** @description The same calendar, stored already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingDayCalendar"];
+                };
+            };
+            /** @description A new revision */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkingDayCalendar"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-admin:get:/project-settings": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSettingsView"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "project-admin:put:/project-settings": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectSettings"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revision: number;
+                        settings: {
+                            version: string;
+                            stages: {
+                                code: string;
+                                zh: string;
+                                en: string;
+                            }[];
+                            signedStage: string;
+                            startedStage: string;
+                            progressDueDay: number;
+                            percent: {
+                                decimals: number;
+                                /** @enum {string} */
+                                rounding: "cut" | "half_up";
+                            };
+                            yiAmounts: {
+                                decimals: number;
+                                /** @enum {string} */
+                                rounding: "cut" | "half_up";
+                            };
+                            /** @enum {string} */
+                            startRateBase: "planned_in_year" | "planned_to_date";
+                            lights: {
+                                greenMaxPointsBehind: number;
+                                yellowMaxPointsBehind: number;
+                                notStartedYellowMonths: number;
+                                notStartedRedMonths: number;
+                                /** @enum {string} */
+                                missingReport: "yellow" | "red";
+                            };
+                            supervision: {
+                                deadlineWorkingDays: {
+                                    blue: number;
+                                    yellow: number;
+                                    red: number;
+                                };
+                                onlyOnWorkingDays: boolean;
+                            };
+                            calendar: {
+                                weekdays: number[];
+                            };
+                            ranking: {
+                                weights: {
+                                    outsideProvinceProjects: number;
+                                    investmentInPlace: number;
+                                    targetCategoryShare: number;
+                                    parkRating: number;
+                                    fieldRating: number;
+                                };
+                                outsideProvinceThresholdFen: number;
+                                thresholdInclusive: boolean;
+                                homeProvinceCode: string;
+                                targetCategories: ("new_productive_force" | "old_capacity_upgrade" | "other")[];
+                                ratingScale: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
