@@ -1,4 +1,5 @@
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Tags, Validations } from 'aws-cdk-lib';
+import { ensureConsoleBuilt } from '#infra/console-build.ts';
 import { AwsSolutionsChecks } from '#infra/constructs/nag.ts';
 import { type DeploymentSettings, deploymentSettingsFrom } from '#infra/deployment.ts';
 import { DataStack } from '#infra/stacks/data-stack.ts';
@@ -37,8 +38,9 @@ export function buildApp(app: App): KfqStacks {
     description: 'kfq-incentives: tables, queues and dead-letter queues (stateful, retained)',
     ...env,
   });
+  const webConsole = deployment.console.kind === 'cloudfront' ? ', web console (S3 + CloudFront)' : '';
   const service = new ServiceStack(app, 'KfqService', {
-    description: `kfq-incentives: functions, HTTP API, ${signIn}, event sources, alarms`,
+    description: `kfq-incentives: functions, HTTP API, ${signIn}, event sources, alarms${webConsole}`,
     ...env,
     deployment,
     tables: data.tables,
@@ -51,7 +53,13 @@ export function buildApp(app: App): KfqStacks {
     sectorCodes: DEFAULT_SECTORS.map((sector) => sector.code),
     fundIds: fundIdsFrom(app),
     pendingWorkAlarmSeconds: pendingWorkAlarmSecondsFrom(app),
+    ...(deployment.console.kind === 'cloudfront'
+      ? { console: { settings: deployment.console, partition: deployment.partition } }
+      : {}),
   });
+  if (deployment.console.kind === 'none' && deployment.console.reason !== undefined) {
+    Annotations.of(service).addWarningV2('kfq:console', deployment.console.reason);
+  }
   Tags.of(app).add('project', 'kfq-incentives');
   // cdk-nag v3 is a policy-validation plugin: synth fails on any unacknowledged error finding.
   Validations.of(app).addPlugins(
@@ -62,6 +70,10 @@ export function buildApp(app: App): KfqStacks {
 
 if (import.meta.main) {
   const app = new App();
+  // The console's files are uploaded from console/dist: build it first when its sources changed (~3 s).
+  if (deploymentSettingsFrom((key) => app.node.tryGetContext(key)).console.kind === 'cloudfront') {
+    await ensureConsoleBuilt();
+  }
   buildApp(app);
   app.synth();
 }

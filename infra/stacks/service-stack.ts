@@ -10,7 +10,16 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { KfqAlarms } from '#infra/constructs/alarms.ts';
-import { KfqHttpApi } from '#infra/constructs/http-api.ts';
+import { type CloudFrontConsole, KfqConsoleHosting } from '#infra/constructs/console-hosting.ts';
+import {
+  CONSOLE_SCOPES,
+  type ConsoleSignIn,
+  cognitoSignInOrigins,
+  defaultCognitoDomainPrefix,
+  KfqHttpApi,
+  oidcProviderParameters,
+  originOfUrl,
+} from '#infra/constructs/http-api.ts';
 import { KfqFunction } from '#infra/constructs/kfq-function.ts';
 import {
   grantDeclaredAccess,
@@ -24,7 +33,7 @@ import {
   ruleScheduleOf,
   schedulerExpressionOf,
 } from '#infra/constructs/schedule-expressions.ts';
-import { type DeploymentSettings, GLOBAL_DEFAULTS } from '#infra/deployment.ts';
+import { type DeploymentSettings, GLOBAL_DEFAULTS, type Partition } from '#infra/deployment.ts';
 import {
   type EventSourceDefinition,
   eventSources as eventSourceDefinitions,
@@ -66,7 +75,9 @@ export interface ServiceStackProps extends StackProps {
    * Runtime, architecture, tracing, schedules and identity for the partition deployed to
    * (infra/deployment.ts); default: the global defaults (Cognito, X-Ray, nodejs24.x on arm64).
    */
-  readonly deployment?: Omit<DeploymentSettings, 'partition' | 'region'>;
+  readonly deployment?: Omit<DeploymentSettings, 'partition' | 'region' | 'console'>;
+  /** The web console on S3 behind CloudFront (infra/deployment.ts decides where it can be built). */
+  readonly console?: { readonly settings: CloudFrontConsole; readonly partition: Partition };
 }
 
 /** `submit-lead` → `SubmitLead`: construct ids stay readable in the console. */
@@ -85,6 +96,7 @@ export class ServiceStack extends Stack {
   readonly functions: ReadonlyMap<string, KfqFunction>;
   readonly httpApi: KfqHttpApi;
   readonly alarms: KfqAlarms;
+  readonly console: KfqConsoleHosting | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -196,12 +208,60 @@ export class ServiceStack extends Stack {
       }
     }
 
+    // The console first: the API's CORS and sign-in return addresses name its origin; config.json, written
+    // after the API exists, names the API's.
+    const identity = deployment.identity;
+    let consoleSignIn: ConsoleSignIn | undefined;
+    if (props.console !== undefined) {
+      const { settings, partition } = props.console;
+      let signIn: { connect: string[]; pages: string[] };
+      if (identity.kind === 'cognito') {
+        const cognito = cognitoSignInOrigins(settings.cognitoDomainPrefix ?? defaultCognitoDomainPrefix());
+        signIn = { connect: [cognito.issuer, cognito.pages], pages: [cognito.pages] };
+      } else {
+        const issuer = originOfUrl(oidcProviderParameters(this, identity).issuer.valueAsString);
+        signIn = { connect: [issuer], pages: [issuer] };
+      }
+      this.console = new KfqConsoleHosting(this, 'Console', {
+        settings,
+        partition,
+        signInConnectOrigins: signIn.connect,
+        signInPageOrigins: signIn.pages,
+      });
+      consoleSignIn = {
+        origins: [this.console.origin, ...settings.extraOrigins],
+        ...(settings.cognitoDomainPrefix === undefined
+          ? {}
+          : { cognitoDomainPrefix: settings.cognitoDomainPrefix }),
+        ...(settings.clientId === undefined ? {} : { oidcClientId: settings.clientId }),
+      };
+    } else {
+      this.console = undefined;
+    }
+
     this.httpApi = new KfqHttpApi(this, 'Api', {
       routes,
       functions: lambdas,
       sectorCodes: props.sectorCodes,
-      identity: deployment.identity,
+      identity,
+      ...(consoleSignIn === undefined ? {} : { console: consoleSignIn }),
     });
+
+    if (this.console !== undefined) {
+      const clientId = this.httpApi.consoleClient?.userPoolClientId ?? props.console?.settings.clientId;
+      if (clientId === undefined) throw new Error('The console has no client id to sign in with');
+      this.console.publish({
+        apiBaseUrl: this.httpApi.api.apiEndpoint,
+        auth: { mode: 'oidc', authority: this.httpApi.issuer, clientId, scope: CONSOLE_SCOPES.join(' ') },
+      });
+      if (this.httpApi.consoleClient !== undefined && this.httpApi.signInDomain !== undefined) {
+        new CfnOutput(this, 'ConsoleClientId', { value: this.httpApi.consoleClient.userPoolClientId });
+        new CfnOutput(this, 'SignInUrl', {
+          value: this.httpApi.signInDomain.baseUrl(),
+          description: 'Cognito managed login (hosted sign-in) for the console',
+        });
+      }
+    }
 
     this.alarms = new KfqAlarms(this, 'Alarms', {
       functions: lambdas,

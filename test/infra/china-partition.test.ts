@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OIDC_AUDIENCE_PARAMETER, OIDC_ISSUER_PARAMETER } from '#infra/constructs/http-api.ts';
 import { REPO_ROOT } from '#infra/constructs/kfq-function.ts';
@@ -107,6 +107,18 @@ describe('the China partition (cn-north-1)', () => {
     }
     expect(Object.keys(synth.serviceJson.Outputs ?? {})).not.toContain('UserPoolId');
     expect(synth.stacks.service.httpApi.userPool).toBeUndefined();
+  });
+
+  it('builds no console without an ICP-filed domain, and says so at synth, naming the settings', () => {
+    expect(synth.stacks.service.console).toBeUndefined();
+    const warnings = Annotations.fromStack(synth.stacks.service).findWarning(
+      '*',
+      Match.stringLikeRegexp('kfq:consoleDomain'),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.entry.data)).toMatch(
+      /ICP-filed domain.*kfq:consoleClientId.*kfq:console=none/,
+    );
   });
 
   it('authorizes every protected route with a JWT authorizer on the issuer and audience the deployment names', () => {

@@ -6,7 +6,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, type CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { buildApp, type KfqStacks } from '#infra/app.ts';
+import { ensureConsoleBuilt } from '#infra/console-build.ts';
 import { REPO_ROOT } from '#infra/constructs/kfq-function.ts';
+
+// The app uploads console/dist (as `cdk synth` does, build it when its sources changed; one build at a
+// time across the test files' workers, the others wait for it).
+await ensureConsoleBuilt();
 
 /** A CloudFormation resource as it appears in a template. */
 export interface CfnResourceJson {
