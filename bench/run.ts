@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every benchmark of issue 7, one after the other, then docs/benchmarks.md.
  * `npm run bench -- --quick`: fewer leads and samples (under 2 minutes), writes bench/results/ instead.
- * `--only engine|cold-start|pipeline` runs one part (several `--only` allowed).
+ * `--only engine|cold-start|pipeline|console` runs one part (several `--only` allowed).
  * Exits non-zero when the engines disagree beyond a fen, or when a part fails.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runColdStartBench } from './cold-start.ts';
+import { runConsoleBench } from './console.ts';
 import { runEngineBench } from './engine.ts';
 import { machine } from './lib/machine.ts';
 import { type Report, renderReport } from './lib/report.ts';
@@ -31,13 +32,17 @@ if (values.from !== undefined) {
   process.exit(0);
 }
 const quick = values.quick === true;
-const parts = new Set(values.only ?? ['engine', 'cold-start', 'pipeline']);
+const parts = new Set(values.only ?? ['engine', 'cold-start', 'pipeline', 'console']);
 for (const part of parts) {
-  if (!['engine', 'cold-start', 'pipeline'].includes(part)) throw new Error(`--only: unknown part ${part}`);
+  if (!['engine', 'cold-start', 'pipeline', 'console'].includes(part)) {
+    throw new Error(`--only: unknown part ${part}`);
+  }
 }
 const settings = quick
   ? { leads: 20_000, rounds: 3, samples: 11, pipelineLeads: 100, clients: 10, pacedLeads: 20 }
   : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20, pacedLeads: 50 };
+/** Console: page loads per measure (each in a fresh browser context). */
+const pageLoads = quick ? 3 : 7;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = performance.now();
@@ -72,6 +77,14 @@ if (parts.has('pipeline')) {
       pacedLeads: settings.pacedLeads,
       log,
     }),
+  };
+}
+
+if (parts.has('console')) {
+  log(`console: initial JavaScript, then ${pageLoads} page loads in Chromium with 25 and 10,025 leads…`);
+  report = {
+    ...report,
+    console: await runConsoleBench({ samples: pageLoads, largeList: 10_000, log }),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Turns the three results into docs/benchmarks.md (and the console output of `npm run bench`). */
 import type { ColdStartResult, ColdStartRow } from '../cold-start.ts';
+import { type ConsoleBenchResult, consoleSection, consoleSummaryRows } from '../console.ts';
 import type { EngineResult } from '../engine.ts';
 import type { PipelineResult } from '../pipeline.ts';
 import type { Machine } from './machine.ts';
@@ -14,6 +15,7 @@ export interface Report {
   readonly engine?: EngineResult;
   readonly coldStart?: ColdStartResult;
   readonly pipeline?: PipelineResult;
+  readonly console?: ConsoleBenchResult;
 }
 
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
@@ -367,10 +369,12 @@ export function renderReport(report: Report): string {
       `| 50 concurrent allocations on one fund | ${fmt(pipeline.allocation.perSecond, 1)}/s, ${pipeline.allocation.conflictsRetried} conflicts retried | | |`,
     );
   }
+  if (report.console !== undefined) lines.push(...consoleSummaryRows(report.console));
   lines.push('');
   if (engine !== undefined) lines.push(...engineSection(report, engine), '');
   if (coldStart !== undefined) lines.push(...coldStartSection(report, coldStart), '');
   if (pipeline !== undefined) lines.push(...pipelineSection(report, pipeline), '');
+  if (report.console !== undefined) lines.push(...consoleSection(report.mode, report.console), '');
   lines.push(SCALE, '');
   return lines.join('\n');
 }

@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Result as AxeResult } from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject, onTestFailed } from 'vitest';
 import type { DevRole } from '#infra/local/dev-identity.ts';
 import { repoRoot } from '#infra/local/paths.ts';
+import { launchBrowser } from './chromium.ts';
+
+export { CHROMIUM_ARGS, launchBrowser } from './chromium.ts';
 
 /**
  * The browser suite's tools: real Chromium (Debian's package, driven by playwright-core), a page per test
@@ -30,24 +33,6 @@ export const stack = inject('browserStack');
 /** An absolute URL on the stack: `consoleUrl('/leads/ld_1')` → http://127.0.0.1:…/console/leads/ld_1. */
 export function consoleUrl(path = '/'): string {
   return `${stack.baseUrl}/console${path.startsWith('/') ? path : `/${path}`}`;
-}
-
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Debian's chromium (`apt-get install chromium`), or CHROMIUM_PATH. */
-export function launchBrowser(options: { readonly args?: readonly string[] } = {}): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
-  });
 }
 
 export const VIEWPORT = { width: 1280, height: 800 } as const;
