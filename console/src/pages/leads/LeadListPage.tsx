@@ -275,7 +275,7 @@ export default function LeadListPage() {
         dataSource={page?.items ?? []}
         loading={loading}
         pagination={false}
-        locale={{ emptyText: t.empty }}
+        locale={{ emptyText: <Typography.Text>{t.empty}</Typography.Text> }}
         scroll={{ x: 'max-content' }}
       />
       <CursorPager

@@ -630,12 +630,6 @@ function DecisionDetails({
       children: `${formatFen(reward.thresholdFen)}${reward.thresholdInclusive ? t.inclusive : t.exclusive}`,
     },
     { key: 'cap', label: t.cap, children: money(reward.capFen, t.noCap) },
-    {
-      key: 'explanation',
-      label: t.explanation,
-      span: 'filled',
-      children: pick(language, reward.explanation),
-    },
   ];
   const fundItems: DescriptionsProps['items'] = [
     {
@@ -671,7 +665,6 @@ function DecisionDetails({
               ]
             : []),
         ]),
-    { key: 'explanation', label: t.explanation, span: 'filled', children: pick(language, fund.explanation) },
   ];
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -683,6 +676,7 @@ function DecisionDetails({
         styles={LABELS}
         items={rewardItems}
       />
+      <Explanation label={t.explanation} text={pick(language, reward.explanation)} />
       <Descriptions
         title={t.fund}
         bordered
@@ -691,6 +685,7 @@ function DecisionDetails({
         styles={LABELS}
         items={fundItems}
       />
+      <Explanation label={t.explanation} text={pick(language, fund.explanation)} />
       {decision.decision.flags.length === 0 && duplicate.length === 0 ? null : (
         <div>
           <Typography.Title level={4} style={{ fontSize: 15 }}>
@@ -720,6 +715,16 @@ function DecisionDetails({
         {decision.decision.legalBasis.clauses.join('；')}
       </Typography.Paragraph>
     </Space>
+  );
+}
+
+/** The decision's own words for a figure block, in the user's language. */
+function Explanation({ label, text }: { label: string; text: string }) {
+  return (
+    <Typography.Paragraph style={{ margin: 0, padding: '8px 12px', background: '#fafafa', borderRadius: 6 }}>
+      <Typography.Text strong>{label}：</Typography.Text>
+      {text}
+    </Typography.Paragraph>
   );
 }
 
@@ -810,7 +815,7 @@ function RevisionTable({
       columns={columns}
       dataSource={view.revisions}
       pagination={false}
-      locale={{ emptyText: t.waitingDecision }}
+      locale={{ emptyText: <Typography.Text>{t.waitingDecision}</Typography.Text> }}
     />
   );
 }
