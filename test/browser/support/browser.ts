@@ -26,6 +26,8 @@ export { CHROMIUM_ARGS, launchBrowser } from './chromium.ts';
  *   });
  * Every page a test opened is checked after it: no CSP violation, no uncaught error (console errors are
  * checked on request, `expectCleanConsole`, since a refused API call is also logged as one).
+ * The console's CSP forbids eval: `page.waitForFunction` (which evaluates its predicate in the page) fails
+ * there; wait with locators (`expect.poll`, `locator.waitFor`) or `page.evaluate` of an expression.
  */
 
 export const stack = inject('browserStack');
