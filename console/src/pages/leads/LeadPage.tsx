@@ -97,6 +97,7 @@ const texts = {
     waiting: '候补待分配',
     waitingSince: '排队起始',
     flags: '特别事项',
+    caseFlag: '一事一议（ONE_CASE_ONE_POLICY）',
     duplicate: '重复项目（撞单）',
     duplicateText:
       '同一投资方的同一项目已由线索 {lead} 先行登记。每个项目仅奖励一次，本线索不再计发引荐奖励。',
@@ -195,6 +196,7 @@ const texts = {
     waiting: 'Waiting for',
     waitingSince: 'Waiting since',
     flags: 'Flags',
+    caseFlag: 'One-case-one-policy (ONE_CASE_ONE_POLICY)',
     duplicate: 'Duplicate project',
     duplicateText:
       'Lead {lead} registered the same investor and project first. A project earns one reward only: this lead earns no referral reward.',
@@ -694,8 +696,7 @@ function DecisionDetails({
           <ul style={{ margin: 0, paddingInlineStart: 20 }}>
             {decision.decision.flags.map((flag) => (
               <li key={flag.code}>
-                <Typography.Text strong>一事一议 / ONE_CASE_ONE_POLICY</Typography.Text>：
-                {pick(language, flag.explanation)}
+                <Typography.Text strong>{t.caseFlag}</Typography.Text>：{pick(language, flag.explanation)}
               </li>
             ))}
             {duplicate.map((adjustment) => (

@@ -36,6 +36,7 @@ const texts = {
     investor: '投资方',
     investorName: '投资方名称',
     uscc: '统一社会信用代码',
+    usccPlaceholder: '18位，含校验位',
     introducer: '引荐方',
     introducerType: '引荐方类型',
     introducerName: '引荐方名称',
@@ -75,6 +76,7 @@ const texts = {
     investor: 'Investor',
     investorName: 'Investor name',
     uscc: 'Unified social credit code',
+    usccPlaceholder: '18 characters, check character last',
     introducer: 'Introducer',
     introducerType: 'Introducer type',
     introducerName: 'Introducer name',
@@ -355,7 +357,7 @@ export default function NewLeadPage() {
               maxLength={24}
               style={{ maxWidth: 280 }}
               autoComplete="off"
-              placeholder="91371500MA3C8K2L1R"
+              placeholder={t.usccPlaceholder}
             />
           </Form.Item>
         </Card>
