@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Space, Typography } from 'antd';
 import { type ReactNode, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import './zod-without-eval.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
@@ -172,6 +173,7 @@ function PolicyCard({ t }: { t: Texts }) {
       <Form
         form={form}
         name="publishPolicy"
+        aria-label={t.policyTitle}
         layout="vertical"
         initialValues={{ policy: TEMPLATE }}
         onFinish={(v) => void publish(v)}
@@ -208,7 +210,7 @@ function PolicyCard({ t }: { t: Texts }) {
                           size="small"
                           onClick={() => goTo(entry.line ?? 1)}
                           aria-label={fill(t.goToLine, { line: entry.line })}
-                          style={{ paddingInline: 4 }}
+                          style={{ paddingInline: 4, color: '#173f7a' }}
                         >
                           {fill(t.lineLabel, { line: entry.line })}
                         </Button>
@@ -294,6 +296,7 @@ function OpenFundCard({ t }: { t: Texts }) {
       <Form
         form={form}
         name="openFund"
+        aria-label={t.fundTitle}
         layout="vertical"
         onFinish={(values) => void open(values)}
         style={{ maxWidth: 560 }}
@@ -369,6 +372,7 @@ function TopUpCard({ t }: { t: Texts }) {
       <Form
         form={form}
         name="topUp"
+        aria-label={t.topUpTitle}
         layout="vertical"
         initialValues={{ fundId: DEFAULT_FUND_ID }}
         onFinish={(values) => void topUp(values)}

@@ -452,7 +452,7 @@ function HistoryCard() {
       title: t.details,
       key: 'details',
       render: (_, entry) => (
-        <span style={{ display: 'inline-block', maxWidth: 420, wordBreak: 'break-all' }}>
+        <span style={{ display: 'inline-block', maxWidth: 300, wordBreak: 'break-all' }}>
           {Object.entries(entry.details)
             .map(([key, value]) => `${key}=${value === null ? '—' : String(value)}`)
             .join('；')}

@@ -1,4 +1,4 @@
-import { Alert, DatePicker, Form, Select, Space, Table, Typography } from 'antd';
+import { Alert, DatePicker, Form, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
@@ -221,12 +221,12 @@ export default function ReviewQueuePage() {
       <Typography.Title level={2}>{t.title}</Typography.Title>
       <Typography.Paragraph>{t.intro}</Typography.Paragraph>
       <Form layout="inline" aria-label={t.filters} style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item label={t.status} htmlFor="queue-status">
-          <Select<QueueStatus>
-            id="queue-status"
+        <Form.Item label={<span id="queue-status-label">{t.status}</span>}>
+          <Radio.Group
+            aria-labelledby="queue-status-label"
+            optionType="button"
             value={status}
-            style={{ width: 200 }}
-            onChange={(value) => setFilter('status', value)}
+            onChange={(event) => setFilter('status', event.target.value as QueueStatus)}
             options={QUEUE_STATUSES.map((value) => ({ value, label: leadStatusName(value, language) }))}
           />
         </Form.Item>

@@ -330,7 +330,12 @@ function ActionModal({
   const requiredText = action === 'reject' ? t.reasonRequired : t.referenceRequired;
 
   const submit = async () => {
-    const values = await form.validateFields();
+    let values: { note?: string; reason?: string; reference?: string };
+    try {
+      values = await form.validateFields();
+    } catch {
+      return; // the form shows what is missing
+    }
     const text = values[field]?.trim() ?? '';
     const path = { params: { path: { id: leadId } } };
     setBusy(true);

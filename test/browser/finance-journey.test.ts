@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { api, evaluatedLead, tokenFor } from './support/api.ts';
+import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn } from './support/browser.ts';
+
+/**
+ * Finance's day in the console, in Chromium on the local stack: 待审核, the lead page's 批准 by one member
+ * of finance and 标记已支付 by another (maker-checker: the approver is refused in plain words), the
+ * 一事一议 outcome form, and 专项基金.
+ */
+
+const browser = setUpBrowser();
+
+/** axe on the page with the pointer off every button (a hovered button shows antd's lighter hover colours). */
+async function atRest(page: Page): Promise<void> {
+  await page.mouse.move(0, 0);
+  await expectAccessible(page);
+}
+
+/** The status the API reads for a lead (what the page must agree with). */
+async function statusOf(leadId: string): Promise<string> {
+  const answer = await api<{ status: string }>('GET', `/leads/${leadId}`, {
+    token: await tokenFor('finance', 'fin-reader'),
+  });
+  return answer.body.status;
+}
+
+describe('finance in the console', () => {
+  it('approves from 待审核 as fin-1, is refused paying its own approval, and fin-2 marks it paid', async () => {
+    // A lead submitted through the API by a sector token, with its verified actual investment: payable.
+    const submitted = await evaluatedLead('optoelectronics', undefined, { fundRequest: '100万' });
+    const { projectName } = submitted.lead;
+
+    const approver = await browser.newPage();
+    await signIn(approver, 'finance', 'fin-1');
+    // Finance lands on 待审核.
+    await approver.getByRole('heading', { name: '待审核', level: 2 }).waitFor();
+    const row = approver.getByRole('row').filter({ hasText: projectName });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('待财政审核');
+    expect(await row.textContent()).toContain('240万元');
+    await atRest(approver);
+    await screenshot(approver, 'review-queue');
+
+    await row.getByRole('link', { name: projectName }).click();
+    await approver.waitForURL((url) => url.pathname === `/console/leads/${submitted.leadId}`);
+    await approver.getByRole('button', { name: '批准', exact: true }).click();
+    const approval = approver.getByRole('dialog');
+    await approval.getByText('240万元').first().waitFor();
+    await approval.getByLabel('审核意见（可选）').fill('材料齐全，同意');
+    await approval.getByRole('button', { name: '确认批准' }).click();
+    await approver.getByRole('button', { name: '标记已支付' }).waitFor();
+    expect(await statusOf(submitted.leadId)).toBe('APPROVED');
+
+    // The approver tries to record the payment too: refused, in plain words, the server's detail beside.
+    await approver.getByRole('button', { name: '标记已支付' }).click();
+    await approver.getByRole('dialog').getByLabel('支付凭证号').fill('PAY-2026-0001');
+    await approver.getByRole('button', { name: '确认已支付' }).click();
+    const refusal = approver.getByRole('alert').filter({ hasText: '批准人不能同时登记支付' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('服务器说明');
+    expect(await statusOf(submitted.leadId)).toBe('APPROVED');
+    await atRest(approver);
+    expectCleanConsole(approver, [/status of 403/]);
+
+    // Another member of finance pays; a reference is required.
+    const payer = await browser.newPage();
+    await signIn(payer, 'finance', 'fin-2', `/console/leads/${submitted.leadId}`);
+    await payer.getByRole('button', { name: '标记已支付' }).click();
+    await payer.getByRole('button', { name: '确认已支付' }).click();
+    await payer.getByText('请填写支付凭证号').waitFor();
+    await payer.getByRole('dialog').getByLabel('支付凭证号').fill('PAY-2026-0001');
+    await payer.getByRole('button', { name: '确认已支付' }).click();
+    await payer.getByText(/标记已支付，凭证号 PAY-2026-0001/).waitFor();
+    expect(await statusOf(submitted.leadId)).toBe('PAID');
+    expect(await payer.getByRole('button', { name: '标记已支付' }).count()).toBe(0);
+    expectCleanConsole(payer);
+
+    // 专项基金: the figures as text beside the chart, which comes with this page.
+    await payer.getByRole('menuitem', { name: '专项基金' }).click();
+    await payer.getByRole('heading', { name: '专项基金', level: 2 }).waitFor();
+    const figures = payer.getByTestId('fund-figures');
+    await figures.waitFor();
+    for (const label of ['总额', '可用', '已预留', '已承诺']) {
+      expect(await figures.textContent()).toContain(label);
+    }
+    await payer.getByTestId('fund-chart').locator('canvas').waitFor();
+    expect(await payer.getByRole('table', { name: '候补队列（按顺序）' }).count()).toBe(1);
+    await atRest(payer);
+    await screenshot(payer, 'fund');
+    expectCleanConsole(payer);
+  }, 120_000);
+
+  it('records a 一事一议 outcome (amounts read as typed), which another member of finance then approves', async () => {
+    const submitted = await evaluatedLead('food', undefined, {
+      municipalMajorProject: true,
+      fundRequest: '100万',
+    });
+    expect(await statusOf(submitted.leadId)).toBe('PENDING_CASE_REVIEW');
+
+    const recorder = await browser.newPage();
+    await signIn(recorder, 'finance', 'fin-1', `/console/leads/${submitted.leadId}`);
+    await recorder.getByLabel('议定奖励金额').fill('300万');
+    await recorder.getByText('= 300万元', { exact: true }).waitFor();
+    await recorder.getByLabel('议定基金金额').fill('50万');
+    await recorder.getByText('= 50万元', { exact: true }).waitFor();
+    await recorder.getByLabel('议定依据（如会议纪要编号）').fill('管委会 2026 第 3 次会议纪要');
+    await atRest(recorder);
+    await recorder.getByRole('button', { name: '登记一事一议结果' }).click();
+    await recorder.getByRole('dialog').getByText('奖励 300万元，专项基金 50万元').waitFor();
+    await recorder.getByRole('button', { name: '确认登记' }).click();
+    await recorder.getByRole('button', { name: '批准', exact: true }).waitFor();
+    expect(await statusOf(submitted.leadId)).toBe('PENDING_FINANCE');
+
+    // The recorder of the outcome may not approve it.
+    await recorder.getByRole('button', { name: '批准', exact: true }).click();
+    await recorder.getByRole('button', { name: '确认批准' }).click();
+    await recorder
+      .getByRole('alert')
+      .filter({ hasText: '一事一议结果由您登记，须由其他财务人员审批' })
+      .waitFor();
+    expectCleanConsole(recorder, [/status of 403/]);
+
+    const approver = await browser.newPage();
+    await signIn(approver, 'finance', 'fin-2', `/console/leads/${submitted.leadId}`);
+    await approver.getByRole('button', { name: '批准', exact: true }).click();
+    await approver
+      .getByRole('dialog')
+      .getByText(/奖励 300万元/)
+      .waitFor();
+    await approver.getByRole('button', { name: '确认批准' }).click();
+    await approver.getByRole('button', { name: '标记已支付' }).waitFor();
+    expect(await statusOf(submitted.leadId)).toBe('APPROVED');
+    expectCleanConsole(approver);
+  }, 120_000);
+
+  it('requires a reason to reject, and filters 待审核 by status', async () => {
+    const submitted = await evaluatedLead('equipment', undefined, { fundRequest: '100万' });
+    const page = await browser.newPage();
+    await signIn(page, 'finance', 'fin-1', `/console/leads/${submitted.leadId}`);
+    await page.getByRole('button', { name: '驳回', exact: true }).click();
+    await page.getByRole('button', { name: '确认驳回' }).click();
+    await page.getByText('请填写驳回理由').waitFor();
+    await page.getByRole('dialog').getByLabel('驳回理由').fill('引荐材料不全');
+    await page.getByRole('button', { name: '确认驳回' }).click();
+    await page.getByText(/驳回：引荐材料不全/).waitFor();
+    expect(await statusOf(submitted.leadId)).toBe('REJECTED');
+
+    // The queue no longer lists it as pending; the 已批准 filter is in the address.
+    await page.getByRole('menuitem', { name: '待审核' }).click();
+    await page.getByRole('heading', { name: '待审核', level: 2 }).waitFor();
+    await page.getByRole('table').waitFor();
+    expect(await page.getByRole('link', { name: submitted.lead.projectName }).count()).toBe(0);
+    // antd draws the radio button on its label; the input itself is hidden.
+    await page
+      .locator('label')
+      .filter({ has: page.getByRole('radio', { name: '已批准' }) })
+      .click();
+    expect(await page.getByRole('radio', { name: '已批准' }).isChecked()).toBe(true);
+    await page.waitForURL((url) => url.searchParams.get('status') === 'APPROVED');
+    expectCleanConsole(page);
+  }, 90_000);
+});
