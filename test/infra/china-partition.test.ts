@@ -8,7 +8,13 @@ import { OIDC_AUDIENCE_PARAMETER, OIDC_ISSUER_PARAMETER } from '#infra/construct
 import { REPO_ROOT } from '#infra/constructs/kfq-function.ts';
 import { AwsSolutionsChecks } from '#infra/constructs/nag.ts';
 import { deploymentSettingsFrom } from '#infra/deployment.ts';
-import { type FunctionDefinition, functions, routes, type ScheduleDefinition } from '#infra/resources.ts';
+import {
+  type FunctionDefinition,
+  functions,
+  routes,
+  type ScheduleDefinition,
+  schedules,
+} from '#infra/resources.ts';
 import { DataStack } from '#infra/stacks/data-stack.ts';
 import { ServiceStack } from '#infra/stacks/service-stack.ts';
 import {
@@ -187,8 +193,8 @@ describe('the China partition (cn-north-1)', () => {
     expect(JSON.stringify(synth.serviceJson)).not.toMatch(/MessageMoveTask/);
   });
 
-  it('runs the reconciler through an EventBridge rule (offered in both China regions)', () => {
-    expect(resourcesOfType(synth.serviceJson, 'AWS::Events::Rule')).toHaveLength(1);
+  it('runs the scheduled functions (the reconciler, the daily 督办) through EventBridge rules (offered in both China regions)', () => {
+    expect(resourcesOfType(synth.serviceJson, 'AWS::Events::Rule')).toHaveLength(schedules.length);
     expect(resourcesOfType(synth.serviceJson, 'AWS::Scheduler::Schedule')).toHaveLength(0);
   });
 

@@ -46,6 +46,7 @@ export const STATEFUL_LOGICAL_IDS = [
   'EvaluationQueueF9A2AAD1',
   'FundsTableD92EDB65',
   'LeadsTableB370ABE7',
+  'ProjectsTableAA0A2089',
   'ReferenceTableAB3BBC1B',
 ];
 
