@@ -18,7 +18,7 @@ export type LeadStatus = z.infer<typeof LeadStatusSchema>;
 export const LEAD_STATUS_ZH: Readonly<Record<LeadStatus, string>> = {
   RECEIVED: '已受理',
   EVALUATED: '已评估',
-  PENDING_FINANCE: '待财务审核',
+  PENDING_FINANCE: '待财政审核',
   PENDING_CASE_REVIEW: '待一事一议审核',
   APPROVED: '已批准',
   REJECTED: '已驳回',
