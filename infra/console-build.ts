@@ -17,9 +17,11 @@ const FINGERPRINT_FILE = join(CONSOLE_DIST, '.fingerprint');
 
 const INPUTS = [
   'console/src',
+  'console/public',
   'console/index.html',
   'console/vite.config.ts',
-  'shared/domain',
+  // The console bundles shared domain code (money, identifiers), which may import any of shared/.
+  'shared',
   'package-lock.json',
 ];
 
