@@ -78,6 +78,8 @@ export function App({ config }: { config: RuntimeConfig }) {
       theme={{
         token: {
           colorPrimary: '#1f5fbf',
+          // antd derives a lighter hover shade (under 4.5:1 on white); keep hovered buttons readable.
+          colorPrimaryHover: '#174a96',
           colorLink: '#1f5fbf',
           colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
           colorTextDescription: 'rgba(0, 0, 0, 0.65)',

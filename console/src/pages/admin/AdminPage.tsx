@@ -1,7 +1,6 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Space, Typography } from 'antd';
 import { type ReactNode, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import './zod-without-eval.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
