@@ -75,6 +75,8 @@ describe('the console in Chromium', () => {
     await signedIn.goto(`${stack.baseUrl}${path}`);
     await signedIn.getByTestId('signed-in-user').waitFor();
     expect(new URL(signedIn.url()).pathname).toBe(path);
+    // The lead page of that very lead.
+    await signedIn.getByText(submitted.lead.projectName).first().waitFor();
 
     // Signed out: the deep link goes to sign-in with the way back, and sign-in returns there.
     const fresh = await browser.newPage();
@@ -83,6 +85,7 @@ describe('the console in Chromium', () => {
     expect(new URL(fresh.url()).searchParams.get('next')).toBe(`/leads/${submitted.leadId}`);
     await signIn(fresh, 'sector:optoelectronics', submitted.user, path);
     expect(new URL(fresh.url()).pathname).toBe(path);
+    await fresh.getByText(submitted.lead.projectName).first().waitFor();
   });
 
   it('refuses an off-site `next`: the browser stays on the console', async () => {
