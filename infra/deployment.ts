@@ -353,8 +353,11 @@ function consoleSettingsFrom(
       'CloudFront in the China regions serves only an ICP-filed domain of your own, never its default name',
     ]);
   }
-  if (domainName !== undefined && china && iamId === undefined) {
-    missing.push([CONTEXT_KEYS.consoleIamCertificateId, `the IAM server certificate for ${domainName}`]);
+  if (china && iamId === undefined) {
+    missing.push([
+      CONTEXT_KEYS.consoleIamCertificateId,
+      `the IAM server certificate (no ACM for CloudFront in China) for ${domainName ?? 'that domain'}`,
+    ]);
   }
   if (domainName !== undefined && !china && acmArn === undefined) {
     missing.push([CONTEXT_KEYS.consoleCertificateArn, `the ACM certificate (us-east-1) for ${domainName}`]);
