@@ -354,7 +354,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         .catch((error: unknown) =>
           log('error', 'scheduled function failed', { schedule: schedule.id, ...errorFields(error) }),
         );
-    const timers = scheduled.map((schedule) => startScheduleTimer(schedule, () => void runSchedule(schedule)));
+    const timers = scheduled.map((schedule) =>
+      startScheduleTimer(schedule, () => void runSchedule(schedule)),
+    );
     cleanups.push(async () => {
       for (const timer of timers) timer.stop();
     });

@@ -22,14 +22,6 @@ import { oneOf, requiredOr, zodMessage } from './zod-text.ts';
 export const PROJECT_KINDS = ['new', 'continued', 'completed', 'reserve'] as const;
 export const ProjectKindSchema = z.enum(PROJECT_KINDS, { error: requiredOr(oneOf(PROJECT_KINDS)) });
 export type ProjectKind = (typeof PROJECT_KINDS)[number];
-/** 新开工, 续建, 竣工, 预备. */
-export const PROJECT_KIND_NAMES: Readonly<Record<ProjectKind, { zh: string; en: string }>> = {
-  new: { zh: '新开工', en: 'new' },
-  continued: { zh: '续建', en: 'continued' },
-  completed: { zh: '竣工', en: 'completed' },
-  reserve: { zh: '预备', en: 'reserve' },
-};
-
 export const MUNICIPAL_MAJOR_TYPES = ['implementation', 'preparatory'] as const;
 /** 市级重大项目: 实施类 or 预备类. */
 export const MunicipalMajorSchema = z.enum(MUNICIPAL_MAJOR_TYPES, { error: oneOf(MUNICIPAL_MAJOR_TYPES) });

@@ -42,6 +42,13 @@ export function percentOf(
   return { numerator, denominator, value: Number(text), text: `${text}%` };
 }
 
+/** 100 less a percentage, as points with the same decimals: 80.00% → "20.00"; above 100% → "0.00". */
+export function pointsBelowHundred(percent: Percent, decimals: number): string {
+  const scaled = BigInt(percent.text.replace('%', '').replace('.', ''));
+  const hundred = 100n * 10n ** BigInt(decimals);
+  return decimalText(scaled >= hundred ? 0n : hundred - scaled, decimals);
+}
+
 /**
  * An amount in 亿 with at most `decimals` decimals and no trailing zero: 5066000000000 fen → "50.66",
  * 177000000000 → "17.7", 1e10 → "1".

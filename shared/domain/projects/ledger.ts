@@ -5,10 +5,10 @@
  * newest plan revision of the year and the newest entry of each month are the ones that count.
  */
 
-import { type ProjectSettings, stageIndexOf } from '#shared/schemas/project-settings.ts';
+import type { ProjectSettings } from '#shared/schemas/project-settings.ts';
 import type { PlanRecord, ProgressEntry, ProjectRecord } from '#shared/schemas/projects.ts';
 import { type Percent, percentOf } from './figure-format.ts';
-import { planToDate, sumFen } from './plan-split.ts';
+import { planToDate } from './plan-split.ts';
 import { lastDateOfMonth, monthNumberOf, monthOf, yearOf } from './shanghai-time.ts';
 import { type LightVerdict, lightOf } from './traffic-lights.ts';
 
@@ -164,13 +164,4 @@ export function zoneRates(
     resumed,
     resumptionRate: percentOf(resumed, continued.length, settings.percent),
   };
-}
-
-/** The stage index of a project (−1 for a code the settings no longer list). */
-export function stageIndexOfProject(project: ProjectRecord, settings: ProjectSettings): number {
-  return stageIndexOf(settings, project.stage);
-}
-
-export function totalOf<T>(rows: readonly T[], pick: (row: T) => number): number {
-  return sumFen(rows.map(pick));
 }

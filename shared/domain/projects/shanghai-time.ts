@@ -15,11 +15,6 @@ export function shanghaiDateOf(instant: Date): string {
   return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** The first instant of a Shanghai date, as an ISO instant. */
-export function startOfShanghaiDate(date: string): Date {
-  return new Date(`${date}T00:00:00.000+08:00`);
-}
-
 /** True for a real calendar date written `YYYY-MM-DD` (no 2019-02-30). */
 export function isRealDate(date: string): boolean {
   if (!DATE_PATTERN.test(date)) return false;

@@ -8,7 +8,7 @@
 import type { LocalText } from '#shared/errors.ts';
 import type { ProjectSettings } from '#shared/schemas/project-settings.ts';
 import type { Light, LightReason, ProjectKind } from '#shared/schemas/projects.ts';
-import { percentOf, ratioBelow } from './figure-format.ts';
+import { percentOf, pointsBelowHundred, ratioBelow } from './figure-format.ts';
 import { dueDateOf, monthsBetween } from './shanghai-time.ts';
 
 export interface LightInput {
@@ -51,12 +51,12 @@ export function lightOf(input: LightInput, settings: ProjectSettings): LightVerd
     const belowYellow = ratioBelow(done, plan, 100 - rules.yellowMaxPointsBehind, 100);
     const belowGreen = ratioBelow(done, plan, 100 - rules.greenMaxPointsBehind, 100);
     if (belowGreen) {
-      const behind = percentOf(Math.max(plan - done, 0), plan, settings.percent);
-      const points = (behind?.text ?? '').replace('%', '');
-      const rate = percentOf(done, plan, settings.percent)?.text ?? '';
+      // The points shown are 100 less the rate shown, so the two always agree (80.00% and 20.00 points).
+      const rate = percentOf(done, plan, settings.percent);
+      const points = rate === null ? '' : pointsBelowHundred(rate, settings.percent.decimals);
       reason('behind_plan', belowYellow ? 'red' : 'yellow', {
-        zh: `落后序时计划${points}个百分点（完成序时计划${rate}）`,
-        en: `${points} points behind the plan to date (${rate} of it done)`,
+        zh: `落后序时计划${points}个百分点（完成序时计划${rate?.text}）`,
+        en: `${points} points behind the plan to date (${rate?.text} of it done)`,
       });
     }
   }

@@ -9,7 +9,7 @@ import type { Percent } from '#shared/domain/projects/figure-format.ts';
 import type { ProjectFigures } from '#shared/domain/projects/ledger.ts';
 import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import type { WorkingCalendar, YearCalendar } from '#shared/domain/projects/working-days.ts';
-import { DEFAULT_SECTORS, isSectorCode } from '#shared/domain/sectors.ts';
+import { isSectorCode } from '#shared/domain/sectors.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ProjectReference } from '#shared/ports/projects.ts';
@@ -120,8 +120,6 @@ export async function calendarOf(
   for (const year of entered) if (year !== undefined) known.set(year.year, year);
   return { weekdays: settings.calendar.weekdays, years: known };
 }
-
-export const ALL_SECTORS = DEFAULT_SECTORS;
 
 // Views -----------------------------------------------------------------------------------------------------
 

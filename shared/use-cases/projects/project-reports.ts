@@ -163,7 +163,7 @@ export async function monthlyReport(
     sector: query.sector ?? null,
     title: {
       zh: `${scopeName.zh}重点项目月度工作台账（1—${Number(month.slice(5, 7))}月）`,
-      en: `Monthly ledger of key projects, ${scopeName.en}, January–${month}`,
+      en: `Monthly ledger of key projects of ${scopeName.en}, ${month.slice(0, 4)}, months 1–${Number(month.slice(5, 7))}`,
     },
     generatedOn: today,
     rows,
