@@ -321,15 +321,18 @@ export class KfqConsoleHosting extends Construct {
   }
 }
 
-/** A Vite output file: `<name>-<8-character hash>.js|css`. */
-const BUILT_FILE = /[\w-]+-[\w-]{8}\.(?:js|css)\b/g;
+/** A reference to a Vite output file, `assets/` or `./` then `<name>-<8-character hash>.js|css`. */
+const BUILT_FILE = /(?:assets\/|\.\/)([\w-]+-[\w-]{8}\.(?:js|css))\b/g;
 
 /**
  * A consistent copy of console/dist: every file index.html and the chunks name is there. The directory is
  * rebuilt in place (Vite empties it first) whenever the console's sources change, by `npm start` or a
  * test run beside this synth, so a copy caught mid-build is taken again, a few times, then refused.
  */
-export function snapshotConsoleBuild(source = CONSOLE_DIST): { dir: string; indexHtml: string } {
+export function snapshotConsoleBuild(
+  source = CONSOLE_DIST,
+  attempts = 10,
+): { dir: string; indexHtml: string } {
   for (let attempt = 1; ; attempt += 1) {
     const dir = mkdtempSync(join(tmpdir(), 'kfq-console-'));
     try {
@@ -343,7 +346,7 @@ export function snapshotConsoleBuild(source = CONSOLE_DIST): { dir: string; inde
           .map((name) => readFileSync(join(dir, 'assets', name), 'utf8')),
       ];
       const missing = texts
-        .flatMap((text) => [...text.matchAll(BUILT_FILE)].map((match) => match[0]))
+        .flatMap((text) => [...text.matchAll(BUILT_FILE)].map((match) => match[1] as string))
         .filter((name) => !assets.has(name));
       if (missing.length === 0) return { dir, indexHtml };
       throw new Error(
@@ -351,7 +354,7 @@ export function snapshotConsoleBuild(source = CONSOLE_DIST): { dir: string; inde
       );
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
-      if (attempt >= 10) {
+      if (attempt >= attempts) {
         throw new Error(
           `${source} is not a complete console build (${(error as Error).message}); build it with npm run build:console (cdk synth builds it when stale)`,
         );

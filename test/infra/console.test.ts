@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   VIEWER_REQUEST_CODE,
   withConnectPolicy,
 } from '#infra/constructs/console-edge.ts';
+import { snapshotConsoleBuild } from '#infra/constructs/console-hosting.ts';
 import {
   CORS_ALLOWED_HEADERS,
   OIDC_AUDIENCE_PARAMETER,
@@ -553,5 +555,35 @@ describe('the policies, as text', () => {
     const policy = contentSecurityPolicy({ connect: ['https://a'], formAction: ['https://b'] });
     const names = policy.split(';').map((directive) => directive.trim().split(' ')[0]);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('the build uploaded', () => {
+  it('is a consistent copy of console/dist: every chunk index.html and the chunks name, no fingerprint', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'kfq-dist-'));
+    try {
+      mkdirSync(join(dist, 'assets'));
+      writeFileSync(join(dist, '.fingerprint'), 'abc');
+      writeFileSync(
+        join(dist, 'index.html'),
+        '<html><head><script type="module" src="/console/assets/index-AbCd1234.js"></script></head></html>',
+      );
+      writeFileSync(join(dist, 'assets', 'index-AbCd1234.js'), 'import("./LeadPage-Zz_9-xYq.js")');
+      // Mid-build: the entry chunk names a chunk not written yet.
+      expect(() => snapshotConsoleBuild(dist, 1)).toThrow(
+        /not a complete console build.*LeadPage-Zz_9-xYq\.js/,
+      );
+      writeFileSync(join(dist, 'assets', 'LeadPage-Zz_9-xYq.js'), 'export default 1');
+      const copy = snapshotConsoleBuild(dist, 1);
+      try {
+        expect(copy.indexHtml).toContain('index-AbCd1234.js');
+        expect(existsSync(join(copy.dir, 'assets', 'LeadPage-Zz_9-xYq.js'))).toBe(true);
+        expect(existsSync(join(copy.dir, '.fingerprint'))).toBe(false);
+      } finally {
+        rmSync(copy.dir, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   });
 });
