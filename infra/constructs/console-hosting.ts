@@ -123,7 +123,8 @@ export class KfqConsoleHosting extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 's3/',
-      // The build is reproducible from the repository; retained so a destroy never breaks a live URL.
+      // Retained: CloudFormation cannot delete a bucket that holds objects (emptying it on destroy would
+      // take one more custom-resource Lambda); docs/deploy.md says how to remove both buckets.
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
