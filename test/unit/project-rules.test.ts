@@ -293,6 +293,12 @@ describe('stage moves', () => {
   it.each([
     ['an unknown stage', project(), move('dreaming', '2019-02-01'), 'unknown_stage'],
     ['back without a reason', project(), move('promotion', '2019-02-01'), 'reason_required'],
+    [
+      'a date before the current stage’s',
+      project(),
+      move('under_construction', '2019-01-09'),
+      'before_current',
+    ],
     ['the same stage, not a 续建 project', project(), move('signed', '2019-02-01'), 'same_stage'],
     [
       'a second 复工 in the same year',

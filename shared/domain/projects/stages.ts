@@ -26,7 +26,12 @@ export type StageOutcome =
   | { readonly ok: true; readonly project: ProjectRecord; readonly event: StageEvent }
   | {
       readonly ok: false;
-      readonly problem: 'unknown_stage' | 'reason_required' | 'same_stage' | 'already_resumed';
+      readonly problem:
+        | 'unknown_stage'
+        | 'before_current'
+        | 'reason_required'
+        | 'same_stage'
+        | 'already_resumed';
       readonly text: LocalText;
     };
 
@@ -64,6 +69,16 @@ export function moveStage(project: ProjectRecord, move: StageMove, settings: Pro
       ok: false,
       problem: 'unknown_stage',
       text: { zh: `阶段须为以下之一：${codes.join('、')}`, en: `must be one of ${codes.join(', ')}` },
+    };
+  }
+  if (move.on < project.stageOn) {
+    return {
+      ok: false,
+      problem: 'before_current',
+      text: {
+        zh: `不能早于当前阶段的日期（${project.stageOn}）`,
+        en: `must not be before the date of the current stage (${project.stageOn})`,
+      },
     };
   }
   const from = stageIndexOf(settings, project.stage);

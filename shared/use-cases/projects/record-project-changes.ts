@@ -82,6 +82,8 @@ export async function changeStage(
         throw new ValidationError([{ field: 'stage', message: outcome.text }]);
       if (outcome.problem === 'reason_required')
         throw new ValidationError([{ field: 'reason', message: outcome.text }]);
+      if (outcome.problem === 'before_current')
+        throw new ValidationError([{ field: 'on', message: outcome.text }]);
       throw new ConflictError(outcome.problem, outcome.text);
     }
     const { event } = outcome;
