@@ -45,6 +45,12 @@ export interface ListLoad {
   /** Fresh context: nothing cached. From the navigation's start (the /dev/sign-in redirect included). */
   readonly coldFcpMs: Timings;
   readonly coldUsableMs: Timings;
+  /**
+   * CPU time the cold load cost until the list was usable: the page's renderer process, and every Chromium
+   * process (browser, GPU, network). On a shared machine wall times stretch with the load; CPU time less.
+   */
+  readonly coldRendererCpuMs: Timings;
+  readonly coldChromiumCpuMs: Timings;
   /** The same page reloaded: the hashed assets come from the cache (immutable), index.html is revalidated. */
   readonly warmFcpMs: Timings;
   readonly warmUsableMs: Timings;
@@ -254,6 +260,16 @@ async function measureList(
   const warmFcp: number[] = [];
   const warmUsable: number[] = [];
   const nextPage: number[] = [];
+  const coldRendererCpu: number[] = [];
+  const coldChromiumCpu: number[] = [];
+  // CPU time per Chromium process (cumulative): what a load costs, which a busy machine does not stretch.
+  const browserCdp = await browser.newBrowserCDPSession();
+  const chromiumCpu = async () => {
+    const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
+    return new Map(
+      processInfo.map((process) => [process.id, { type: process.type, cpuMs: process.cpuTime * 1000 }]),
+    );
+  };
   let waterfall: WaterfallEntry[] = [];
   for (let sample = 0; sample < samples; sample += 1) {
     const context = await browser.newContext({
@@ -263,8 +279,16 @@ async function measureList(
     });
     try {
       const page = await context.newPage();
+      const cpuBefore = await chromiumCpu();
       await page.goto(signIn, { waitUntil: 'commit' });
       coldUsable.push(await waitUsable(page));
+      const cpuAfter = await chromiumCpu();
+      const used = (type?: string) =>
+        [...cpuAfter]
+          .filter(([, process]) => type === undefined || process.type === type)
+          .reduce((sum, [id, process]) => sum + process.cpuMs - (cpuBefore.get(id)?.cpuMs ?? 0), 0);
+      coldRendererCpu.push(used('renderer'));
+      coldChromiumCpu.push(used());
       coldFcp.push((await page.evaluate(FCP)) as number);
       if (sample === samples - 1) waterfall = (await page.evaluate(WATERFALL)) as WaterfallEntry[];
 
@@ -298,6 +322,8 @@ async function measureList(
     leads,
     coldFcpMs: timings(coldFcp),
     coldUsableMs: timings(coldUsable),
+    coldRendererCpuMs: timings(coldRendererCpu),
+    coldChromiumCpuMs: timings(coldChromiumCpu),
     warmFcpMs: timings(warmFcp),
     warmUsableMs: timings(warmUsable),
     nextPageMs: timings(nextPage),
@@ -389,6 +415,8 @@ function loadRows(load: ListLoad): string[] {
   return [
     row('first contentful paint, cold', load.coldFcpMs),
     row('list usable, cold', load.coldUsableMs),
+    row('… CPU time of the page’s renderer until then', load.coldRendererCpuMs),
+    row('… CPU time of all Chromium processes until then', load.coldChromiumCpuMs),
     row('first contentful paint, warm', load.warmFcpMs),
     row('list usable, warm', load.warmUsableMs),
     row('下一页 → next page drawn', load.nextPageMs),
