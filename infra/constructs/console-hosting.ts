@@ -54,6 +54,11 @@ export interface ConsoleRuntimeConfig {
     readonly authority: string;
     readonly clientId: string;
     readonly scope: string;
+    /**
+     * Where signing out ends the provider's session, when its discovery document does not say (Cognito's
+     * managed login: `<domain>/logout`); other providers publish `end_session_endpoint` themselves.
+     */
+    readonly endSessionEndpoint?: string;
   };
 }
 

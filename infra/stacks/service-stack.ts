@@ -252,7 +252,15 @@ export class ServiceStack extends Stack {
       if (clientId === undefined) throw new Error('The console has no client id to sign in with');
       this.console.publish({
         apiBaseUrl: this.httpApi.api.apiEndpoint,
-        auth: { mode: 'oidc', authority: this.httpApi.issuer, clientId, scope: CONSOLE_SCOPES.join(' ') },
+        auth: {
+          mode: 'oidc',
+          authority: this.httpApi.issuer,
+          clientId,
+          scope: CONSOLE_SCOPES.join(' '),
+          ...(this.httpApi.signInDomain === undefined
+            ? {}
+            : { endSessionEndpoint: `${this.httpApi.signInDomain.baseUrl()}/logout` }),
+        },
       });
       if (this.httpApi.consoleClient !== undefined && this.httpApi.signInDomain !== undefined) {
         new CfnOutput(this, 'ConsoleClientId', { value: this.httpApi.consoleClient.userPoolClientId });

@@ -263,6 +263,7 @@ describe('the console on S3 behind CloudFront (global partition)', () => {
         authority: `<${poolId}.ProviderURL>`,
         clientId: `<${clientId}>`,
         scope: 'openid email profile',
+        endSessionEndpoint: expect.stringMatching(/amazoncognito\.com\/logout$/),
       },
     });
   });

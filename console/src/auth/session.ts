@@ -1,5 +1,6 @@
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { useSyncExternalStore } from 'react';
+import { currentLanguage } from '../i18n/language.ts';
 
 /**
  * Who is signed in. Locally `GET /dev/sign-in?role=&user=` mints a dev token and redirects here with it in
@@ -16,6 +17,8 @@ export type AuthSettings =
       readonly authority: string;
       readonly clientId: string;
       readonly scope?: string;
+      /** Set when the provider's discovery document has none (Cognito's managed login). */
+      readonly endSessionEndpoint?: string;
     };
 
 export interface RuntimeConfig {
@@ -35,6 +38,10 @@ interface SessionState {
 let state: SessionState = { token: undefined, endedBecause: undefined };
 const listeners = new Set<() => void>();
 let userManager: UserManager | undefined;
+
+function uiLocale(): string {
+  return currentLanguage() === 'zh' ? 'zh-CN' : 'en';
+}
 
 function publish(next: SessionState) {
   state = next;
@@ -65,6 +72,13 @@ export async function initSession(config: RuntimeConfig): Promise<void> {
       response_type: 'code',
       scope: config.auth.scope ?? 'openid email profile',
       userStore: new WebStorageStateStore({ store: window.localStorage }),
+      // No hidden-iframe renewal: the CSP forbids framing, and an expired session simply signs in again.
+      automaticSilentRenew: false,
+      // Sign-in pages in the console's language (OIDC ui_locales; Cognito's managed login reads lang).
+      extraQueryParams: { ui_locales: uiLocale(), lang: uiLocale() },
+      ...(config.auth.endSessionEndpoint === undefined
+        ? {}
+        : { metadataSeed: { end_session_endpoint: config.auth.endSessionEndpoint } }),
     });
     if (window.location.pathname === `${BASE}/callback`) {
       const user = await userManager.signinRedirectCallback();
@@ -101,7 +115,11 @@ export function currentToken(): string | undefined {
 export function signOut(reason: 'expired' | 'signed-out' = 'signed-out'): void {
   window.localStorage.removeItem(TOKEN_KEY);
   if (state.token !== undefined) publish({ token: undefined, endedBecause: reason });
-  if (reason === 'signed-out' && userManager !== undefined) void userManager.signoutRedirect();
+  if (reason === 'signed-out' && userManager !== undefined) {
+    // Cognito's /logout wants logout_uri (and client_id, which oidc-client-ts sends); others ignore it.
+    const back = `${window.location.origin}${BASE}/`;
+    void userManager.signoutRedirect({ extraQueryParams: { logout_uri: back } }).catch(() => undefined);
+  }
 }
 
 /** Cloud sign-in: off to the issuer's sign-in page, back to `returnTo` afterwards. */
