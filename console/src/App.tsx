@@ -21,6 +21,12 @@ const ReviewQueuePage = lazy(() => import('./pages/finance/ReviewQueuePage.tsx')
 const FundPage = lazy(() => import('./pages/finance/FundPage.tsx'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx'));
 const AdminPage = lazy(() => import('./pages/admin/AdminPage.tsx'));
+const ProjectLedgerPage = lazy(() => import('./pages/projects/ProjectLedgerPage.tsx'));
+const ProjectPage = lazy(() => import('./pages/projects/ProjectPage.tsx'));
+const SupervisionPage = lazy(() => import('./pages/projects/SupervisionPage.tsx'));
+const ReportsPage = lazy(() => import('./pages/projects/ReportsPage.tsx'));
+
+const ALL_ROLES = ['sector', 'finance', 'auditor', 'admin'] as const;
 
 function page(element: React.ReactNode) {
   return <Suspense fallback={<Spin style={{ display: 'block', marginTop: 64 }} />}>{element}</Suspense>;
@@ -59,6 +65,20 @@ function routes(config: RuntimeConfig): RouteObject[] {
         },
         { path: 'audit', element: <RequireRole kinds={['auditor']}>{page(<AuditPage />)}</RequireRole> },
         { path: 'admin', element: <RequireRole kinds={['admin']}>{page(<AdminPage />)}</RequireRole> },
+        // Projects after signing (issue 15): every role reads; a sector team sees and records its own sector.
+        {
+          path: 'projects',
+          element: <RequireRole kinds={ALL_ROLES}>{page(<ProjectLedgerPage />)}</RequireRole>,
+        },
+        {
+          path: 'projects/:id',
+          element: <RequireRole kinds={ALL_ROLES}>{page(<ProjectPage />)}</RequireRole>,
+        },
+        {
+          path: 'supervision',
+          element: <RequireRole kinds={ALL_ROLES}>{page(<SupervisionPage />)}</RequireRole>,
+        },
+        { path: 'reports', element: <RequireRole kinds={ALL_ROLES}>{page(<ReportsPage />)}</RequireRole> },
         { path: '*', element: <Navigate to="/" replace /> },
       ],
     },

@@ -1,7 +1,10 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   BankOutlined,
+  BarChartOutlined,
   FileAddOutlined,
+  ProjectOutlined,
   SettingOutlined,
   UnorderedListOutlined,
   AuditOutlined as VerifyIcon,
@@ -23,6 +26,9 @@ const texts = {
     funds: '专项基金',
     audit: '审计',
     admin: '政策与基金管理',
+    projects: '项目台账',
+    supervision: '督办',
+    reports: '报表',
     signOut: '退出登录',
     sector: '招商专班',
     finance: '财务',
@@ -39,6 +45,9 @@ const texts = {
     funds: 'Conversion fund',
     audit: 'Audit',
     admin: 'Policies and funds',
+    projects: 'Project ledger',
+    supervision: 'Supervision',
+    reports: 'Reports',
     signOut: 'Sign out',
     sector: 'Sector team',
     finance: 'Finance',
@@ -81,6 +90,24 @@ export function ConsoleLayout() {
     { key: '/funds', label: t.funds, icon: <BankOutlined />, kinds: ['finance', 'auditor', 'admin'] },
     { key: '/audit', label: t.audit, icon: <AuditOutlined />, kinds: ['auditor'] },
     { key: '/admin', label: t.admin, icon: <SettingOutlined />, kinds: ['admin'] },
+    {
+      key: '/projects',
+      label: t.projects,
+      icon: <ProjectOutlined />,
+      kinds: ['sector', 'finance', 'auditor', 'admin'],
+    },
+    {
+      key: '/supervision',
+      label: t.supervision,
+      icon: <AlertOutlined />,
+      kinds: ['sector', 'finance', 'auditor', 'admin'],
+    },
+    {
+      key: '/reports',
+      label: t.reports,
+      icon: <BarChartOutlined />,
+      kinds: ['sector', 'finance', 'auditor', 'admin'],
+    },
   ];
   const visible = entries.filter((entry) => entry.kinds.some((kind) => kinds.includes(kind)));
   const selected = visible

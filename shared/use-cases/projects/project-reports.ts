@@ -157,7 +157,13 @@ export async function monthlyReport(
   const done = sum((row) => row.completedToDate.fen);
   const count = (light: string) => rows.filter((row) => row.light === light).length;
   const rates = zoneRates(ledger, book, month, settings);
-  const scopeName = query.sector === undefined ? { zh: '全区', en: 'the zone' } : sectorName(query.sector);
+  const own = typeof scope === 'object' ? scope : [];
+  const scopeName =
+    query.sector !== undefined
+      ? sectorName(query.sector)
+      : own.length > 0
+        ? { zh: own.map((code) => `${sectorName(code).zh}专班`).join('、'), en: own.join(', ') }
+        : { zh: '全区', en: 'the zone' };
   return {
     month,
     sector: query.sector ?? null,
