@@ -371,6 +371,26 @@ describe('督办 escalation (blue → yellow → red, 5 / 3 / 3 working days)', 
     ]);
   });
 
+  it('moves up on the first working day after a deadline, not on the weekend after it', () => {
+    const friday = openItem(
+      project(),
+      'report_overdue',
+      [{ code: 'report_missing', light: 'yellow', text: { zh: '未报', en: 'missing' } }],
+      '2019-06',
+      '2019-07-12',
+      calendar2019,
+      SETTINGS,
+    );
+    expect(friday.deadline).toBe('2019-07-19');
+    expect(escalated(friday, '2019-07-20', '刘建华', calendar2019, SETTINGS).level).toBe('blue');
+    expect(escalated(friday, '2019-07-21', '刘建华', calendar2019, SETTINGS).level).toBe('blue');
+    expect(escalated(friday, '2019-07-22', '刘建华', calendar2019, SETTINGS).steps.at(-1)).toEqual({
+      level: 'yellow',
+      on: '2019-07-22',
+      deadline: '2019-07-24',
+    });
+  });
+
   it('leaves a resolved item alone', () => {
     const resolved = { ...opened, status: 'resolved' as const };
     expect(escalated(resolved, '2019-08-30', '刘建华', calendar2019, SETTINGS)).toBe(resolved);

@@ -15,7 +15,6 @@ import type {
   SupervisionItem,
   SupervisionLevel,
 } from '#shared/schemas/projects.ts';
-import { addDays } from './shanghai-time.ts';
 import { worstLight } from './traffic-lights.ts';
 import { addWorkingDays, type WorkingCalendar } from './working-days.ts';
 
@@ -79,8 +78,8 @@ const NEXT: Readonly<Record<SupervisionLevel, SupervisionLevel | null>> = {
 };
 
 /**
- * The item as it stands on `today`: each level whose deadline has passed (today is after it) moves up,
- * on the day after that deadline, with a new deadline counted in working days from the old one. Red
+ * The item as it stands on `today`: each level whose deadline has passed moves up on the first working
+ * day after that deadline, with a new deadline counted in working days from the old one. Red
  * names the 帮包 leader. An item already red, or resolved, does not move.
  */
 export function escalated(
@@ -94,8 +93,10 @@ export function escalated(
   let current = item;
   for (;;) {
     const next = NEXT[current.level];
-    if (next === null || !(today > current.deadline)) return current;
-    const on = addDays(current.deadline, 1);
+    if (next === null) return current;
+    // The level moves on the first working day after the deadline, not before.
+    const on = addWorkingDays(current.deadline, 1, calendar);
+    if (today < on) return current;
     const deadline = addWorkingDays(
       current.deadline,
       settings.supervision.deadlineWorkingDays[next],
