@@ -12,9 +12,7 @@ import { cursorParam, instantParam, limitParam } from './query-params.ts';
  */
 export const RewardsQuerySchema = z
   .object({
-    status: z
-      .enum(LEAD_STATUSES, { error: oneOf(LEAD_STATUSES) })
-      .default('PENDING_FINANCE'),
+    status: z.enum(LEAD_STATUSES, { error: oneOf(LEAD_STATUSES) }).default('PENDING_FINANCE'),
     sector: z.string().regex(SECTOR_CODE_PATTERN, SECTOR_CODE).optional(),
     from: instantParam('start').optional(),
     to: instantParam('end').optional(),
