@@ -22,6 +22,11 @@ function fetchMe(token: string): Promise<Me | undefined> {
   return pending;
 }
 
+/** Starts `GET /me` before the first render needs it. */
+export function prefetchMe(token: string): void {
+  void fetchMe(token);
+}
+
 /** The signed-in caller as the API reads the token (`GET /me`); undefined while loading or signed out. */
 export function useMe(): { me: Me | undefined; loading: boolean } {
   const { token } = useSession();

@@ -1,4 +1,4 @@
-import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import type { UserManager } from 'oidc-client-ts';
 import { useSyncExternalStore } from 'react';
 import { currentLanguage } from '../i18n/language.ts';
 
@@ -64,6 +64,8 @@ function usable(token: string | null | undefined): token is string {
 /** Reads the configuration, finishes a sign-in that is coming back, and restores a kept session. */
 export async function initSession(config: RuntimeConfig): Promise<void> {
   if (config.auth.mode === 'oidc') {
+    // Loaded only where sign-in is OIDC: the local console never needs it.
+    const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
     userManager = new UserManager({
       authority: config.auth.authority,
       client_id: config.auth.clientId,
