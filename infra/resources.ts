@@ -276,7 +276,7 @@ export const functions = [
     memoryMb: 256,
     description: 'GET /leads/{id}: a lead, its latest decision and revisions (sector-scoped)',
     // Funds: the lead's allocation (reserved, waitlisted, committed) shown beside its decision.
-    tables: { Leads: 'read', Funds: 'read' },
+    tables: { Leads: 'read', Funds: 'read', Projects: 'read' },
     queues: {},
   },
   {

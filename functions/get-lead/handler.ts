@@ -1,5 +1,7 @@
 import { routeAccess } from '#infra/resources.ts';
+import { dynamoDbClient } from '#shared/adapters/aws-clients.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
+import { DynamoProjectStore } from '#shared/adapters/dynamodb/dynamo-project-store.ts';
 import { withHttp } from '#shared/middleware/with-http.ts';
 import { type GetLeadDeps, getLead } from '#shared/use-cases/get-lead.ts';
 
@@ -11,4 +13,8 @@ export function createHandler(deps: GetLeadDeps) {
   }));
 }
 
-export const handler = createHandler(productionAdapters());
+const adapters = productionAdapters();
+export const handler = createHandler({
+  ...adapters,
+  projects: new DynamoProjectStore(dynamoDbClient, adapters.config.PROJECTS_TABLE, adapters.audit),
+});

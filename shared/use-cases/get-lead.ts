@@ -4,6 +4,7 @@ import { maskResidentId } from '#shared/domain/identifiers.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import type { FundStore } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { ProjectStore } from '#shared/ports/projects.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import { AllocationSchema, CaseOutcomeRecordSchema, ReviewRecordSchema } from '#shared/schemas/fund.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
@@ -19,6 +20,8 @@ export interface GetLeadDeps {
   readonly leads: Pick<LeadStore, 'get' | 'decisions'>;
   readonly reviews: Pick<ReviewStore, 'review' | 'caseOutcome'>;
   readonly funds: Pick<FundStore, 'allocation'>;
+  /** The project a signed lead became (issue 15): the link back from the lead. */
+  readonly projects: Pick<ProjectStore, 'projectOfLead'>;
 }
 
 /** One line per decision revision, oldest first. */
@@ -58,6 +61,8 @@ export const LeadViewSchema = LeadRecordSchema.pick({
   allocation: AllocationSchema.nullable(),
   review: ReviewRecordSchema.nullable(),
   caseOutcome: CaseOutcomeRecordSchema.nullable(),
+  /** The project this lead became after signing (`GET /projects/{projectId}`), if any. */
+  projectId: z.string().nullable(),
 });
 export type LeadView = z.infer<typeof LeadViewSchema>;
 
@@ -98,10 +103,11 @@ export async function getLead(
   const decisions = (await deps.leads.decisions(record.leadId)).sort((a, b) => a.revision - b.revision);
   const latest =
     decisions.find((decision) => decision.revision === record.latestRevision) ?? decisions.at(-1);
-  const [allocation, review, caseOutcome] = await Promise.all([
+  const [allocation, review, caseOutcome, projectId] = await Promise.all([
     latest === undefined ? undefined : deps.funds.allocation(latest.decision.fund.fundId, record.leadId),
     deps.reviews.review(record.leadId),
     deps.reviews.caseOutcome(record.leadId),
+    deps.projects.projectOfLead(record.leadId),
   ]);
   return {
     ...viewFields(record),
@@ -109,6 +115,7 @@ export async function getLead(
     allocation: allocation ?? null,
     review: review ?? null,
     caseOutcome: caseOutcome ?? null,
+    projectId: projectId ?? null,
     revisions: decisions.map((decision) => ({
       revision: decision.revision,
       evaluatedAt: decision.evaluatedAt,
@@ -121,7 +128,7 @@ export async function getLead(
 
 function viewFields(
   record: LeadRecord,
-): Omit<LeadView, 'latestDecision' | 'revisions' | 'allocation' | 'review' | 'caseOutcome'> {
+): Omit<LeadView, 'latestDecision' | 'revisions' | 'allocation' | 'review' | 'caseOutcome' | 'projectId'> {
   return {
     leadId: record.leadId,
     sector: record.sector,

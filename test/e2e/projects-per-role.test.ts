@@ -135,6 +135,9 @@ describe('registering a project', () => {
     expect(project.investor?.uscc).toBe(lead.investor.uscc);
     // The lead's verified actual investment (1.2亿) rather than its plan (2.5亿).
     expect(project.totalInvestmentFen).toBe(12_000_000_000);
+    // Linked both ways: the lead's view names its project.
+    const leadView = await api<{ projectId: string | null }>('GET', `/leads/${leadId}`, { token: food });
+    expect(leadView.body.projectId).toBe(project.projectId);
     const found = await api<{ items: Project[] }>('GET', `/projects?leadId=${leadId}`, { token: food });
     expect(found.body.items.map((item) => item.projectId)).toEqual([project.projectId]);
     const again = await api<Problem>('POST', '/projects', { token: food, body: projectBody({ leadId }) });

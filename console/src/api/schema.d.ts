@@ -1153,6 +1153,7 @@ export interface components {
                 recordedAt: string;
                 revision: number;
             } | null;
+            projectId: string | null;
         };
         AuditPage: {
             items: {

@@ -39,6 +39,7 @@ const texts = {
     sector: '招商专班',
     submittedAt: '提交时间',
     submittedBy: '提交人',
+    signedProject: '签约后的项目（项目台账）',
     progress: '办理进度',
     progressLabel: '线索办理进度',
     received: '已受理',
@@ -138,6 +139,7 @@ const texts = {
     sector: 'Sector team',
     submittedAt: 'Submitted',
     submittedBy: 'Submitted by',
+    signedProject: 'The project after signing (ledger)',
     progress: 'Progress',
     progressLabel: 'Progress of the lead',
     received: 'Received',
@@ -366,6 +368,9 @@ export default function LeadPage() {
           <Typography.Text type="secondary">
             {t.submittedBy}：{lead.submittedBy.userId}
           </Typography.Text>
+          {lead.projectId === null ? null : (
+            <Link to={`/projects/${encodeURIComponent(lead.projectId)}`}>{t.signedProject}</Link>
+          )}
         </Flex>
       </div>
 
