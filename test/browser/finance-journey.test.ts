@@ -156,8 +156,9 @@ describe('finance in the console', () => {
       .locator('label')
       .filter({ has: page.getByRole('radio', { name: '已批准' }) })
       .click();
-    expect(await page.getByRole('radio', { name: '已批准' }).isChecked()).toBe(true);
+    // The filter lands in the address, then the radio reads checked (isChecked does not wait for React).
     await page.waitForURL((url) => url.searchParams.get('status') === 'APPROVED');
+    await expect.poll(() => page.getByRole('radio', { name: '已批准' }).isChecked()).toBe(true);
     expectCleanConsole(page);
   }, 90_000);
 });

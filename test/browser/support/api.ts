@@ -39,7 +39,26 @@ export async function evaluatedLead(
   const lead = freshLead(sector, overrides);
   const leadId = await submit(token, lead);
   await waitForEvaluation(token, leadId);
+  await waitForAllocation(token, leadId);
   return { leadId, token, user, lead };
+}
+
+/**
+ * Finance works on a lead once the pipeline has settled it: the queued fund allocation has arrived too.
+ * (A case outcome or approval racing the allocation may be refused as a concurrent change, rightly, and the
+ * console says so; the journeys test the work, not that race.) A lead without a claim settles at once.
+ */
+async function waitForAllocation(token: string, leadId: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const view = await api<{
+      allocation: unknown;
+      latestDecision: { decision: { fund: { capFen?: number } } } | null;
+    }>('GET', `/leads/${leadId}`, { token });
+    const cap = view.body.latestDecision?.decision.fund.capFen ?? 0;
+    if (view.body.allocation !== null || cap === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
 }
 
 /** The officer reports the actual investment (what makes a reward payable); waits for its re-evaluation. */
