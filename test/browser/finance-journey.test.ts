@@ -97,9 +97,12 @@ describe('finance in the console', () => {
       fundRequest: '100万',
     });
     expect(await statusOf(submitted.leadId)).toBe('PENDING_CASE_REVIEW');
-    // The other journeys of this run draw on the same fund: the admin tops it up so that the negotiated
-    // 50万 finds money (a fund that cannot cover an outcome refuses it, and the console says so).
-    const topUp = await apiAs('admin', 'admin-1', 'POST', '/funds/conversion-2019/top-up', { amount: '1亿' });
+    // The other journeys of this run draw on the same fund and leave a waitlist (each claim at most the
+    // per-project cap, 1000万): the admin tops it up by far more than all of them, so that the negotiated 50万
+    // finds money (a fund that cannot cover an outcome refuses it, and the console says so).
+    const topUp = await apiAs('admin', 'admin-1', 'POST', '/funds/conversion-2019/top-up', {
+      amount: '50亿',
+    });
     expect(topUp.status).toBe(200);
 
     const recorder = await browser.newPage();
