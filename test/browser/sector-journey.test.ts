@@ -164,9 +164,22 @@ describe('the sector team in the console', () => {
     await expect.poll(() => rows.count(), SLOW).toBe(20);
 
     // Status, chosen in the filter, goes into the address; nothing of this sector is paid.
-    await page.getByLabel('状态').click();
-    await page.getByTitle('已支付', { exact: true }).click();
-    await page.waitForURL((url) => url.searchParams.get('status') === 'PAID');
+    // A click on an option while antd's dropdown is still opening can miss: choose again until it took.
+    await expect
+      .poll(
+        async () => {
+          if (new URL(page.url()).searchParams.get('status') !== 'PAID') {
+            await page.getByLabel('状态').click();
+            await page
+              .getByTitle('已支付', { exact: true })
+              .click({ timeout: 5_000 })
+              .catch(() => undefined);
+          }
+          return new URL(page.url()).searchParams.get('status');
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('PAID');
     await page.getByText('没有符合条件的线索').waitFor();
     expect(await rows.count()).toBe(0);
 
