@@ -48,6 +48,16 @@ export interface HttpResponse {
   readonly statusCode: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A file to download instead of a JSON body (a sheet, a CSV export). */
+  readonly file?: DownloadFile;
+}
+
+/** A file answered as an attachment: sent base64-encoded, as API Gateway expects binary bodies. */
+export interface DownloadFile {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  /** The name the browser saves it under; may be Chinese (sent as RFC 6266 `filename*`). */
+  readonly fileName: string;
 }
 
 export type BodyParseResult<TBody> =
@@ -186,12 +196,38 @@ function readBody<TBody>(
 }
 
 function toResult(response: HttpResponse): HttpResult {
+  if (response.file !== undefined) return fileResult(response, response.file);
   const hasBody = response.body !== undefined;
   return {
     statusCode: response.statusCode,
     headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...response.headers },
     body: hasBody ? JSON.stringify(response.body) : '',
   };
+}
+
+function fileResult(response: HttpResponse, file: DownloadFile): HttpResult {
+  return {
+    statusCode: response.statusCode,
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': contentDisposition(file.fileName),
+      // Exports hold personal data: no shared or browser cache keeps a copy.
+      'cache-control': 'no-store',
+      ...response.headers,
+    },
+    body: Buffer.from(file.bytes).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+/** RFC 6266: an ASCII fallback name for old clients, the UTF-8 name (RFC 8187) for the rest. */
+export function contentDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeRFC8187(fileName)}`;
+}
+
+function encodeRFC8187(text: string): string {
+  return encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**
