@@ -1,13 +1,13 @@
-import './zod-without-eval.ts';
 import 'antd/dist/antd.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { setApiBaseUrl } from './api/client.ts';
+import { prefetchLeadList } from './api/lead-list.ts';
 import { prefetchMe } from './auth/me.ts';
 import { currentToken, initSession, type RuntimeConfig } from './auth/session.ts';
 import { currentLanguage } from './i18n/language.ts';
-import { preloadPageOf } from './page-chunks.ts';
+import { chunkForPath, preloadPageOf } from './page-chunks.ts';
 
 // The deployment's settings (API origin, sign-in) are read at run time, so one build serves every deployment.
 async function start() {
@@ -18,7 +18,13 @@ async function start() {
   setApiBaseUrl(config.apiBaseUrl);
   await initSession(config);
   const token = currentToken();
-  if (token !== undefined) prefetchMe(token);
+  if (token !== undefined) {
+    prefetchMe(token);
+    // The list's first page need not wait for the caller's roles: the API scopes it by the token.
+    if (chunkForPath(window.location.pathname) === 'leadList') {
+      prefetchLeadList(new URLSearchParams(window.location.search));
+    }
+  }
   const root = document.getElementById('root');
   if (root === null) throw new Error('no #root element');
   createRoot(root).render(

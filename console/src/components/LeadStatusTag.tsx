@@ -9,21 +9,10 @@ import {
 } from '@ant-design/icons';
 import { Tag } from 'antd';
 import type { ReactNode } from 'react';
-import type { components } from '../api/schema.d.ts';
+import { LEAD_STATUSES, type LeadStatus } from '../api/lead-list.ts';
 import { type Language, useLanguage } from '../i18n/language.ts';
 
-export type LeadStatus = components['schemas']['LeadView']['status'];
-
-/** Every status of a lead, in the order of its lifecycle. */
-export const LEAD_STATUSES: readonly LeadStatus[] = [
-  'RECEIVED',
-  'EVALUATED',
-  'PENDING_FINANCE',
-  'PENDING_CASE_REVIEW',
-  'APPROVED',
-  'REJECTED',
-  'PAID',
-];
+export { LEAD_STATUSES, type LeadStatus };
 
 const NAMES: Record<LeadStatus, { zh: string; en: string }> = {
   RECEIVED: { zh: '已受理（待评估）', en: 'Received (evaluating)' },

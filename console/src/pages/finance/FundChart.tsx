@@ -3,7 +3,7 @@ import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import { formatFen } from '#shared/domain/money.ts';
+import { formatFen } from '#shared/domain/money-format.ts';
 
 // Only what this chart draws: the chunk stays small, and it loads with the fund page alone.
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent, CanvasRenderer]);

@@ -1,6 +1,6 @@
 import { Alert, App, Button, Card, Form, Input, Modal, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { formatFen } from '#shared/domain/money.ts';
+import { formatFen } from '#shared/domain/money-format.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { useMe } from '../../auth/me.ts';

@@ -1,22 +1,19 @@
 import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Flex, Form, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Flex, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { formatFen } from '#shared/domain/money.ts';
-import { api, type Problem, problemOf } from '../../api/client.ts';
+import { formatFen } from '#shared/domain/money-format.ts';
+import { type Problem, problemOf } from '../../api/client.ts';
+import { filtersOf, leadListQuery, loadLeadPage, PAGE_SIZES } from '../../api/lead-list.ts';
 import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
 import { CursorPager } from '../../components/CursorPager.tsx';
 import { formatInstant } from '../../components/instant.ts';
-import {
-  LEAD_STATUSES,
-  type LeadStatus,
-  LeadStatusTag,
-  leadStatusName,
-} from '../../components/LeadStatusTag.tsx';
+import { type LeadStatus, LeadStatusTag } from '../../components/LeadStatusTag.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
+
+const LeadListFilters = lazy(() => import('./LeadListFilters.tsx'));
 
 const texts = {
   zh: {
@@ -63,8 +60,6 @@ const texts = {
 
 type LeadSummary = components['schemas']['LeadList']['items'][number];
 
-const PAGE_SIZES = [20, 50, 100];
-
 /** Read by screen readers, not shown (the page title says the same). */
 const VISUALLY_HIDDEN: React.CSSProperties = {
   position: 'absolute',
@@ -74,12 +69,6 @@ const VISUALLY_HIDDEN: React.CSSProperties = {
   clip: 'rect(0 0 0 0)',
   whiteSpace: 'nowrap',
 };
-
-/** A month (YYYY-MM) as the API's from/to: its first and last day, read as days in Beijing time. */
-function monthRange(month: string): { from: string; to: string } {
-  const start = dayjs(`${month}-01`);
-  return { from: start.format('YYYY-MM-DD'), to: start.endOf('month').format('YYYY-MM-DD') };
-}
 
 /**
  * 我的线索 (a sector team's own leads; finance and auditors see every sector): filters by status, month and
@@ -96,18 +85,11 @@ export default function LeadListPage() {
   const ownSectors = me?.sectors ?? [];
   const sectorNames = new Map((me?.sectorCatalogue ?? []).map((sector) => [sector.code, sector[language]]));
   const [search, setSearch] = useSearchParams();
-  const status = (LEAD_STATUSES as readonly string[]).includes(search.get('status') ?? '')
-    ? (search.get('status') as LeadStatus)
-    : undefined;
-  const month = /^\d{4}-\d{2}$/.test(search.get('month') ?? '')
-    ? (search.get('month') ?? undefined)
-    : undefined;
+  const fromAddress = filtersOf(search);
+  const { status, month } = fromAddress;
   // A team with several sectors must name one (the API refuses to guess); one sector needs no choice.
-  const sector =
-    search.get('sector') ??
-    (!seesAll && ownSectors.length > 1 ? ownSectors[0]?.code : undefined) ??
-    undefined;
-  const [pageSize, setPageSize] = useState(PAGE_SIZES[0] ?? 20);
+  const sector = fromAddress.sector ?? (!seesAll && ownSectors.length > 1 ? ownSectors[0]?.code : undefined);
+  const [pageSize, setPageSize] = useState<number>(PAGE_SIZES[0]);
   // The cursors that led to the pages before this one, for these filters only: a cursor is valid for the
   // query it came from, so new filters start again from the first page.
   const filterKey = `${status}|${month}|${sector}|${pageSize}`;
@@ -121,19 +103,7 @@ export default function LeadListPage() {
   useEffect(() => {
     let current = true;
     setLoading(true);
-    const range = month === undefined ? {} : monthRange(month);
-    void api
-      .GET('/leads', {
-        params: {
-          query: {
-            ...(status === undefined ? {} : { status }),
-            ...(sector === undefined ? {} : { sector }),
-            ...range,
-            ...(cursor === undefined ? {} : { cursor }),
-            limit: String(pageSize),
-          },
-        },
-      })
+    void loadLeadPage(leadListQuery({ status, month, sector }, pageSize, cursor))
       .then(({ data, error, response }) => {
         if (!current) return;
         if (data !== undefined) {
@@ -219,65 +189,36 @@ export default function LeadListPage() {
           </Button>
         ) : null}
       </Flex>
-      <Form layout="inline" aria-label={t.caption} style={{ rowGap: 12 }}>
-        <Form.Item label={t.month} htmlFor="lead-list-month">
-          <DatePicker
-            id="lead-list-month"
-            picker="month"
-            value={month === undefined ? null : dayjs(`${month}-01`)}
-            onChange={(value: Dayjs | null) => setFilter('month', value?.format('YYYY-MM'))}
-            allowClear
-          />
-        </Form.Item>
-        <Form.Item label={t.status} htmlFor="lead-list-status">
-          <Select<string>
-            id="lead-list-status"
-            style={{ minWidth: 180 }}
-            value={status ?? ''}
-            onChange={(value) => setFilter('status', value)}
-            options={[
-              { value: '', label: t.anyStatus },
-              ...LEAD_STATUSES.map((value) => ({ value, label: leadStatusName(value, language) })),
-            ]}
-          />
-        </Form.Item>
-        {seesAll || ownSectors.length > 1 ? (
-          <Form.Item label={t.sector} htmlFor="lead-list-sector">
-            <Select<string>
-              id="lead-list-sector"
-              style={{ minWidth: 200 }}
-              value={sector ?? ''}
-              onChange={(value) => setFilter('sector', value)}
-              options={[
-                ...(seesAll ? [{ value: '', label: t.anySector }] : []),
-                ...sectorOptions.map((option) => ({ value: option.code, label: option[language] })),
-              ]}
-            />
-          </Form.Item>
-        ) : null}
-        <Form.Item label={t.pageSize} htmlFor="lead-list-page-size">
-          <Select<number>
-            id="lead-list-page-size"
-            style={{ width: 90 }}
-            value={pageSize}
-            onChange={setPageSize}
-            options={PAGE_SIZES.map((size) => ({ value: size, label: String(size) }))}
-          />
-        </Form.Item>
-      </Form>
+      {/* The filters' widgets (date picker, selects) load beside the rows, not before them. */}
+      <Suspense fallback={<div style={{ minHeight: 32 }} />}>
+        <LeadListFilters
+          texts={t}
+          month={month}
+          status={status}
+          sector={sector}
+          sectorOptions={seesAll || ownSectors.length > 1 ? sectorOptions : undefined}
+          anySector={seesAll}
+          pageSize={pageSize}
+          onFilter={setFilter}
+          onPageSize={setPageSize}
+        />
+      </Suspense>
       {problem === undefined ? null : (
         <Alert type="error" showIcon title={problem.title} description={problem.detail || undefined} />
       )}
-      <Table<LeadSummary>
-        rowKey="leadId"
-        caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-        columns={columns}
-        dataSource={page?.items ?? []}
-        loading={loading}
-        pagination={false}
-        locale={{ emptyText: <Typography.Text>{t.empty}</Typography.Text> }}
-        scroll={{ x: 'max-content' }}
-      />
+      {/* Narrow screens scroll the table sideways: a plain overflow box, not the table's own scroll.x, whose
+          column-measuring row forces a layout before the first paint. */}
+      <div style={{ overflowX: 'auto' }}>
+        <Table<LeadSummary>
+          rowKey="leadId"
+          caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
+          columns={columns}
+          dataSource={page?.items ?? []}
+          loading={loading}
+          pagination={false}
+          locale={{ emptyText: <Typography.Text>{t.empty}</Typography.Text> }}
+        />
+      </div>
       <CursorPager
         page={stack.length + 1}
         nextCursor={page?.nextCursor}

@@ -2,7 +2,7 @@ import { Alert, Card, Descriptions, Form, Radio, Select, Table, Typography } fro
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { formatFen } from '#shared/domain/money.ts';
+import { formatFen } from '#shared/domain/money-format.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
