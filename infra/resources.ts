@@ -49,6 +49,26 @@ export interface FunctionDefinition {
   readonly queues: Readonly<Partial<Record<QueueId, QueueAccess>>>;
   /** Secrets it reads (GetSecretValue on that secret only); none when absent. */
   readonly secrets?: readonly SecretId[];
+  /** Buckets it uses, and how; none when absent. */
+  readonly buckets?: Readonly<Partial<Record<BucketId, BucketAccess>>>;
+}
+
+/**
+ * `putAndLink`: put objects and read them back, which a pre-signed GET URL signed with the function's
+ * role needs (s3:PutObject and s3:GetObject on the bucket's objects, nothing else).
+ */
+export type BucketAccess = 'putAndLink';
+
+/**
+ * A bucket the deployment keeps for transient files (the exports too big for a Lambda response): private,
+ * encrypted, TLS only, objects expire after `expirationDays`. `envVar` carries its name to every function;
+ * only those that declare it get a grant. The local cloud has no bucket (it answers every export inline).
+ */
+export interface BucketDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  readonly expirationDays: number;
+  readonly description: string;
 }
 
 /**
@@ -206,6 +226,16 @@ export const queues = [
     retentionDays: 14,
     deadLetterQueue: { id: 'AllocationDlq', envVar: 'ALLOCATION_DLQ_URL', retentionDays: 14 },
   },
+  {
+    // Lead imports (issue 16): a hint that an import has rows to turn into leads (the table says which).
+    id: 'LeadImport',
+    envVar: 'LEAD_IMPORT_QUEUE_URL',
+    // at least 6 × the worker's timeout (120 s) plus the batching window
+    visibilityTimeoutSeconds: 725,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    deadLetterQueue: { id: 'LeadImportDlq', envVar: 'LEAD_IMPORT_DLQ_URL', retentionDays: 14 },
+  },
 ] as const satisfies readonly QueueDefinition[];
 
 export const secrets = [
@@ -219,6 +249,16 @@ export const secrets = [
     generated: { template: { current: 'k1' }, generatedKey: 'k1', length: 64 },
   },
 ] as const satisfies readonly SecretDefinition[];
+
+export const buckets = [
+  {
+    id: 'Exports',
+    envVar: 'EXPORTS_BUCKET',
+    // A pre-signed link lives 15 minutes at most; a day is enough to retry a download and no longer.
+    expirationDays: 1,
+    description: 'Exports bigger than a Lambda response, fetched through pre-signed links',
+  },
+] as const satisfies readonly BucketDefinition[];
 
 export const functions = [
   {
@@ -248,7 +288,7 @@ export const functions = [
     description:
       'Every minute: send again the work the tables show waiting too long (evaluations, allocations); serve the waitlists',
     tables: { Leads: 'readWrite', Funds: 'readWrite', Audit: 'readAppend', Reference: 'read' },
-    queues: { Evaluation: 'send', Allocation: 'send' },
+    queues: { Evaluation: 'send', Allocation: 'send', LeadImport: 'send' },
   },
   {
     id: 'evaluate-lead',
@@ -382,6 +422,8 @@ export const functions = [
       'Reports: the monthly ledger, the half-year review with its paragraph, the half-year team ranking',
     tables: { Projects: 'read', Reference: 'read' },
     queues: {},
+    // ?format=xlsx|csv of the monthly ledger: a big file goes through the exports bucket.
+    buckets: { Exports: 'putAndLink' },
   },
   {
     id: 'project-admin',
@@ -401,6 +443,52 @@ export const functions = [
       'Daily at 08:00 Asia/Shanghai: open 督办 items for yellow and red projects and overdue reports, escalate',
     tables: { Projects: 'readWrite', Reference: 'read', Audit: 'readAppend' },
     queues: {},
+  },
+  {
+    id: 'import-leads',
+    entry: 'functions/import-leads/handler.ts',
+    // API Gateway answers within 30 s: the file and every row are checked at once, the leads made later.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    description:
+      'Lead import: GET /imports/leads/template, POST /imports/leads (check the .xlsx and every row, store the accepted ones, queue them), GET /imports/leads/{importId}',
+    // Leads: the import and its rows live beside the leads (they hold resident IDs too).
+    tables: { Leads: 'readWrite' },
+    queues: { LeadImport: 'send' },
+    secrets: ['IdentifierKeys'],
+  },
+  {
+    id: 'create-imported-leads',
+    entry: 'functions/create-imported-leads/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    description:
+      'LeadImport queue consumer: create the leads of an import row by row, exactly as POST /leads does',
+    tables: { Leads: 'readWrite', Audit: 'readAppend' },
+    // LeadImport: a worker near its timeout sends the hint to go on.
+    queues: { LeadImport: 'consume', Evaluation: 'send' },
+    secrets: ['IdentifierKeys'],
+  },
+  {
+    id: 'export-rewards',
+    entry: 'functions/export-rewards/handler.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    description: 'GET /rewards/export: the payment list for finance as .xlsx or .csv (resident IDs masked)',
+    // Leads: the approved or paid leads and their review records (read only).
+    tables: { Leads: 'read' },
+    queues: {},
+    buckets: { Exports: 'putAndLink' },
+  },
+  {
+    id: 'export-audit',
+    entry: 'functions/export-audit/handler.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    description: 'GET /audit/export: audit entries with their hashes, the verification result and the digest',
+    tables: { Audit: 'read' },
+    queues: {},
+    buckets: { Exports: 'putAndLink' },
   },
 ] as const satisfies readonly FunctionDefinition[];
 
@@ -517,6 +605,13 @@ export const routes = [
     access: ['sector', 'finance', 'auditor', 'admin'],
   },
   { method: 'PUT', path: '/project-settings', functionId: 'project-admin', access: ['admin'] },
+  // Lead import (issue 16): the uploading sector team only (the handler checks the scope).
+  { method: 'GET', path: '/imports/leads/template', functionId: 'import-leads', access: ['sector'] },
+  { method: 'POST', path: '/imports/leads', functionId: 'import-leads', access: ['sector'] },
+  { method: 'GET', path: '/imports/leads/{importId}', functionId: 'import-leads', access: ['sector'] },
+  // Exports (issue 16); GET /reports/monthly?format=xlsx|csv is the monthly ledger's route above.
+  { method: 'GET', path: '/rewards/export', functionId: 'export-rewards', access: ['finance'] },
+  { method: 'GET', path: '/audit/export', functionId: 'export-audit', access: ['auditor'] },
 ] as const satisfies readonly RouteDefinition[];
 
 // No batching window: a lead is evaluated as soon as it is queued (a zone's volume never fills a batch
@@ -533,6 +628,14 @@ export const eventSources = [
     queueId: 'Allocation',
     functionId: 'allocate-fund',
     batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    reportBatchItemFailures: true,
+  },
+  // One import per invocation: its rows take up to ~50 ms each.
+  {
+    queueId: 'LeadImport',
+    functionId: 'create-imported-leads',
+    batchSize: 1,
     maxBatchingWindowSeconds: 0,
     reportBatchItemFailures: true,
   },
@@ -553,6 +656,7 @@ export const schedules = [
 export type TableId = (typeof tables)[number]['id'];
 export type QueueId = (typeof queues)[number]['id'];
 export type SecretId = (typeof secrets)[number]['id'];
+export type BucketId = (typeof buckets)[number]['id'];
 export type FunctionId = (typeof functions)[number]['id'];
 
 const accessByRouteKey = new Map<string, RouteDefinition['access']>(

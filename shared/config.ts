@@ -35,6 +35,9 @@ const ConfigSchema = z.object({
   EVALUATION_DLQ_URL: z.string().url(),
   ALLOCATION_QUEUE_URL: z.string().url(),
   ALLOCATION_DLQ_URL: z.string().url(),
+  /** Lead imports (issue 16): hints that an import has rows to turn into leads. */
+  LEAD_IMPORT_QUEUE_URL: z.string().url(),
+  LEAD_IMPORT_DLQ_URL: z.string().url(),
   /** Name of the audit chain; one chain per deployment. */
   AUDIT_CHAIN: z.string().min(1).default('main'),
   /**
@@ -60,6 +63,17 @@ const ConfigSchema = z.object({
    */
   IDENTIFIER_KEYS_SECRET_ARN: z.string().min(1).optional(),
   IDENTIFIER_KEYS: z.string().min(1).optional(),
+  /**
+   * Exports (issue 16). In the cloud, the bucket a file too big for a Lambda response goes to (6 MB
+   * payload, base64 makes a file 4/3 larger): above EXPORT_INLINE_MAX_BYTES of file the API answers
+   * 303 with a pre-signed GET URL that expires after EXPORT_LINK_SECONDS (at most 15 minutes). The local
+   * cloud sets no bucket: its gateway has no size limit, so every export is answered inline.
+   */
+  EXPORTS_BUCKET: z.string().min(1).optional(),
+  EXPORT_INLINE_MAX_BYTES: z.coerce.number().int().positive().max(4_500_000).default(4_000_000),
+  EXPORT_LINK_SECONDS: z.coerce.number().int().positive().max(900).default(900),
+  /** 填报单位 on a zone-wide sheet (a sector team's own sheet names its 专班). */
+  EXPORT_UNIT: z.string().min(1).default('开发区管委会'),
   ...identitySchemaShape(),
 });
 

@@ -70,6 +70,29 @@ export class UnauthenticatedError extends UserFacingError {
   override readonly name = 'UnauthenticatedError';
 }
 
+/** A refused row of an uploaded sheet: its row number, the status it would have had alone, its errors. */
+export interface RowProblem {
+  readonly row: number;
+  readonly status: number;
+  /** `column`: the sheet's header text; `field`: the lead field path. */
+  readonly errors: readonly (FieldProblem & { readonly column: string })[];
+}
+
+/**
+ * The request is well-formed but cannot be taken as it is (422): an uploaded file that is encrypted or
+ * lacks its columns, an import with no valid row, or one refused whole (`rows`: each refused row).
+ */
+export class UnprocessableContentError extends UserFacingError {
+  override readonly name = 'UnprocessableContentError';
+  readonly problems: readonly FieldProblem[];
+  readonly rows: readonly RowProblem[] | undefined;
+  constructor(text: LocalText, problems: readonly FieldProblem[] = [], rows?: readonly RowProblem[]) {
+    super(text);
+    this.problems = problems;
+    this.rows = rows;
+  }
+}
+
 export class ForbiddenError extends UserFacingError {
   override readonly name = 'ForbiddenError';
 }

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { productionAdapters } from '#shared/adapters/composition.ts';
+import { leadImportStores } from '#shared/adapters/lead-import-adapters.ts';
 import { powertoolsPendingWorkMetrics } from '#shared/adapters/pending-work-metrics.ts';
 import { logger } from '#shared/observability.ts';
 import {
@@ -28,22 +29,30 @@ export function createHandler(deps: ReconcileDeps, settings: ReconcileSettings) 
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const { resendAll } = DetailSchema.parse(event.detail ?? {});
-      const { work, served, resent } = await reconcile(deps, settings, { resendAll: resendAll === true });
+      const { work, served, resent, imports } = await reconcile(deps, settings, {
+        resendAll: resendAll === true,
+      });
       if (resent.length > 0) {
         // Lead ids and revisions only; the first few are enough to follow one in the other functions' logs.
         logger.warn('pending work sent again', { work, served, resendAll, first: resent.slice(0, 20) });
       } else if (Object.values(served).some((count) => count > 0)) {
         logger.info('waitlists served', { served });
       }
-      const failed = work.evaluation.failed + work.allocation.failed;
+      if ((imports?.resent ?? 0) > 0) logger.warn('lead imports sent again', { imports });
+      const failed = work.evaluation.failed + work.allocation.failed + (imports?.failed ?? 0);
       if (failed > 0) throw new ReconcileIncompleteError(`${failed} item(s) could not be sent again`);
-      return { work, served };
+      return { work, served, ...(imports === undefined ? {} : { imports }) };
     });
 }
 
 const adapters = productionAdapters();
 export const handler = createHandler(
-  { ...adapters, pendingWork: adapters.leads, pendingWorkMetrics: powertoolsPendingWorkMetrics },
+  {
+    ...adapters,
+    pendingWork: adapters.leads,
+    pendingWorkMetrics: powertoolsPendingWorkMetrics,
+    pendingImports: leadImportStores(adapters.config),
+  },
   {
     afterSeconds: adapters.config.RECONCILE_AFTER_SECONDS,
     batch: adapters.config.RECONCILE_BATCH,

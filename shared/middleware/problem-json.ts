@@ -1,4 +1,4 @@
-import type { Language, LocalText } from '#shared/errors.ts';
+import type { Language, LocalText, RowProblem } from '#shared/errors.ts';
 import {
   ConflictError,
   DuplicateProjectError,
@@ -8,6 +8,7 @@ import {
   PayloadTooLargeError,
   textIn,
   UnauthenticatedError,
+  UnprocessableContentError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/errors.ts';
@@ -27,6 +28,27 @@ export interface Problem {
   readonly instance?: string;
   readonly code?: string;
   readonly errors?: readonly ProblemField[];
+  /** An import refused whole: each refused row with its errors (shared/use-cases/import-leads.ts). */
+  readonly rows?: readonly LocalRowProblem[];
+}
+
+/** A refused row as the caller reads it. */
+export interface LocalRowProblem {
+  readonly row: number;
+  readonly status: number;
+  readonly errors: readonly (ProblemField & { readonly column: string })[];
+}
+
+export function localRow(row: RowProblem, language: Language): LocalRowProblem {
+  return {
+    row: row.row,
+    status: row.status,
+    errors: row.errors.map(({ column, field, message }) => ({
+      column,
+      field,
+      message: textIn(message, language),
+    })),
+  };
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -41,6 +63,7 @@ const TITLES = {
   conflict: { zh: '与当前状态冲突', en: 'Conflict' },
   'payload-too-large': { zh: '请求体过大', en: 'Payload too large' },
   'unsupported-media-type': { zh: '不支持的媒体类型', en: 'Unsupported media type' },
+  unprocessable: { zh: '无法处理的内容', en: 'Unprocessable content' },
   internal: { zh: '服务器内部错误', en: 'Internal error' },
 } as const satisfies Record<string, LocalText>;
 
@@ -77,6 +100,20 @@ export function problemOf(error: unknown, language: Language): Problem {
   if (error instanceof ConflictError) return { ...problem('conflict', 409, error.text), code: error.code };
   if (error instanceof PayloadTooLargeError) return problem('payload-too-large', 413, error.text);
   if (error instanceof UnsupportedMediaTypeError) return problem('unsupported-media-type', 415, error.text);
+  if (error instanceof UnprocessableContentError) {
+    return {
+      ...problem('unprocessable', 422, error.text),
+      ...(error.problems.length === 0
+        ? {}
+        : {
+            errors: error.problems.map(({ field, message }) => ({
+              field,
+              message: textIn(message, language),
+            })),
+          }),
+      ...(error.rows === undefined ? {} : { rows: error.rows.map((row) => localRow(row, language)) }),
+    };
+  }
   return problem('internal', 500, {
     zh: '请求未能完成，已记录在案；使用相同的 Idempotency-Key 重试是安全的。',
     en: 'The request could not be completed. It has been logged; retrying with the same Idempotency-Key is safe.',

@@ -13,6 +13,8 @@ export interface QueueMessage<TBody> {
   readonly messageId: string;
   readonly receiveCount: number;
   readonly record: SQSRecord;
+  /** How long the invocation has left (a consumer with long work stops between steps in time). */
+  readonly remainingTimeMs: () => number;
 }
 
 /** A body that does not match its contract can never succeed: it fails until the dead-letter queue takes it. */
@@ -31,7 +33,7 @@ export function withSqsBatch<TSchema extends z.ZodType>(
   handleMessage: (message: QueueMessage<z.infer<TSchema>>) => Promise<void>,
 ) {
   const processor = new BatchProcessor(EventType.SQS);
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+  const handleRecord = async (record: SQSRecord, context: Context): Promise<void> => {
     let json: unknown;
     try {
       json = JSON.parse(record.body);
@@ -50,17 +52,23 @@ export function withSqsBatch<TSchema extends z.ZodType>(
       messageId: record.messageId,
       receiveCount: Number(record.attributes.ApproximateReceiveCount),
       record,
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
     });
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
-      const response = await processPartialResponse(event, handleRecord, processor, {
-        context,
-        throwOnFullBatchFailure: false,
-        processInParallel: false,
-      });
+      const response = await processPartialResponse(
+        event,
+        (record: SQSRecord) => handleRecord(record, context),
+        processor,
+        {
+          context,
+          throwOnFullBatchFailure: false,
+          processInParallel: false,
+        },
+      );
       // Failed records come back after the visibility timeout; a steady count here precedes the DLQ alarm.
       const failed = response.batchItemFailures.length;
       metrics.addMetric('RecordsFailed', MetricUnit.Count, failed);

@@ -35,6 +35,7 @@ import { ReplaySchema } from '#shared/use-cases/replay-decision.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use-cases/verify-audit-trail.ts';
 import { MeSchema } from '#shared/use-cases/who-am-i.ts';
+import { importOperations } from './import-operations.ts';
 import { projectOperations } from './project-operations.ts';
 
 export const BEARER_SCHEME = 'bearerAuth';
@@ -244,8 +245,9 @@ const ERROR_TEXTS: Readonly<Record<number, string>> = {
   403: 'The caller’s role or sector does not allow this',
   404: 'Not found',
   409: 'Conflicts with the current state',
-  413: 'Body over 64 KiB',
-  415: 'The body must be application/json',
+  413: 'Body over 64 KiB (an uploaded file: over its limit)',
+  415: 'The body must be application/json (an uploaded file: its own type)',
+  422: 'Well-formed but not acceptable as it is (an uploaded file: see the operation)',
   500: 'Internal error (nothing internal is disclosed)',
 };
 
@@ -272,7 +274,8 @@ function pathParamsOf(path: string): z.ZodObject | undefined {
 
 function operationFor(route: DocumentedRoute): ZodOpenApiOperationObject {
   const key = `${route.method} ${route.path}`;
-  const registered = operations[key] ?? fundOperations[key] ?? projectOperations[key];
+  const registered =
+    operations[key] ?? fundOperations[key] ?? projectOperations[key] ?? importOperations[key];
   const isPublic = route.access === 'public';
   const path = pathParamsOf(route.path);
   const base: Operation = registered ?? {

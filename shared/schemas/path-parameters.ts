@@ -29,8 +29,21 @@ export const RevisionParamSchema = z
   .regex(/^[1-9]\d{0,8}$/, zodMessage({ zh: '必须是正整数', en: 'must be a positive whole number' }))
   .meta({ description: 'Decision revision' });
 
+/** A lead import (issue 16): `im_` and 24 lower-case hex digits. */
+export const ImportIdParamSchema = z
+  .string()
+  .regex(
+    /^im_[0-9a-f]{24}$/,
+    zodMessage({
+      zh: '必须是导入编号：im_ 加 24 位小写十六进制数字',
+      en: 'must be an import id: im_ and 24 lower-case hex digits',
+    }),
+  )
+  .meta({ description: 'The import id (im_…)' });
+
 export const pathParameterSchemas = {
   id: LeadIdParamSchema,
+  importId: ImportIdParamSchema,
   fundId: FundIdParamSchema,
   revision: RevisionParamSchema,
   // Projects (issue 15): projectId, supervisionId, year, half.

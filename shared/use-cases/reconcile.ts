@@ -1,3 +1,4 @@
+import type { LeadImportQueue, LeadImportStore } from '#shared/ports/lead-imports.ts';
 import {
   PENDING_WORK_KINDS,
   type PendingWork,
@@ -29,6 +30,11 @@ export interface ReconcileDeps extends ServeWaitlistsDeps {
   readonly evaluationQueue: EvaluationQueue;
   readonly allocationQueue: AllocationQueue;
   readonly pendingWorkMetrics: PendingWorkMetrics;
+  /** Lead imports left unfinished (issue 16): their hint is sent again like the rest. */
+  readonly pendingImports?: {
+    readonly imports: Pick<LeadImportStore, 'oldestPendingImport' | 'duePendingImports' | 'markImportResent'>;
+    readonly importQueue: LeadImportQueue;
+  };
 }
 
 export interface PendingWorkReport {
@@ -43,6 +49,8 @@ export interface PendingWorkReport {
 
 export interface ReconcileReport {
   readonly work: Readonly<Record<PendingWorkKind, PendingWorkReport>>;
+  /** Lead imports waiting for their leads (when the deps name them). */
+  readonly imports?: PendingWorkReport;
   /** Leads served from each fund's waitlist. */
   readonly served: Readonly<Record<string, number>>;
   /** What was sent again, in order (lead ids and revisions only). */
@@ -106,8 +114,44 @@ export async function reconcile(
     deps.pendingWorkMetrics.found(kind, { due: due.length, oldestAgeSeconds });
   }
 
+  const imports =
+    deps.pendingImports === undefined
+      ? undefined
+      : await resendPendingImports(deps.pendingImports, settings, now, waitingSinceBefore, resendAll);
   const served = await serveAllWaitlists(deps);
-  return { work, served, resent };
+  return { work, served, resent, ...(imports === undefined ? {} : { imports }) };
+}
+
+/** The hint of each import waiting too long, sent again with the same backoff as the other work. */
+async function resendPendingImports(
+  pending: NonNullable<ReconcileDeps['pendingImports']>,
+  settings: ReconcileSettings,
+  now: Date,
+  waitingSinceBefore: Date,
+  resendAll: boolean,
+): Promise<PendingWorkReport> {
+  const [oldest, due] = await Promise.all([
+    pending.imports.oldestPendingImport(),
+    pending.imports.duePendingImports({
+      waitingSinceBefore: waitingSinceBefore.toISOString(),
+      at: now.toISOString(),
+      limit: settings.batch,
+      ignoreBackoff: resendAll,
+    }),
+  ]);
+  let failed = 0;
+  for (const item of due) {
+    try {
+      await pending.importQueue.send({ schemaVersion: 1, importId: item.importId });
+    } catch {
+      failed += 1;
+      continue;
+    }
+    await pending.imports.markImportResent(item, retryAfter(now, item.resent, settings));
+  }
+  const oldestAgeSeconds =
+    oldest === undefined ? 0 : Math.max(0, Math.floor((now.getTime() - Date.parse(oldest.since)) / 1000));
+  return { due: due.length, resent: due.length - failed, failed, oldestAgeSeconds };
 }
 
 async function send(deps: ReconcileDeps, item: PendingWork): Promise<void> {

@@ -22,6 +22,11 @@ export interface SubmitLeadDeps {
 export interface SubmitLeadCommand {
   readonly principal: Principal;
   readonly idempotencyKey: string;
+  /**
+   * Whose keys `idempotencyKey` is one of (default: the caller's own). A lead import passes its sector
+   * team, so a colleague uploading the same file finds the same leads instead of making new ones.
+   */
+  readonly idempotencyScope?: string;
   readonly lead: Lead;
   /** The body as sent (before parsing), to tell a retry from another request under the same key. */
   readonly rawBody: unknown;
@@ -53,7 +58,7 @@ export async function submitLead(
       en: `A lead for sector ${lead.sector} can only be submitted by that sector's team.`,
     });
   }
-  const leadId = leadIdFor(principal.userId, command.idempotencyKey);
+  const leadId = leadIdFor(command.idempotencyScope ?? principal.userId, command.idempotencyKey);
   const keyring = await deps.identifierKeys.keyring();
   const hashing = currentInputHashing(keyring);
   // The body holds the resident ID as sent: its hash is keyed too (see requestHashOf).
