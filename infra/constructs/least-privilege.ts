@@ -1,9 +1,11 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type {
+  BucketAccess,
   EventSourceDefinition,
   FunctionDefinition,
   QueueAccess,
@@ -29,7 +31,17 @@ export interface GrantContext {
   readonly eventSources: readonly EventSourceDefinition[];
   /** Secrets by definition id. */
   readonly secrets?: ReadonlyMap<string, ISecret>;
+  /** Buckets by definition id. */
+  readonly buckets?: ReadonlyMap<string, IBucket>;
 }
+
+/**
+ * `putAndLink`: write an object and read it back (a pre-signed GET is signed with the function's role),
+ * on the bucket's objects only: no list, no delete (the lifecycle rule expires them), no bucket settings.
+ */
+export const BUCKET_ACCESS_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
+  putAndLink: ['s3:PutObject', 's3:GetObject'],
+};
 
 /**
  * Reading a secret is GetSecretValue on that secret's ARN and nothing else (grantRead adds DescribeSecret,
@@ -136,6 +148,20 @@ export function grantDeclaredAccess(
     const pair = context.queues.get(queueId);
     if (pair === undefined) throw new Error(`Function ${definition.id} names unknown queue ${queueId}`);
     grantQueue(fn, definition, queueId, pair, access, context.eventSources);
+  }
+  for (const [bucketId, access] of Object.entries(definition.buckets ?? {}) as [
+    string,
+    BucketAccess | undefined,
+  ][]) {
+    if (access === undefined) continue;
+    const bucket = context.buckets?.get(bucketId);
+    if (bucket === undefined) throw new Error(`Function ${definition.id} names unknown bucket ${bucketId}`);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...BUCKET_ACCESS_ACTIONS[access]],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
   }
   for (const secretId of definition.secrets ?? []) {
     const secret = context.secrets?.get(secretId);

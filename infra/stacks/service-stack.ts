@@ -33,8 +33,11 @@ import {
   ruleScheduleOf,
   schedulerExpressionOf,
 } from '#infra/constructs/schedule-expressions.ts';
+import { KfqTransientBuckets } from '#infra/constructs/transient-buckets.ts';
 import { type DeploymentSettings, GLOBAL_DEFAULTS, type Partition } from '#infra/deployment.ts';
 import {
+  type BucketDefinition,
+  buckets as bucketDefinitions,
   type EventSourceDefinition,
   eventSources as eventSourceDefinitions,
   type FunctionDefinition,
@@ -60,6 +63,8 @@ export interface ServiceStackProps extends StackProps {
   /** Secrets from the data stack, by definition id (none in tests that need none). */
   readonly secrets?: ReadonlyMap<string, ISecret>;
   readonly secretDefinitions?: readonly SecretDefinition[];
+  /** Buckets of transient files (built here); default `infra/resources.ts`. */
+  readonly buckets?: readonly BucketDefinition[];
   /** Default to `infra/resources.ts`; tests may pass their own. */
   readonly functions?: readonly FunctionDefinition[];
   readonly routes?: readonly RouteDefinition[];
@@ -97,6 +102,7 @@ export class ServiceStack extends Stack {
   readonly httpApi: KfqHttpApi;
   readonly alarms: KfqAlarms;
   readonly console: KfqConsoleHosting | undefined;
+  readonly transientBuckets: KfqTransientBuckets;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -130,6 +136,15 @@ export class ServiceStack extends Stack {
       environment[secret.envVar] = required(props.secrets ?? new Map(), secret.id, 'secret').secretArn;
     }
 
+    // Buckets of transient files (exports); a bucket's name goes to every function too, only the
+    // functions that declare it get a grant.
+    this.transientBuckets = new KfqTransientBuckets(this, 'Buckets', {
+      definitions: props.buckets ?? bucketDefinitions,
+    });
+    for (const bucket of props.buckets ?? bucketDefinitions) {
+      environment[bucket.envVar] = required(this.transientBuckets.buckets, bucket.id, 'bucket').bucketName;
+    }
+
     const queuePairs = new Map<string, QueuePair>();
     for (const queue of props.queueDefinitions) {
       queuePairs.set(queue.id, {
@@ -161,7 +176,16 @@ export class ServiceStack extends Stack {
         queues: queuePairs,
         eventSources,
         ...(props.secrets === undefined ? {} : { secrets: props.secrets }),
+        buckets: this.transientBuckets.buckets,
       });
+      const declared: FunctionDefinition = definition;
+      for (const bucketId of Object.keys(declared.buckets ?? {})) {
+        acknowledge(
+          fn.role,
+          `AwsSolutions-IAM5[Resource::${this.transientBuckets.arnReference(bucketId)}/*]`,
+          `s3:PutObject and s3:GetObject on the objects of the ${bucketId} bucket only (keys are random per export; a pre-signed GET is signed with this role): no list, no delete, no other bucket.`,
+        );
+      }
       built.set(definition.id, fn);
     }
     this.functions = built;

@@ -24,3 +24,9 @@ export interface ReviewStore {
   /** A lead move that touches no fund (marking a reward paid). */
   transition(transition: LeadTransition, audit: AuditEntryDraft): Promise<'applied' | 'conflict'>;
 }
+
+/** Many leads' review records at once (the payment list reads a page of leads, then their reviews). */
+export interface ReviewBatch {
+  /** The review of each lead that has one, by lead id; at most 100 leads per call. */
+  reviewsOf(leadIds: readonly string[]): Promise<ReadonlyMap<string, ReviewRecord>>;
+}

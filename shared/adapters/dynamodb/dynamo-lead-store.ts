@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -421,6 +422,26 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
 
   async caseOutcome(leadId: string): Promise<CaseOutcomeRecord | undefined> {
     return this.#getParsed(caseOutcomeKey(leadId), CaseOutcomeRecordSchema);
+  }
+
+  /** The review records of up to 100 leads in one BatchGetItem (the payment list reads a page at once). */
+  async reviewsOf(leadIds: readonly string[]): Promise<Map<string, ReviewRecord>> {
+    const reviews = new Map<string, ReviewRecord>();
+    if (leadIds.length > 100) throw new RangeError('At most 100 leads per batch');
+    let keys: Record<string, AttributeValue>[] = [...new Set(leadIds)].map((id) => marshall(reviewKey(id)));
+    for (let attempt = 0; keys.length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const answer = await this.#client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[this.#table] ?? []) {
+        const review = fromItem(item, ReviewRecordSchema);
+        reviews.set(review.leadId, review);
+      }
+      // Throttled keys come back unprocessed: ask again for those only.
+      keys = answer.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+    }
+    return reviews;
   }
 
   async transition(transition: LeadTransition, audit: AuditEntryDraft): Promise<'applied' | 'conflict'> {
