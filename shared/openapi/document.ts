@@ -35,6 +35,7 @@ import { ReplaySchema } from '#shared/use-cases/replay-decision.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use-cases/verify-audit-trail.ts';
 import { MeSchema } from '#shared/use-cases/who-am-i.ts';
+import { exportOperations } from './export-operations.ts';
 import { importOperations } from './import-operations.ts';
 import { projectOperations } from './project-operations.ts';
 
@@ -275,7 +276,11 @@ function pathParamsOf(path: string): z.ZodObject | undefined {
 function operationFor(route: DocumentedRoute): ZodOpenApiOperationObject {
   const key = `${route.method} ${route.path}`;
   const registered =
-    operations[key] ?? fundOperations[key] ?? projectOperations[key] ?? importOperations[key];
+    exportOperations[key] ??
+    operations[key] ??
+    fundOperations[key] ??
+    projectOperations[key] ??
+    importOperations[key];
   const isPublic = route.access === 'public';
   const path = pathParamsOf(route.path);
   const base: Operation = registered ?? {
