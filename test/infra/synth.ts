@@ -45,6 +45,8 @@ export const STATEFUL_LOGICAL_IDS = [
   'EvaluationDlqQueue11614616',
   'EvaluationQueueF9A2AAD1',
   'FundsTableD92EDB65',
+  'LeadImportDlqQueue25DD3714',
+  'LeadImportQueue7B90BA03',
   'LeadsTableB370ABE7',
   'ProjectsTableAA0A2089',
   'ReferenceTableAB3BBC1B',
