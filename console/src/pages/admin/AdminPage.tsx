@@ -5,6 +5,7 @@ import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { AmountInput, amountRules } from '../../components/AmountInput.tsx';
+import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 import { DEFAULT_FUND_ID } from '../finance/default-fund.ts';
 import { lineAndColumn, lineOf, lineOfEachPath } from './json-paths.ts';
@@ -221,15 +222,7 @@ function PolicyCard({ t }: { t: Texts }) {
             }
           />
         )}
-        {problem === undefined ? null : (
-          <Alert
-            type="error"
-            showIcon
-            title={problem.title || t.failed}
-            description={problem.detail}
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <ProblemAlert problem={problem} fallbackTitle={t.failed} />
         {outcome === undefined ? null : <div style={{ marginBottom: 16 }}>{outcome}</div>}
         <Space>
           <Button type="primary" htmlType="submit" loading={busy}>
@@ -315,15 +308,7 @@ function OpenFundCard({ t }: { t: Texts }) {
         >
           <AmountInput placeholder="5000万" />
         </Form.Item>
-        {problem === undefined ? null : (
-          <Alert
-            type="error"
-            showIcon
-            title={problem.title || t.failed}
-            description={problem.detail}
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <ProblemAlert problem={problem} fallbackTitle={t.failed} />
         {opened === undefined ? null : (
           <Alert
             type="success"
@@ -391,15 +376,7 @@ function TopUpCard({ t }: { t: Texts }) {
         >
           <AmountInput placeholder="1000万" />
         </Form.Item>
-        {problem === undefined ? null : (
-          <Alert
-            type="error"
-            showIcon
-            title={problem.title || t.failed}
-            description={problem.detail}
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <ProblemAlert problem={problem} fallbackTitle={t.failed} />
         {fund === undefined ? null : (
           <Alert
             type="success"

@@ -1,13 +1,14 @@
-import { Alert, AutoComplete, Button, Card, DatePicker, Form, Input, Space, Table, Typography } from 'antd';
+import { Alert, AutoComplete, Button, Card, DatePicker, Form, Input, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import { type ChangeEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
-import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
-import { CursorPager, useCursorPaging } from '../../components/CursorPager.tsx';
+import { QUIET_TEXT } from '../../components/a11y.ts';
+import { useCursorPaging } from '../../components/CursorPager.tsx';
 import { formatInstant } from '../../components/instant.ts';
+import { ListTable } from '../../components/ListTable.tsx';
 import { type Language, useLanguage, useTexts } from '../../i18n/language.ts';
 
 type AuditEntry = components['schemas']['AuditPage']['items'][number];
@@ -512,31 +513,16 @@ function HistoryCard() {
           </Button>
         </Space>
       </Form>
-      {problem === undefined ? null : (
-        <Alert
-          type="error"
-          showIcon
-          title={problem.title || t.failed}
-          description={problem.detail}
-          style={{ marginBottom: 16 }}
-        />
-      )}
-      <Table<AuditEntry>
+      <ListTable<AuditEntry>
+        caption={t.caption}
+        emptyText={t.empty}
+        failedTitle={t.failed}
+        problem={problem}
+        rows={items}
         rowKey={(entry) => `${entry.chain}:${entry.seq}`}
         columns={columns}
-        dataSource={items}
         loading={loading}
-        pagination={false}
-        caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-        locale={{ emptyText: <span style={QUIET_TEXT}>{t.empty}</span> }}
-        scroll={{ x: 'max-content' }}
-      />
-      <CursorPager
-        page={paging.page}
-        nextCursor={nextCursor}
-        onNext={paging.next}
-        onPrevious={paging.previous}
-        loading={loading}
+        paging={{ page: paging.page, nextCursor, onNext: paging.next, onPrevious: paging.previous }}
       />
     </Card>
   );

@@ -1,4 +1,4 @@
-import { Alert, DatePicker, Form, Radio, Select, Space, Table, Typography } from 'antd';
+import { DatePicker, Form, Radio, Select, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
@@ -7,10 +7,11 @@ import { formatFen } from '#shared/domain/money-format.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { useMe } from '../../auth/me.ts';
-import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
-import { CursorPager, useCursorPaging } from '../../components/CursorPager.tsx';
+import { QUIET_TEXT } from '../../components/a11y.ts';
+import { useCursorPaging } from '../../components/CursorPager.tsx';
 import { formatInstant } from '../../components/instant.ts';
 import { LeadStatusTag, leadStatusName } from '../../components/LeadStatusTag.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 import { conflictWords } from './review-refusals.ts';
 
@@ -251,31 +252,16 @@ export default function ReviewQueuePage() {
           />
         </Form.Item>
       </Form>
-      {problem === undefined ? null : (
-        <Alert
-          type="error"
-          showIcon
-          title={t.failed}
-          description={problem.detail}
-          style={{ marginBottom: 16 }}
-        />
-      )}
-      <Table<Reward>
+      <ListTable<Reward>
+        caption={t.caption}
+        emptyText={t.empty}
+        failedTitle={t.failed}
+        problem={problem === undefined ? undefined : { ...problem, title: t.failed }}
+        rows={items}
         rowKey="leadId"
         columns={columns}
-        dataSource={items}
         loading={loading}
-        pagination={false}
-        caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-        locale={{ emptyText: <span style={QUIET_TEXT}>{t.empty}</span> }}
-        scroll={{ x: 'max-content' }}
-      />
-      <CursorPager
-        page={paging.page}
-        nextCursor={nextCursor}
-        onNext={paging.next}
-        onPrevious={paging.previous}
-        loading={loading}
+        paging={{ page: paging.page, nextCursor, onNext: paging.next, onPrevious: paging.previous }}
       />
     </section>
   );

@@ -1,5 +1,5 @@
 import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Space, Table, Typography } from 'antd';
+import { Button, Flex, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -8,9 +8,9 @@ import { type Problem, problemOf } from '../../api/client.ts';
 import { filtersOf, leadListQuery, loadLeadPage, PAGE_SIZES } from '../../api/lead-list.ts';
 import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
-import { CursorPager } from '../../components/CursorPager.tsx';
 import { formatInstant } from '../../components/instant.ts';
 import { type LeadStatus, LeadStatusTag } from '../../components/LeadStatusTag.tsx';
+import { ListTable } from '../../components/ListTable.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 
 const LeadListFilters = lazy(() => import('./LeadListFilters.tsx'));
@@ -59,16 +59,6 @@ const texts = {
 };
 
 type LeadSummary = components['schemas']['LeadList']['items'][number];
-
-/** Read by screen readers, not shown (the page title says the same). */
-const VISUALLY_HIDDEN: React.CSSProperties = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-};
 
 /**
  * 我的线索 (a sector team's own leads; finance and auditors see every sector): filters by status, month and
@@ -203,28 +193,21 @@ export default function LeadListPage() {
           onPageSize={setPageSize}
         />
       </Suspense>
-      {problem === undefined ? null : (
-        <Alert type="error" showIcon title={problem.title} description={problem.detail || undefined} />
-      )}
-      {/* Narrow screens scroll the table sideways: a plain overflow box, not the table's own scroll.x, whose
-          column-measuring row forces a layout before the first paint. */}
-      <div style={{ overflowX: 'auto' }}>
-        <Table<LeadSummary>
-          rowKey="leadId"
-          caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-          columns={columns}
-          dataSource={page?.items ?? []}
-          loading={loading}
-          pagination={false}
-          locale={{ emptyText: <Typography.Text>{t.empty}</Typography.Text> }}
-        />
-      </div>
-      <CursorPager
-        page={stack.length + 1}
-        nextCursor={page?.nextCursor}
-        onNext={(next) => setCursors({ key: filterKey, stack: [...stack, next] })}
-        onPrevious={() => setCursors({ key: filterKey, stack: stack.slice(0, -1) })}
+      <ListTable<LeadSummary>
+        caption={t.caption}
+        emptyText={t.empty}
+        failedTitle={t.failed}
+        problem={problem}
+        rows={page?.items ?? []}
+        rowKey="leadId"
+        columns={columns}
         loading={loading}
+        paging={{
+          page: stack.length + 1,
+          nextCursor: page?.nextCursor,
+          onNext: (next) => setCursors({ key: filterKey, stack: [...stack, next] }),
+          onPrevious: () => setCursors({ key: filterKey, stack: stack.slice(0, -1) }),
+        }}
       />
     </Space>
   );

@@ -1,11 +1,12 @@
-import { Alert, App, Button, Form, Input, Modal, Radio, Space, Table, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Radio, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
-import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
+import { QUIET_TEXT } from '../../components/a11y.ts';
+import { ListTable } from '../../components/ListTable.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 import { type Level, LevelTag, levelName } from './project-names.tsx';
 
@@ -208,24 +209,15 @@ export default function SupervisionPage() {
           />
         </Form.Item>
       </Form>
-      {problem === undefined ? null : (
-        <Alert
-          type="error"
-          showIcon
-          title={t.failed}
-          description={problem.detail}
-          style={{ marginBottom: 16 }}
-        />
-      )}
-      <Table<Item>
+      <ListTable<Item>
+        caption={t.caption}
+        emptyText={t.empty}
+        failedTitle={t.failed}
+        problem={problem === undefined ? undefined : { ...problem, title: t.failed }}
+        rows={items}
         rowKey="itemId"
         columns={columns}
-        dataSource={items}
         loading={loading}
-        pagination={false}
-        caption={<span style={VISUALLY_HIDDEN}>{t.caption}</span>}
-        locale={{ emptyText: <span style={QUIET_TEXT}>{t.empty}</span> }}
-        scroll={{ x: 'max-content' }}
       />
       <Modal
         open={resolving !== undefined}
