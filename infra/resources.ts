@@ -371,7 +371,8 @@ export const functions = [
     timeoutSeconds: 15,
     memoryMb: 512,
     description: 'Finance review: GET /rewards, approve, reject, case outcome, paid (maker-checker)',
-    tables: { Leads: 'readWrite', Funds: 'readWrite', Audit: 'readAppend' },
+    // Reference: the published policies, whose payout rules gate approval (issue 17).
+    tables: { Leads: 'readWrite', Funds: 'readWrite', Audit: 'readAppend', Reference: 'read' },
     queues: {},
   },
   {
@@ -379,7 +380,8 @@ export const functions = [
     entry: 'functions/report-investment/handler.ts',
     timeoutSeconds: 10,
     memoryMb: 512,
-    description: 'POST /leads/{id}/actual-investment: store it and queue the re-evaluation',
+    description:
+      'POST /leads/{id}/actual-investment and /referrer-registration: store it and queue the re-evaluation',
     tables: { Leads: 'readWrite', Audit: 'readAppend' },
     queues: { Evaluation: 'send' },
     secrets: ['IdentifierKeys'],
@@ -512,6 +514,13 @@ export const routes = [
   {
     method: 'POST',
     path: '/leads/{id}/actual-investment',
+    functionId: 'report-investment',
+    access: ['sector'],
+  },
+  // Payout rules (issue 17): the referrer's registration, by the lead's own sector team (a new revision).
+  {
+    method: 'POST',
+    path: '/leads/{id}/referrer-registration',
     functionId: 'report-investment',
     access: ['sector'],
   },

@@ -105,9 +105,12 @@ export class NotFoundError extends UserFacingError {
 export class ConflictError extends UserFacingError {
   override readonly name: string = 'ConflictError';
   readonly code: string;
-  constructor(code: string, text: LocalText) {
+  /** When something must be recorded first: the machine names of what is missing (the problem's `missing`). */
+  readonly missing: readonly string[] | undefined;
+  constructor(code: string, text: LocalText, missing?: readonly string[]) {
     super(text);
     this.code = code;
+    this.missing = missing;
   }
 }
 

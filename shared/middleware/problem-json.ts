@@ -28,6 +28,8 @@ export interface Problem {
   readonly instance?: string;
   readonly code?: string;
   readonly errors?: readonly ProblemField[];
+  /** A conflict whose cause is something not yet on record: the machine names of what is missing. */
+  readonly missing?: readonly string[];
   /** An import refused whole: each refused row with its errors (shared/use-cases/import-leads.ts). */
   readonly rows?: readonly LocalRowProblem[];
 }
@@ -97,7 +99,10 @@ export function problemOf(error: unknown, language: Language): Problem {
   if (error instanceof DuplicateProjectError) {
     return { ...problem('duplicate-project', 409, error.text), code: error.code };
   }
-  if (error instanceof ConflictError) return { ...problem('conflict', 409, error.text), code: error.code };
+  if (error instanceof ConflictError) {
+    const missing = error.missing === undefined ? {} : { missing: [...error.missing] };
+    return { ...problem('conflict', 409, error.text), code: error.code, ...missing };
+  }
   if (error instanceof PayloadTooLargeError) return problem('payload-too-large', 413, error.text);
   if (error instanceof UnsupportedMediaTypeError) return problem('unsupported-media-type', 415, error.text);
   if (error instanceof UnprocessableContentError) {

@@ -37,6 +37,7 @@ import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use
 import { MeSchema } from '#shared/use-cases/who-am-i.ts';
 import { exportOperations } from './export-operations.ts';
 import { importOperations } from './import-operations.ts';
+import { payoutOperations } from './payout-operations.ts';
 import { projectOperations } from './project-operations.ts';
 
 export const BEARER_SCHEME = 'bearerAuth';
@@ -61,6 +62,7 @@ export const ProblemSchema = z
     instance: z.string().optional(),
     code: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    missing: z.array(z.string()).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names every bad field.' });
 
@@ -280,7 +282,8 @@ function operationFor(route: DocumentedRoute): ZodOpenApiOperationObject {
     operations[key] ??
     fundOperations[key] ??
     projectOperations[key] ??
-    importOperations[key];
+    importOperations[key] ??
+    payoutOperations[key];
   const isPublic = route.access === 'public';
   const path = pathParamsOf(route.path);
   const base: Operation = registered ?? {

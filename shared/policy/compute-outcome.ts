@@ -20,6 +20,7 @@ import type {
   ReferralRewardResult,
 } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
+import { payoutSettingsOf, type RegistrationSettings } from './payout-settings.ts';
 import { perPolicy } from './per-policy.ts';
 import { type Policy, ruleOf } from './policy-schema.ts';
 
@@ -59,6 +60,24 @@ function meets(value: number, threshold: number, inclusive: boolean): boolean {
   return inclusive ? value >= threshold : value > threshold;
 }
 
+/**
+ * What the referrer's registration rules out, when one is recorded (a lead without one is evaluated as
+ * before: whether a registration is required is checked when the reward is approved, see
+ * shared/domain/payout-rules.ts). Dates are ISO dates, so text order is date order.
+ */
+export function registrationExclusions(lead: Lead, settings: RegistrationSettings): ReferralReason[] {
+  const registration = lead.referrerRegistration;
+  if (registration === undefined || lead.introducer.type === 'none') return [];
+  const reasons: ReferralReason[] = [];
+  if (settings.beforeSigning && registration.registeredOn > registration.contractSignedOn)
+    reasons.push('registered_after_signing');
+  if (settings.excludePublicPayrollStaff && registration.publicPayrollStaff)
+    reasons.push('introducer_public_payroll_staff');
+  if (settings.excludeTiedToInvestor && registration.tiedToInvestor)
+    reasons.push('introducer_tied_to_investor');
+  return reasons;
+}
+
 /** The three rules of a policy, looked up once per policy object. */
 export const rulesOf = perPolicy((policy) => ({
   referralRule: ruleOf(policy, 'referral_reward'),
@@ -80,6 +99,7 @@ export function computeOutcome(lead: Lead, policy: Policy): Outcome {
     ineligible.push('introducer_not_eligible');
   if (!meets(baseFen, referralRule.thresholdFen, referralRule.thresholdInclusive))
     ineligible.push('below_threshold');
+  ineligible.push(...registrationExclusions(lead, payoutSettingsOf(policy).registration));
   const eligible = ineligible.length === 0;
   const standardAmountFen = eligible ? applyBasisPoints(baseFen, referralRule.basisPoints) : 0;
   const aboveCap = referralRule.capFen !== null && standardAmountFen > referralRule.capFen;

@@ -72,6 +72,22 @@ const REFERRAL_SENTENCES = {
   nothing: { zh: '奖励金额为0元。', en: 'Reward amount: 0元.' },
 } satisfies Record<string, LocalizedText>;
 
+/** Why the referrer's registration rules the reward out (only said when a registration is recorded). */
+const REGISTRATION_SENTENCES = {
+  registered_after_signing: {
+    zh: '引荐人报备日期晚于项目签约日期（须签约前报备），不予奖励。',
+    en: 'The referrer was registered after the contract was signed (registration must come first): no reward.',
+  },
+  introducer_public_payroll_staff: {
+    zh: '引荐人为财政供养人员，不予奖励。',
+    en: 'The introducer is public-payroll staff: no reward.',
+  },
+  introducer_tied_to_investor: {
+    zh: '引荐人与投资方存在关联关系，不予奖励。',
+    en: 'The introducer is tied to the investor: no reward.',
+  },
+} satisfies Record<string, LocalizedText>;
+
 /** The sentence citing a rule's legal basis. */
 function citation(legalBasis: LegalBasis): LocalizedText {
   const clauses = legalBasis.clauses.join('；');
@@ -208,6 +224,10 @@ export function explainReferral(
     }
     if (texts.onePerProject) add(REFERRAL_SENTENCES.onePerProject);
   } else {
+    for (const reason of referral.reasons) {
+      if (reason in REGISTRATION_SENTENCES)
+        add(REGISTRATION_SENTENCES[reason as keyof typeof REGISTRATION_SENTENCES]);
+    }
     add(REFERRAL_SENTENCES.nothing);
   }
   add(texts.citation);

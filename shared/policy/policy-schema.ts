@@ -19,6 +19,7 @@ import {
   LocalizedTextSchema,
 } from '#shared/schemas/legal-basis.ts';
 import { zodMessage } from '#shared/schemas/zod-text.ts';
+import { PayoutSettingsSchema } from './payout-settings.ts';
 
 export { type LegalBasis, LegalBasisSchema, type LocalizedText, LocalizedTextSchema };
 
@@ -110,6 +111,8 @@ export const PolicySchema = z
     legalBasis: LegalBasisSchema,
     rounding: z.literal('half_up'),
     rules: z.array(PolicyRuleSchema).min(1).max(50),
+    /** Payout rules (shared/policy/payout-settings.ts); absent: the domain brief's defaults. */
+    payout: PayoutSettingsSchema.optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -1,5 +1,6 @@
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { InputHashForm } from '#shared/schemas/decision.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
 import type { DecisionRecord, LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
 
 export type CreateLeadOutcome = 'created' | 'lead_exists' | 'project_taken';
@@ -84,4 +85,27 @@ export interface ActualInvestmentStore {
     },
     audit: AuditEntryDraft,
   ): Promise<ReportActualInvestmentOutcome>;
+}
+
+/** A change to the lead's own input (the referrer's registration) that the engine must evaluate again. */
+export interface LeadRevisionStore {
+  /**
+   * Replaces the lead's input with `lead` and marks revision `expectedRevision + 1` pending (as work
+   * waiting for evaluation), only while the lead is at `expectedRevision`, in `allowedStatuses`, with no
+   * other re-evaluation pending; together with the audit entry. `reportedBy` is carried to the new
+   * revision's decision (who reported the investment it rests on, for maker-checker), when there is one.
+   */
+  reviseLead(
+    revision: {
+      readonly leadId: string;
+      readonly expectedRevision: number;
+      readonly allowedStatuses: readonly LeadStatus[];
+      readonly lead: Lead;
+      readonly inputHash: string;
+      readonly inputHashForm: InputHashForm;
+      readonly at: string;
+      readonly reportedBy: { readonly userId: string; readonly role: string } | undefined;
+    },
+    audit: AuditEntryDraft,
+  ): Promise<'recorded' | 'conflict'>;
 }

@@ -5,7 +5,9 @@
  * Reason codes:
  * - referral reward: `no_introducer`, `introducer_not_eligible`, `below_threshold` (why not eligible);
  *   `provisional_on_planned_investment`, `one_case_one_policy` (why an eligible amount is not payable yet);
- *   `capped` (the amount was cut to the policy cap);
+ *   `capped` (the amount was cut to the policy cap); from the referrer's registration (only when one is
+ *   recorded): `registered_after_signing`, `introducer_public_payroll_staff`, `introducer_tied_to_investor`
+ *   (why not eligible);
  * - fund: `category_not_eligible`, `no_fund_request`;
  * - ONE_CASE_ONE_POLICY flag: `planned_investment_at_or_above_threshold`, `municipal_major_project`,
  *   `bespoke_terms_requested`, `above_reward_cap`.
@@ -25,6 +27,9 @@ export const REFERRAL_REASONS = [
   'provisional_on_planned_investment',
   'one_case_one_policy',
   'capped',
+  'registered_after_signing',
+  'introducer_public_payroll_staff',
+  'introducer_tied_to_investor',
 ] as const;
 export const FUND_REASONS = ['category_not_eligible', 'no_fund_request'] as const;
 export const ONE_CASE_ONE_POLICY_REASONS = [

@@ -21,6 +21,7 @@ import { isValidResidentId, isValidUscc } from '#shared/domain/identifiers.ts';
 import { moneySchema } from '#shared/domain/money.ts';
 import { DEFAULT_SECTORS, isSectorCode, SECTOR_CODE_PATTERN, type Sector } from '#shared/domain/sectors.ts';
 import type { FieldProblem } from '#shared/errors.ts';
+import type { ReferrerRegistration } from './referrer-registration.ts';
 import {
   atMostCharacters,
   inBothLanguages,
@@ -165,8 +166,14 @@ export const LeadSchema = z
   })
   .strict();
 
-/** A parsed lead: amounts in integer fen, texts trimmed, identifiers upper-case. */
-export type Lead = z.output<typeof LeadSchema>;
+/**
+ * A parsed lead: amounts in integer fen, texts trimmed, identifiers upper-case. The referrer's
+ * registration is not submitted with the lead: it is recorded later (`POST /leads/{id}/referrer-registration`)
+ * and becomes part of the lead the engine evaluates from then on.
+ */
+export type Lead = z.output<typeof LeadSchema> & {
+  readonly referrerRegistration?: ReferrerRegistration;
+};
 /** What a client sends. */
 export type LeadInput = z.input<typeof LeadSchema>;
 export type Introducer = Lead['introducer'];

@@ -16,6 +16,7 @@ import {
   release,
 } from '#shared/domain/allocation.ts';
 import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
+import { type PayoutRefusal, registrationRefusal } from '#shared/domain/payout-rules.ts';
 import {
   allocationPending,
   makerCheckerRefusal,
@@ -31,9 +32,15 @@ import {
   type LocalText,
   NotFoundError,
 } from '#shared/errors.ts';
+import {
+  DEFAULT_PAYOUT_SETTINGS,
+  type PayoutSettings,
+  payoutSettingsOf,
+} from '#shared/policy/payout-settings.ts';
 import type { FundChange } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
+import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
@@ -54,6 +61,19 @@ import {
 export interface ReviewDeps extends FundDeps {
   readonly leads: LeadStore & Pick<PendingWorkStore, 'duePending'>;
   readonly reviews: ReviewStore;
+  /** The published policies: the payout rules of the decision's policy version gate approval. */
+  readonly policies: Pick<PolicyStore, 'all'>;
+}
+
+/** The payout rules of the policy version a decision was made under (the defaults if it sets none). */
+async function payoutSettingsFor(deps: ReviewDeps, decision: DecisionRecord): Promise<PayoutSettings> {
+  const policy = (await deps.policies.all()).find((p) => p.version === decision.policyVersion);
+  // A decision's policy is always published; were it not, the strict defaults apply rather than none.
+  return policy === undefined ? DEFAULT_PAYOUT_SETTINGS : payoutSettingsOf(policy);
+}
+
+function refusePayout(refusal: PayoutRefusal | undefined): void {
+  if (refusal !== undefined) throw new ConflictError(refusal.code, refusal.message, refusal.missing);
 }
 
 const OPEN: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
@@ -200,6 +220,8 @@ export async function approveReward(
   requireOpen(context);
   const refusal = whyNotPayable(context);
   if (refusal !== undefined) refuse(refusal);
+  const payout = await payoutSettingsFor(deps, context.decision);
+  refusePayout(registrationRefusal(payout, context.decision, rewardToApproveFen(context)));
 
   const { lead, decision, allocation } = context;
   const at = deps.clock.now().toISOString();

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
 import { api, apiAs, evaluatedLead, tokenFor } from './support/api.ts';
 import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn } from './support/browser.ts';
 
@@ -30,6 +31,8 @@ describe('finance in the console', () => {
     // A lead submitted through the API by a sector token, with its verified actual investment: payable.
     const submitted = await evaluatedLead('optoelectronics', undefined, { fundRequest: '100万' });
     const { projectName } = submitted.lead;
+    // The payout rules' prerequisites (issue 17: the referrer's registration), recorded through the API.
+    await completePayoutPrerequisites(submitted.leadId, submitted.token);
 
     const approver = await browser.newPage();
     await signIn(approver, 'finance', 'fin-1');
@@ -97,6 +100,7 @@ describe('finance in the console', () => {
       fundRequest: '100万',
     });
     expect(await statusOf(submitted.leadId)).toBe('PENDING_CASE_REVIEW');
+    await completePayoutPrerequisites(submitted.leadId, submitted.token);
     // The other journeys of this run draw on the same fund and leave a waitlist (each claim at most the
     // per-project cap, 1000万): the admin tops it up by far more than all of them, so that the negotiated 50万
     // finds money (a fund that cannot cover an outcome refuses it, and the console says so).

@@ -7,6 +7,7 @@ import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
 import { api, eventually, tokenFor } from '#test/support/api.ts';
 import { adaptersWithDefaultFund, DEFAULT_FUND } from '#test/support/default-fund.ts';
+import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
 
 const FUND = DEFAULT_FUND;
 const REQUEST_FEN = 100_000_000; // 100万元
@@ -91,6 +92,7 @@ describe('the fund and finance review over HTTP', () => {
     );
     expect(listed.status).toBe(200);
 
+    await completePayoutPrerequisites(leadId, sectorToken);
     const approved = await api<{ state: string; rewardFen: number; fundFen: number }>(
       'POST',
       `/leads/${leadId}/approve`,

@@ -3,6 +3,7 @@ import type { FundView } from '#shared/schemas/fund.ts';
 import type { LeadView } from '#shared/use-cases/get-lead.ts';
 import { api, eventually, freshLead, submit, tokenFor, waitForEvaluation } from '#test/support/api.ts';
 import { adaptersWithDefaultFund, DEFAULT_FUND } from '#test/support/default-fund.ts';
+import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
 
 beforeAll(async () => {
   await adaptersWithDefaultFund();
@@ -49,6 +50,7 @@ describe('GET /leads/{id} shows what followed the decision', () => {
     });
     expect(reevaluated.pendingRevision).toBeUndefined();
 
+    await completePayoutPrerequisites(leadId, sector);
     const approved = await api('POST', `/leads/${leadId}/approve`, { token: approver, body: {} });
     expect(approved.status).toBe(200);
     const after = (await api<LeadView>('GET', `/leads/${leadId}`, { token: sector })).body;

@@ -8,6 +8,7 @@ import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
 import { api, eventually, tokenFor } from '#test/support/api.ts';
 import { adaptersWithDefaultFund, DEFAULT_FUND } from '#test/support/default-fund.ts';
+import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
 
 /**
  * Issue 12, defects 2 and 3, over HTTP as a user would meet them: a duplicate project may never be
@@ -137,6 +138,7 @@ describe('money through side routes', () => {
     expect(selfApprove.body.detail).toContain('reported the actual investment');
     expect(await adapters.reviews.review(leadId)).toBeUndefined();
 
+    await completePayoutPrerequisites(leadId, await tokenFor('sector:optoelectronics', submitter));
     const approved = await api('POST', `/leads/${leadId}/approve`, {
       token: await tokenFor('finance', `fin-${randomUUID().slice(0, 6)}`),
       body: {},

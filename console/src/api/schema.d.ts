@@ -194,6 +194,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leads/{id}/referrer-registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the referrer’s registration (报备) with the investor’s, team’s and park’s confirmations (the lead’s own sector team): a new decision revision
+         * @description The registration becomes part of the lead and revision N+1 is queued for evaluation. Under the payout rules of the lead’s policy, a referrer registered after the contract’s signing date, or who is public-payroll staff or tied to the investor, makes the referral reward not eligible, with the reason (`registered_after_signing`, `introducer_public_payroll_staff`, `introducer_tied_to_investor`) and its explanation in the decision. A correction is recorded the same way. 409 `no_introducer`, `not_evaluated`, `review_closed` (finance decided), `reevaluation_in_progress`.
+         */
+        post: operations["report-investment:post:/leads/{id}/referrer-registration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rewards": {
         parameters: {
             query?: never;
@@ -466,7 +486,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The 月度台账 of a month: one row per project of the year’s ledger and a 合计 row, with 开工率 and 复工率 */
+        /**
+         * The 月度台账 of a month: one row per project of the year’s ledger and a 合计 row, with 开工率 and 复工率; ?format=xlsx|csv for the sheet
+         * @description format=json (default) answers the ledger as JSON; xlsx and csv answer the file 月度台账-<yyyy-mm>.<format>. Columns: 专班 (Sector team); 项目名称 (Project); 项目类型 (Kind); 市级重大项目 (Municipal major project); 所处阶段 (Stage); 包保领导 (Leader); 责任部门 (Department); 属地 (Township); 帮包专员 (Commissioner); 全年计划投资 (Annual plan, 万元); 1—M月计划 (Plan, months 1–6, 万元); 1—M月累计完成 (Completed, months 1–6, 万元); 完成序时计划% (Of the plan to date, %); 完成年度计划% (Of the annual plan, %); 亮灯 (Light); 亮灯原因 (Why); 本月已填报 (Reported this month); 逾期填报 (Reported late). .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
+         */
         get: operations["project-reports:get:/reports/monthly"];
         put?: never;
         post?: never;
@@ -563,6 +586,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/imports/leads/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lead import template (.xlsx): sheet 线索 with drop-downs and an example row, sheet 说明 */
+        get: operations["import-leads:get:/imports/leads/template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import leads from an .xlsx (the sector team’s own sector only)
+         * @description The body is the file itself (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet or application/octet-stream), at most 5 MB and 1000 rows. The file and every row are checked at once, with the rules of POST /leads; the answer (202) lists the accepted rows with their lead ids, the refused rows with their errors (row, column header, message in the caller's language; status 403 for another sector's row) and the skipped template example. The leads are then created in the background: follow `Location`. The same file uploaded again by the same team answers the same import and leads (`Idempotent-Replayed: true`) and creates nothing. 413: file or row count over the limit, or a zip bomb; 415: not an .xlsx; 422: encrypted (or a legacy .xls), wrong headers, no valid row, or (all-or-nothing) any refused row, with `errors` (field `第5行 项目名称`) and `rows`; nothing is stored.
+         */
+        post: operations["import-leads:post:/imports/leads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/leads/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import’s progress: each accepted row, its lead id and whether the lead exists (its own team only) */
+        get: operations["import-leads:get:/imports/leads/{importId}"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rewards/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payment list for finance (.xlsx or .csv): approved or paid rewards, resident IDs masked
+         * @description Every lead of the status (APPROVED or PAID), newest first; from/to bound the submission time as in GET /rewards (a date is a day in Asia/Shanghai). File name 奖励支付清单-<status>-<from>-<to>.<format>. Columns: 线索编号 (Lead id); 专班 (Sector team); 项目名称 (Project); 投资方 (Investor); 引荐方类型 (Introducer type); 引荐方 (Introducer); 引荐方证件号（脱敏） (Introducer ID (resident IDs masked)); 奖励金额 (Reward, 万元); 状态 (Status); 审批人 (Approved by); 审批日期 (Approved on); 支付经办人 (Paid by); 支付日期 (Paid on); 支付凭证号 (Payment reference). A natural person's resident ID is masked (region and last two characters), never whole. .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
+         */
+        get: operations["export-rewards:get:/rewards/export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit extract (.xlsx or .csv): entries with their hashes, the verification result and the digest
+         * @description The entries of the period (and subject), newest first, as GET /audit finds them, with their hashes; the whole chain is verified (GET /audit/verify) and its digest read (GET /audit/digest). The sheet states both above the table; every answer also carries them in the headers audit-verification (`ok; checked=N; headSeq=S` or `broken; checked=N; firstBrokenSeq=S; reason=R`) and audit-digest (`chain=C; seq=S; hash=H; takenAt=T`), the only place a CSV has for them. File name 审计摘录-<from>-<to>.<format>. Columns: 序号 (Sequence number); 时间（UTC，原样） (At (UTC, as hashed)); 操作人 (Actor); 角色 (Role); 操作 (Action); 对象 (Subject); 策略版本 (Policy version); 明细 (Details (canonical JSON)); 输入哈希 (Input hash); 前一哈希 (Previous hash); 哈希 (Hash). .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
+         */
+        get: operations["export-audit:get:/audit/export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -617,6 +734,32 @@ export interface components {
         ActualInvestmentRequest: {
             amount: string | number;
             evidence?: string;
+        };
+        ReferrerRegistrationRequest: {
+            /** Format: date */
+            registeredOn: string;
+            /** Format: date */
+            contractSignedOn: string;
+            publicPayrollStaff: boolean;
+            tiedToInvestor: boolean;
+            confirmations: {
+                investor: {
+                    name: string;
+                    /** Format: date */
+                    on: string;
+                };
+                team: {
+                    name: string;
+                    /** Format: date */
+                    on: string;
+                };
+                park: {
+                    name: string;
+                    /** Format: date */
+                    on: string;
+                };
+            };
+            note?: string;
         };
         ApproveRequest: {
             note?: string;
@@ -689,6 +832,15 @@ export interface components {
                     note?: string;
                 };
             })[];
+            /** @description Payout rules (兑付规则: registration, evidence, approval tiers, public notice); the defaults of the domain brief apply when absent */
+            payout?: {
+                registration: {
+                    required: boolean;
+                    beforeSigning: boolean;
+                    excludePublicPayrollStaff: boolean;
+                    excludeTiedToInvestor: boolean;
+                };
+            };
         };
         OpenFundRequest: {
             fundId: string;
@@ -822,6 +974,7 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            missing?: string[];
         };
         LeadAccepted: {
             leadId: string;
@@ -1013,7 +1166,7 @@ export interface components {
                         amountText: string;
                         payable: boolean;
                         onePerProject: boolean;
-                        reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped")[];
+                        reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped" | "registered_after_signing" | "introducer_public_payroll_staff" | "introducer_tied_to_investor")[];
                         explanation: {
                             zh: string;
                             en: string;
@@ -1246,7 +1399,7 @@ export interface components {
                     amountText: string;
                     payable: boolean;
                     onePerProject: boolean;
-                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped")[];
+                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped" | "registered_after_signing" | "introducer_public_payroll_staff" | "introducer_tied_to_investor")[];
                     explanation: {
                         zh: string;
                         en: string;
@@ -1346,7 +1499,7 @@ export interface components {
                     amountText: string;
                     payable: boolean;
                     onePerProject: boolean;
-                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped")[];
+                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped" | "registered_after_signing" | "introducer_public_payroll_staff" | "introducer_tied_to_investor")[];
                     explanation: {
                         zh: string;
                         en: string;
@@ -1449,6 +1602,36 @@ export interface components {
                 wantText: string;
             }[];
         };
+        ReferrerRegistrationRecorded: {
+            leadId: string;
+            revision: number;
+            registration: {
+                /** Format: date */
+                registeredOn: string;
+                /** Format: date */
+                contractSignedOn: string;
+                publicPayrollStaff: boolean;
+                tiedToInvestor: boolean;
+                confirmations: {
+                    investor: {
+                        name: string;
+                        /** Format: date */
+                        on: string;
+                    };
+                    team: {
+                        name: string;
+                        /** Format: date */
+                        on: string;
+                    };
+                    park: {
+                        name: string;
+                        /** Format: date */
+                        on: string;
+                    };
+                };
+                note?: string;
+            };
+        };
         RewardList: {
             items: ({
                 leadId: string;
@@ -1483,7 +1666,7 @@ export interface components {
                     amountFen: number;
                     amountText: string;
                     payable: boolean;
-                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped")[];
+                    reasons: ("no_introducer" | "introducer_not_eligible" | "below_threshold" | "provisional_on_planned_investment" | "one_case_one_policy" | "capped" | "registered_after_signing" | "introducer_public_payroll_staff" | "introducer_tied_to_investor")[];
                     explanation: {
                         zh: string;
                         en: string;
@@ -2110,6 +2293,15 @@ export interface components {
                 continued: number;
             };
         };
+        ExportLink: {
+            /** @description Pre-signed GET URL of the file (also in `Location`) */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When the URL stops working (≤ 15 min)
+             */
+            expiresAt: string;
+        };
         HalfYearReview: {
             year: number;
             half: number;
@@ -2272,6 +2464,64 @@ export interface components {
                     ratingScale: number;
                 };
             };
+        };
+        LeadImportAccepted: {
+            importId: string;
+            /** @enum {string} */
+            status: "QUEUED" | "COMPLETE";
+            /** @enum {string} */
+            mode: "accept-valid" | "all-or-nothing";
+            /** @description Data rows read (accepted + refused + skipped) */
+            rowCount: number;
+            /** @description Each accepted row and the id its lead has (known at once; the lead exists once created) */
+            accepted: {
+                /** @description The row number as Excel shows it */
+                row: number;
+                leadId: string;
+            }[];
+            refused: components["schemas"]["ImportRefusedRow"][];
+            skipped: {
+                /** @description The row number as Excel shows it */
+                row: number;
+                /**
+                 * @description The template's example row, left untouched
+                 * @constant
+                 */
+                reason: "template_example";
+            }[];
+        };
+        ImportRefusedRow: {
+            /** @description The row number as Excel shows it */
+            row: number;
+            /** @description What POST /leads would have answered for this row alone: 400, or 403 (another sector) */
+            status: number;
+            errors: {
+                /** @description The header text of the column (Chinese), as in the template */
+                column: string;
+                /** @description The lead field path, as POST /leads names it */
+                field: string;
+                /** @description In the caller's language (Accept-Language) */
+                message: string;
+            }[];
+        };
+        LeadImport: {
+            importId: string;
+            /** @enum {string} */
+            status: "QUEUED" | "COMPLETE";
+            /** @enum {string} */
+            mode: "accept-valid" | "all-or-nothing";
+            rowCount: number;
+            createdAt: string;
+            completedAt: string | null;
+            accepted: {
+                /** @description The row number as Excel shows it */
+                row: number;
+                leadId: string;
+                /** @description The lead exists (the worker has created it) */
+                created: boolean;
+            }[];
+            refusedRows: number[];
+            skippedRows: number[];
         };
     };
     responses: never;
@@ -2450,7 +2700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (an uploaded file: over its limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2459,7 +2709,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body must be application/json */
+            /** @description The body must be application/json (an uploaded file: its own type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2965,6 +3215,90 @@ export interface operations {
                         revision: number;
                         actualInvestmentFen: number;
                     };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "report-investment:post:/leads/{id}/referrer-registration": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferrerRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded; revision N+1 is queued for evaluation */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferrerRegistrationRecorded"];
                 };
             };
             /** @description Invalid request: every bad field or parameter is named */
@@ -3788,7 +4122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body over 64 KiB */
+            /** @description Body over 64 KiB (an uploaded file: over its limit) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,7 +4131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body must be application/json */
+            /** @description The body must be application/json (an uploaded file: its own type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4314,6 +4648,8 @@ export interface operations {
             query: {
                 month: string;
                 sector?: string;
+                /** @description json (default), xlsx (the titled 台账 sheet) or csv (its table, UTF-8 with BOM) */
+                format?: "json" | "xlsx" | "csv";
             };
             header?: {
                 /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
@@ -4324,13 +4660,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The ledger */
+            /** @description The ledger (JSON), or the file as an attachment named 月度台账-<yyyy-mm>.xlsx|csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MonthlyLedger"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description In the cloud, a file too big for a Lambda response: fetch it from `Location` before `expiresAt` */
+            303: {
+                headers: {
+                    /** @description The pre-signed URL */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportLink"];
                 };
             };
             /** @description Invalid request: every bad field or parameter is named */
@@ -4904,6 +5253,375 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-leads:get:/imports/leads/template": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template, as an attachment named 线索导入模板.xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-leads:post:/imports/leads": {
+        parameters: {
+            query?: {
+                /** @description accept-valid (default): the valid rows are imported, the others listed; all-or-nothing: nothing is imported unless every row is valid (422 naming the rows) */
+                mode?: "accept-valid" | "all-or-nothing";
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Checked; the accepted rows are queued to become leads */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadImportAccepted"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 64 KiB (an uploaded file: over its limit) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be application/json (an uploaded file: its own type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but not acceptable as it is (an uploaded file: see the operation) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "import-leads:get:/imports/leads/{importId}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The import id (im_…) */
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description QUEUED while leads are being created; COMPLETE once every row is done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadImport"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-rewards:get:/rewards/export": {
+        parameters: {
+            query: {
+                status: "APPROVED" | "PAID";
+                from?: string;
+                to?: string;
+                /** @description xlsx (default: a titled sheet) or csv (one table, UTF-8 with BOM) */
+                format?: "xlsx" | "csv";
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment named 奖励支付清单-<status>-<from>-<to>.xlsx|csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description In the cloud, a file too big for a Lambda response: fetch it from `Location` before `expiresAt` */
+            303: {
+                headers: {
+                    /** @description The pre-signed URL */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportLink"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-audit:get:/audit/export": {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                subject?: string;
+                /** @description xlsx (default: a titled sheet) or csv (one table, UTF-8 with BOM) */
+                format?: "xlsx" | "csv";
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment named 审计摘录-<from>-<to>.xlsx|csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description In the cloud, a file too big for a Lambda response: fetch it from `Location` before `expiresAt` */
+            303: {
+                headers: {
+                    /** @description The pre-signed URL */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportLink"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,7 @@ import type {
   CreateLeadOutcome,
   LeadListQuery,
   LeadPage,
+  LeadRevisionStore,
   LeadStore,
   RecordDecisionOutcome,
   ReportActualInvestmentOutcome,
@@ -112,7 +113,9 @@ function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (val
   return schema.parse(stored);
 }
 
-export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestmentStore, PendingWorkStore {
+export class DynamoLeadStore
+  implements LeadStore, ReviewStore, ActualInvestmentStore, LeadRevisionStore, PendingWorkStore
+{
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #audit: DynamoAuditTrail;
@@ -563,6 +566,56 @@ export class DynamoLeadStore implements LeadStore, ReviewStore, ActualInvestment
         (stored.lead as { actualInvestment?: number } | undefined)?.actualInvestment ===
           report.actualInvestmentFen;
       return samePending ? 'same_pending' : 'conflict';
+    }
+  }
+
+  async reviseLead(
+    revision: Parameters<LeadRevisionStore['reviseLead']>[0],
+    audit: AuditEntryDraft,
+  ): Promise<'recorded' | 'conflict'> {
+    const pending = revision.expectedRevision + 1;
+    const statuses = Object.fromEntries(revision.allowedStatuses.map((status, i) => [`:s${i}`, status]));
+    const reporter = revision.reportedBy === undefined ? '' : ', pendingReportedBy = :reporter';
+    try {
+      await this.#audit.appendWithin(audit, [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: marshall(leadKey(revision.leadId)),
+            UpdateExpression: `SET #lead = :lead, inputHash = :hash, inputHashForm = :form, pendingRevision = :pending${reporter}, updatedAt = :at`,
+            ConditionExpression: `latestRevision = :revision AND attribute_not_exists(pendingRevision) AND #status IN (${Object.keys(statuses).join(', ')})`,
+            ExpressionAttributeNames: { '#lead': 'lead', '#status': 'status' },
+            ExpressionAttributeValues: marshall(
+              {
+                ':lead': revision.lead,
+                ':hash': revision.inputHash,
+                ':form': revision.inputHashForm,
+                ':pending': pending,
+                ':reporter': revision.reportedBy,
+                ':at': revision.at,
+                ':revision': revision.expectedRevision,
+                ...statuses,
+              },
+              { removeUndefinedValues: true },
+            ),
+          },
+        },
+        {
+          Put: {
+            TableName: this.#table,
+            Item: pendingItem({
+              kind: 'evaluation',
+              leadId: revision.leadId,
+              revision: pending,
+              since: revision.at,
+            }),
+          },
+        },
+      ]);
+      return 'recorded';
+    } catch (error) {
+      if (error instanceof TransactionConditionFailedError) return 'conflict';
+      throw error;
     }
   }
 

@@ -11,6 +11,7 @@ import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
 import { evaluateLeadRevision } from '#shared/use-cases/evaluate-lead-revision.ts';
 import { receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
 import { leadInFen } from '#test/fixtures/leads.ts';
+import { PAYOUT_GATES_OFF } from '#test/support/payout-prerequisites.ts';
 
 /** Helpers for fund tests on the local engines: a fresh fund per test, leads evaluated under a policy naming it. */
 export function fundTestKit(adapters: Adapters) {
@@ -19,6 +20,8 @@ export function fundTestKit(adapters: Adapters) {
     ...DEFAULT_POLICY,
     version: `test-${fundId}`,
     rules: DEFAULT_POLICY.rules.map((rule) => (rule.type === 'conversion_fund' ? { ...rule, fundId } : rule)),
+    // These tests are about the fund's mechanics: the payout rules (issue 17) have tests of their own.
+    payout: PAYOUT_GATES_OFF,
   };
   const sent: AllocateFundMessage[] = [];
   const deps = {

@@ -15,6 +15,7 @@ import { freshInvestor, receivedAuditDraft, receivedLeadRecord } from '#test/fix
 import { leadInFen, leadInput } from '#test/fixtures/leads.ts';
 import { fundTestKit } from '#test/integration/fund/fund-support.ts';
 import { api, eventually, tokenFor, useLocalCloudEnv } from '#test/support/api.ts';
+import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
 import { plus, reconcileAt, recordedMetrics } from './reconcile-support.ts';
 
 /**
@@ -121,6 +122,7 @@ describe('a reported actual investment whose send failed (the stuck case of issu
     // Issue 12 defect 3: the decision names who reported the investment it rests on.
     expect(decision?.investmentReportedBy).toEqual({ userId: officer, role: 'sector:optoelectronics' });
 
+    await completePayoutPrerequisites(leadId, await tokenFor('sector:optoelectronics', officer));
     expect(
       (await api('POST', `/leads/${leadId}/approve`, { token: finance, body: { note: 'ok' } })).status,
     ).toBe(200);

@@ -1,0 +1,86 @@
+/**
+ * What the payout rules of `kfq-2019` (issue 17, docs/payout.md) need on record before finance may approve
+ * a reward, recorded through the API as the people who record them would: the one helper the tests that
+ * approve and pay call before their approval, so each of them keeps testing what it tested.
+ *
+ * Recorded today: the referrer's registration (报备), by the lead's sector team, and its re-evaluation.
+ */
+import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
+import type { ReferrerRegistration } from '#shared/schemas/referrer-registration.ts';
+import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
+import { api, eventually } from './api.ts';
+
+interface LeadState {
+  readonly status: string;
+  readonly latestRevision: number;
+  readonly pendingRevision?: number;
+}
+
+const SETTLED = new Set(['PENDING_FINANCE', 'PENDING_CASE_REVIEW']);
+
+/** The lead once no re-evaluation is pending (the registration is refused while one is). */
+async function settledLead(token: string, leadId: string): Promise<LeadState> {
+  return eventually(async () => {
+    const answer = await api<LeadState>('GET', `/leads/${leadId}`, { token });
+    const lead = answer.body;
+    return answer.status === 200 && SETTLED.has(lead.status) && lead.pendingRevision === undefined
+      ? lead
+      : undefined;
+  });
+}
+
+/**
+ * Finance acts once the queued allocation of the new revision has arrived (an approval racing it may be
+ * refused as a concurrent change, rightly); a decision that asks the fund for nothing has none to wait for.
+ */
+async function allocationSettled(token: string, leadId: string, revision: number): Promise<void> {
+  await eventually(async () => {
+    const view = await api<{
+      allocation: { revision: number } | null;
+      latestDecision: { decision: { fund: { capFen?: number } } } | null;
+    }>('GET', `/leads/${leadId}`, { token });
+    const cap = view.body.latestDecision?.decision.fund.capFen ?? 0;
+    const allocation = view.body.allocation;
+    if (allocation === null) return cap === 0 ? true : undefined;
+    return allocation.revision >= revision || cap === 0 ? true : undefined;
+  });
+}
+
+/**
+ * Records the referrer's registration as the lead's sector team (`sectorToken`) and waits until its
+ * re-evaluation is the lead's latest decision. Returns that revision.
+ */
+export async function completePayoutPrerequisites(
+  leadId: string,
+  sectorToken: string,
+  options: { readonly registration?: ReferrerRegistration } = {},
+): Promise<{ readonly revision: number }> {
+  await settledLead(sectorToken, leadId);
+  const registered = await api<{ revision: number }>('POST', `/leads/${leadId}/referrer-registration`, {
+    token: sectorToken,
+    body: options.registration ?? referrerRegistration(),
+  });
+  if (registered.status !== 202) {
+    throw new Error(`referrer registration: ${registered.status} ${JSON.stringify(registered.body)}`);
+  }
+  const { revision } = registered.body;
+  await eventually(async () => {
+    const lead = await settledLead(sectorToken, leadId);
+    return lead.latestRevision >= revision ? lead : undefined;
+  });
+  await allocationSettled(sectorToken, leadId, revision);
+  return { revision };
+}
+
+/**
+ * Payout rules with every gate off: for tests of the fund's mechanics that run the use cases in process
+ * under a policy of their own (test/integration/fund), where the gates are not what is tested.
+ */
+export const PAYOUT_GATES_OFF: PayoutSettings = {
+  registration: {
+    required: false,
+    beforeSigning: false,
+    excludePublicPayrollStaff: false,
+    excludeTiedToInvestor: false,
+  },
+};
