@@ -16,6 +16,7 @@ import { HomeRedirect } from './pages/HomeRedirect.tsx';
 // Each page is its own chunk: the first paint loads only the shell; charts come with the pages that draw them.
 const LeadListPage = lazy(pageChunks.leadList);
 const NewLeadPage = lazy(pageChunks.newLead);
+const LeadImportPage = lazy(pageChunks.leadImport);
 const LeadPage = lazy(pageChunks.lead);
 const ReviewQueuePage = lazy(pageChunks.reviewQueue);
 const FundPage = lazy(pageChunks.fund);
@@ -48,6 +49,10 @@ function routes(config: RuntimeConfig): RouteObject[] {
           ),
         },
         { path: 'leads/new', element: <RequireRole kinds={['sector']}>{page(<NewLeadPage />)}</RequireRole> },
+        {
+          path: 'leads/import',
+          element: <RequireRole kinds={['sector']}>{page(<LeadImportPage />)}</RequireRole>,
+        },
         {
           path: 'leads/:id',
           element: <RequireRole kinds={['sector', 'finance', 'auditor']}>{page(<LeadPage />)}</RequireRole>,

@@ -5,6 +5,7 @@
 export const pageChunks = {
   leadList: () => import('./pages/leads/LeadListPage.tsx'),
   newLead: () => import('./pages/leads/NewLeadPage.tsx'),
+  leadImport: () => import('./pages/leads/LeadImportPage.tsx'),
   lead: () => import('./pages/leads/LeadPage.tsx'),
   reviewQueue: () => import('./pages/finance/ReviewQueuePage.tsx'),
   fund: () => import('./pages/finance/FundPage.tsx'),
@@ -23,7 +24,8 @@ export function chunkForPath(path: string): keyof typeof pageChunks | undefined 
   const [first, second] = rest.split('/').filter((part) => part.length > 0);
   switch (first) {
     case 'leads':
-      return second === undefined ? 'leadList' : second === 'new' ? 'newLead' : 'lead';
+      if (second === undefined) return 'leadList';
+      return second === 'new' ? 'newLead' : second === 'import' ? 'leadImport' : 'lead';
     case 'reviews':
       return 'reviewQueue';
     case 'funds':

@@ -328,7 +328,15 @@ export class KfqHttpApi extends Construct {
               allowOrigins: [...props.console.origins],
               allowMethods: methods.map((method) => CorsHttpMethod[method]),
               allowHeaders: CORS_ALLOWED_HEADERS,
-              exposeHeaders: ['Location'],
+              // What the console reads of an answer: where a new resource is, an export's file name, that an
+              // upload was seen before, and the audit extract's verification and digest.
+              exposeHeaders: [
+                'Location',
+                'Content-Disposition',
+                'Idempotent-Replayed',
+                'Audit-Verification',
+                'Audit-Digest',
+              ],
               allowCredentials: false,
               // Chromium keeps a preflight at most two hours.
               maxAge: Duration.hours(2),

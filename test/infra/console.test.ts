@@ -332,7 +332,13 @@ describe('the console on S3 behind CloudFront (global partition)', () => {
     expect([...(cors.AllowMethods as string[])].sort()).toEqual(
       [...new Set(routes.map((r) => r.method))].sort(),
     );
-    expect(cors.ExposeHeaders).toEqual(['Location']);
+    expect(cors.ExposeHeaders).toEqual([
+      'Location',
+      'Content-Disposition',
+      'Idempotent-Replayed',
+      'Audit-Verification',
+      'Audit-Digest',
+    ]);
     expect(cors.AllowCredentials).toBe(false);
     expect(cors.MaxAge).toBe(7200);
   });

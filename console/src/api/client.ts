@@ -21,6 +21,11 @@ export function setApiBaseUrl(url: string): void {
   api = build();
 }
 
+/** The API's origin as configured (empty: the console's own). */
+export function apiBaseUrl(): string {
+  return baseUrl;
+}
+
 // Every request carries the token and the console's language; a 401 ends the session (expired token).
 const session: Middleware = {
   onRequest({ request }) {

@@ -7,6 +7,7 @@ import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { QUIET_TEXT } from '../../components/a11y.ts';
 import { useCursorPaging } from '../../components/CursorPager.tsx';
+import { definedOnly, ExportButtons } from '../../components/ExportButtons.tsx';
 import { formatInstant } from '../../components/instant.ts';
 import { ListTable } from '../../components/ListTable.tsx';
 import { type Language, useLanguage, useTexts } from '../../i18n/language.ts';
@@ -513,6 +514,12 @@ function HistoryCard() {
           </Button>
         </Space>
       </Form>
+      <div style={{ marginBottom: 16 }}>
+        <ExportButtons
+          path="/audit/export"
+          query={definedOnly({ subject: filters.subject, from: filters.from, to: filters.to })}
+        />
+      </div>
       <ListTable<AuditEntry>
         caption={t.caption}
         emptyText={t.empty}

@@ -13,6 +13,7 @@ import { formatInstant } from '../../components/instant.ts';
 import { LeadStatusTag, leadStatusName } from '../../components/LeadStatusTag.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
+import { PaymentListExport } from './PaymentListExport.tsx';
 import { conflictWords } from './review-refusals.ts';
 
 type RewardItem = components['schemas']['RewardList']['items'][number];
@@ -250,6 +251,9 @@ export default function ReviewQueuePage() {
             value={month === undefined ? null : dayjs(`${month}-01`)}
             onChange={(value: Dayjs | null) => setFilter('month', value?.format('YYYY-MM'))}
           />
+        </Form.Item>
+        <Form.Item>
+          <PaymentListExport month={month} />
         </Form.Item>
       </Form>
       <ListTable<Reward>

@@ -1,4 +1,4 @@
-import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
 import { Button, Flex, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useEffect, useState } from 'react';
@@ -26,6 +26,7 @@ const texts = {
     anyStatus: '全部状态',
     anySector: '全部专班',
     newLead: '新建线索',
+    importLeads: '导入',
     projectName: '项目名称',
     investor: '投资方',
     planned: '计划投资额',
@@ -46,6 +47,7 @@ const texts = {
     anyStatus: 'Any status',
     anySector: 'Any sector',
     newLead: 'New lead',
+    importLeads: 'Import',
     projectName: 'Project',
     investor: 'Investor',
     planned: 'Planned investment',
@@ -174,9 +176,14 @@ export default function LeadListPage() {
           {kinds.includes('sector') && !seesAll ? t.mine : t.all}
         </Typography.Title>
         {kinds.includes('sector') ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/leads/new')}>
-            {t.newLead}
-          </Button>
+          <Space>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/leads/new')}>
+              {t.newLead}
+            </Button>
+            <Button icon={<UploadOutlined />} onClick={() => navigate('/leads/import')}>
+              {t.importLeads}
+            </Button>
+          </Space>
         ) : null}
       </Flex>
       {/* The filters' widgets (date picker, selects) load beside the rows, not before them. */}

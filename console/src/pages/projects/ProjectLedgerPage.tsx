@@ -7,6 +7,7 @@ import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
 import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
+import { definedOnly, ExportButtons } from '../../components/ExportButtons.tsx';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 import { defaultLedgerMonth, kindName, LightTag, majorName, stageName } from './project-names.tsx';
 
@@ -100,7 +101,8 @@ export default function ProjectLedgerPage() {
       .then(({ data, error, response }) => {
         if (!current) return;
         setLoading(false);
-        if (data === undefined) {
+        // Without `format` the ledger comes as JSON (the sheets are the same route's other answers).
+        if (data === undefined || typeof data === 'string') {
           setProblem(problemOf(error, response.status));
           return;
         }
@@ -225,6 +227,9 @@ export default function ProjectLedgerPage() {
             />
           </Form.Item>
         ) : null}
+        <Form.Item>
+          <ExportButtons path="/reports/monthly" query={definedOnly({ month, sector })} />
+        </Form.Item>
       </Form>
       {problem === undefined ? null : (
         <Alert
