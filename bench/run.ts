@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every benchmark of issue 7, one after the other, then docs/benchmarks.md.
  * `npm run bench -- --quick`: fewer leads and samples (under 2 minutes), writes bench/results/ instead.
- * `--only engine|cold-start|pipeline|console` runs one part (several `--only` allowed).
+ * `--only engine|cold-start|pipeline|console|exports` runs one part (several `--only` allowed).
  * Exits non-zero when the engines disagree beyond a fen, or when a part fails.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { parseArgs } from 'node:util';
 import { runColdStartBench } from './cold-start.ts';
 import { runConsoleBench } from './console.ts';
 import { runEngineBench } from './engine.ts';
+import { runExportsBench } from './exports.ts';
 import { machine } from './lib/machine.ts';
 import { type Report, renderReport } from './lib/report.ts';
-import { runPipelineBench } from './pipeline.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +32,9 @@ if (values.from !== undefined) {
   process.exit(0);
 }
 const quick = values.quick === true;
-const parts = new Set(values.only ?? ['engine', 'cold-start', 'pipeline', 'console']);
+const parts = new Set(values.only ?? ['engine', 'cold-start', 'pipeline', 'console', 'exports']);
 for (const part of parts) {
-  if (!['engine', 'cold-start', 'pipeline', 'console'].includes(part)) {
+  if (!['engine', 'cold-start', 'pipeline', 'console', 'exports'].includes(part)) {
     throw new Error(`--only: unknown part ${part}`);
   }
 }
@@ -71,7 +71,8 @@ if (parts.has('pipeline')) {
   log(`pipeline: ${settings.pipelineLeads} leads, ${settings.clients} clients…`);
   report = {
     ...report,
-    pipeline: await runPipelineBench({
+    // Imported when asked for: it brings test helpers the other parts need not load.
+    pipeline: await (await import('./pipeline.ts')).runPipelineBench({
       leads: settings.pipelineLeads,
       clients: settings.clients,
       pacedLeads: settings.pacedLeads,
@@ -86,6 +87,12 @@ if (parts.has('console')) {
     ...report,
     console: await runConsoleBench({ samples: pageLoads, largeList: 10_000, log }),
   };
+}
+
+if (parts.has('exports')) {
+  // 10,000 rows in both modes: the target is stated for 10,000.
+  log('exports: 10,000 rows of each export, .xlsx and .csv…');
+  report = { ...report, exports: await runExportsBench({ rows: 10_000, log }) };
 }
 
 report = {

@@ -2,6 +2,7 @@
 import type { ColdStartResult, ColdStartRow } from '../cold-start.ts';
 import { type ConsoleBenchResult, consoleSection, consoleSummaryRows } from '../console.ts';
 import type { EngineResult } from '../engine.ts';
+import { type ExportsBenchResult, exportsSection, exportsSummaryRows } from '../exports.ts';
 import type { PipelineResult } from '../pipeline.ts';
 import type { Machine } from './machine.ts';
 import { fmt, kb } from './stats.ts';
@@ -16,6 +17,7 @@ export interface Report {
   readonly coldStart?: ColdStartResult;
   readonly pipeline?: PipelineResult;
   readonly console?: ConsoleBenchResult;
+  readonly exports?: ExportsBenchResult;
 }
 
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
@@ -370,11 +372,13 @@ export function renderReport(report: Report): string {
     );
   }
   if (report.console !== undefined) lines.push(...consoleSummaryRows(report.console));
+  if (report.exports !== undefined) lines.push(...exportsSummaryRows(report.exports));
   lines.push('');
   if (engine !== undefined) lines.push(...engineSection(report, engine), '');
   if (coldStart !== undefined) lines.push(...coldStartSection(report, coldStart), '');
   if (pipeline !== undefined) lines.push(...pipelineSection(report, pipeline), '');
   if (report.console !== undefined) lines.push(...consoleSection(report.mode, report.console), '');
+  if (report.exports !== undefined) lines.push(...exportsSection(report.mode, report.exports), '');
   lines.push(SCALE, '');
   return lines.join('\n');
 }
