@@ -387,6 +387,15 @@ export const functions = [
     secrets: ['IdentifierKeys'],
   },
   {
+    id: 'record-evidence',
+    entry: 'functions/record-evidence/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description: 'Evidence of the actual investment (issue 17): audit report, on-site check, list',
+    tables: { Leads: 'readWrite', Audit: 'readAppend' },
+    queues: {},
+  },
+  {
     id: 'get-fund',
     entry: 'functions/get-fund/handler.ts',
     timeoutSeconds: 10,
@@ -523,6 +532,25 @@ export const routes = [
     path: '/leads/{id}/referrer-registration',
     functionId: 'report-investment',
     access: ['sector'],
+  },
+  // Evidence (issue 17): the lead's own team (the handler checks the scope) or finance records it.
+  {
+    method: 'POST',
+    path: '/leads/{id}/evidence/audit-report',
+    functionId: 'record-evidence',
+    access: ['sector', 'finance'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/evidence/site-check',
+    functionId: 'record-evidence',
+    access: ['sector', 'finance'],
+  },
+  {
+    method: 'GET',
+    path: '/leads/{id}/evidence',
+    functionId: 'record-evidence',
+    access: ['sector', 'finance', 'auditor'],
   },
   { method: 'GET', path: '/rewards', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/approve', functionId: 'review-reward', access: ['finance'] },

@@ -4,6 +4,7 @@ import { metrics } from '#shared/observability.ts';
 import type { FundMetrics } from '#shared/ports/funds.ts';
 import { AllocateFundMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
+import { DynamoEvidenceStore } from './dynamodb/dynamo-evidence-store.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
 import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
 import { configuredIdentifierKeys } from './identifier-keys.ts';
@@ -36,6 +37,7 @@ export function productionAdapters() {
     audit,
     leads,
     reviews: leads,
+    evidence: new DynamoEvidenceStore(dynamoDbClient, config.LEADS_TABLE, audit),
     funds,
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),
     fundMetrics,

@@ -7,6 +7,7 @@
  */
 import type { LocalText } from '#shared/errors.ts';
 import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
+import type { EvidenceRecord } from '#shared/schemas/evidence.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 
 export interface PayoutRefusal {
@@ -35,5 +36,98 @@ export function registrationRefusal(
       zh: `线索 ${decision.leadId} 第 ${decision.revision} 版没有引荐人报备记录：须先由专班登记报备（含投资方、专班、园区确认，POST /leads/{id}/referrer-registration），重新评估后方可批准奖励。`,
       en: `Revision ${decision.revision} of lead ${decision.leadId} has no referrer registration on record: the sector team must record it first (confirmed by the investor, the team and the park; POST /leads/{id}/referrer-registration), and the reward is approved on the re-evaluated revision.`,
     },
+  };
+}
+
+/** What each missing item is called, for the refusal's text. */
+const EVIDENCE_ITEMS: Readonly<Record<string, LocalText>> = {
+  auditReport: {
+    zh: '会计师事务所验资报告或专项审计报告',
+    en: 'a CPA capital verification or special audit report',
+  },
+  siteCheck: { zh: '现场核查记录', en: 'an on-site check' },
+  siteCheckConfirmation: {
+    zh: '确认投资到位的现场核查（最近一次核查未确认）',
+    en: 'an on-site check confirming the investment (the latest one did not)',
+  },
+  distinctRecorders: {
+    zh: '由不同人员登记的审计报告与现场核查（现为同一人）',
+    en: 'the audit report and the on-site check recorded by two different people (one person recorded both)',
+  },
+  auditReportCoversActualInvestment: {
+    zh: '审计报告确认的建设期内固定资产投资不少于奖励所依据的实际投资额（土地、租金、流动资金不计入）',
+    en: 'an audit report certifying, within the construction period, at least the actual investment the reward rests on (land, rent and working capital never count)',
+  },
+};
+
+/** The latest entry of a kind: entries are never edited, a later one supersedes. */
+function latestOf<K extends EvidenceRecord['kind']>(
+  evidence: readonly EvidenceRecord[],
+  kind: K,
+): Extract<EvidenceRecord, { kind: K }> | undefined {
+  let latest: Extract<EvidenceRecord, { kind: K }> | undefined;
+  for (const entry of evidence) {
+    if (entry.kind !== kind) continue;
+    const candidate = entry as Extract<EvidenceRecord, { kind: K }>;
+    if (latest === undefined || candidate.recordedAt >= latest.recordedAt) latest = candidate;
+  }
+  return latest;
+}
+
+/**
+ * The evidence the actual investment needs before anything is approved on it: an audit report and an
+ * on-site check that confirms it, recorded by two different people, the report certifying within the
+ * construction period at least the actual investment the decision used. Every missing item is named.
+ */
+export function evidenceRefusal(
+  settings: PayoutSettings,
+  decision: DecisionRecord,
+  evidence: readonly EvidenceRecord[],
+): PayoutRefusal | undefined {
+  const rules = settings.evidence;
+  const report = latestOf(evidence, 'audit_report');
+  const check = latestOf(evidence, 'site_check');
+  const missing: string[] = [];
+  if (rules.auditReportRequired && report === undefined) missing.push('auditReport');
+  if (rules.siteCheckRequired && check === undefined) missing.push('siteCheck');
+  if (rules.siteCheckRequired && check !== undefined && !check.siteCheck.confirmed)
+    missing.push('siteCheckConfirmation');
+  if (
+    rules.distinctRecorders &&
+    report !== undefined &&
+    check !== undefined &&
+    report.recordedBy.userId === check.recordedBy.userId
+  )
+    missing.push('distinctRecorders');
+  const actualFen = decision.lead.actualInvestment;
+  if (
+    rules.constructionPeriodOnly &&
+    report !== undefined &&
+    actualFen !== undefined &&
+    report.auditReport.amountFen < actualFen
+  )
+    missing.push('auditReportCoversActualInvestment');
+  if (missing.length === 0) return undefined;
+  const names = missing.map((item) => EVIDENCE_ITEMS[item] ?? { zh: item, en: item });
+  return {
+    code: 'evidence_missing',
+    missing,
+    message: {
+      zh: `线索 ${decision.leadId} 的投资证据不完整，不能批准：缺少${names.map((n) => n.zh).join('；')}。`,
+      en: `The investment evidence of lead ${decision.leadId} is incomplete, so nothing can be approved: missing ${names.map((n) => n.en).join('; ')}.`,
+    },
+  };
+}
+
+/** Maker-checker: whoever recorded evidence of a lead does not approve it. */
+export function evidenceRecorderRefusal(
+  userId: string,
+  leadId: string,
+  evidence: readonly EvidenceRecord[],
+): LocalText | undefined {
+  if (!evidence.some((entry) => entry.recordedBy.userId === userId)) return undefined;
+  return {
+    zh: `不相容职务分离：线索 ${leadId} 的投资证据由您登记，须由他人批准。`,
+    en: `Maker-checker: you recorded evidence of lead ${leadId}, so someone else must approve it.`,
   };
 }

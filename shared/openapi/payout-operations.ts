@@ -5,6 +5,12 @@
 import * as z from 'zod';
 import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import {
+  AuditReportBodySchema,
+  EvidenceListSchema,
+  EvidenceRecordSchema,
+  SiteCheckBodySchema,
+} from '#shared/schemas/evidence.ts';
+import {
   ReferrerRegistrationBodySchema,
   ReferrerRegistrationSchema,
 } from '#shared/schemas/referrer-registration.ts';
@@ -48,5 +54,28 @@ export const payoutOperations: Readonly<Record<string, PayoutOperation>> = {
       ),
     },
     errors: [400, 404, 409],
+  },
+  'POST /leads/{id}/evidence/audit-report': {
+    summary:
+      'Record a CPA’s 验资报告 or 专项审计报告 (number, firm, date, construction period, amount within it; land, rent, working capital reported apart, never counted)',
+    description:
+      'By the lead’s own sector team or finance, while finance has not decided (else 409 `review_closed`). An entry, never an edit: a later report supersedes an earlier one and both stay. Under the default payout rules, approval needs the latest report to certify, within the construction period, at least the actual investment the decision used, and its recorder may not approve (403).',
+    requestBody: body(AuditReportBodySchema, 'AuditReportRequest'),
+    responses: { 201: json(EvidenceRecordSchema.meta({ id: 'EvidenceRecord' }), 'Recorded') },
+    errors: [400, 404, 409],
+  },
+  'POST /leads/{id}/evidence/site-check': {
+    summary:
+      'Record an on-site check (who checked, when, what was found, whether it confirms the investment)',
+    description:
+      'By the lead’s own sector team or finance, while finance has not decided. Under the default payout rules the audit report and the on-site check must be recorded by two different people, and the latest check must confirm the investment.',
+    requestBody: body(SiteCheckBodySchema, 'SiteCheckRequest'),
+    responses: { 201: json(EvidenceRecordSchema, 'Recorded') },
+    errors: [400, 404, 409],
+  },
+  'GET /leads/{id}/evidence': {
+    summary: 'Every evidence entry of a lead, oldest first (superseded ones included)',
+    responses: { 200: json(EvidenceListSchema.meta({ id: 'EvidenceList' }), 'The evidence') },
+    errors: [404],
   },
 };

@@ -23,9 +23,28 @@ export const RegistrationSettingsSchema = z
   .strict();
 export type RegistrationSettings = z.infer<typeof RegistrationSettingsSchema>;
 
+export const EvidenceSettingsSchema = z
+  .object({
+    /** A CPA's 验资报告 or 专项审计报告 (number, firm, date, amount) must be on record. */
+    auditReportRequired: z.boolean(),
+    /** An on-site check (who, when, finding) confirming the investment must be on record. */
+    siteCheckRequired: z.boolean(),
+    /** The audit report and the on-site check are recorded by two different people. */
+    distinctRecorders: z.boolean(),
+    /**
+     * Only investment within the contract's construction period counts: the verified actual investment a
+     * reward is computed on may not exceed what the audit report certifies within that period (land, rent
+     * and working capital are reported apart and never counted).
+     */
+    constructionPeriodOnly: z.boolean(),
+  })
+  .strict();
+export type EvidenceSettings = z.infer<typeof EvidenceSettingsSchema>;
+
 export const PayoutSettingsSchema = z
   .object({
     registration: RegistrationSettingsSchema,
+    evidence: EvidenceSettingsSchema,
   })
   .strict()
   .meta({
@@ -34,13 +53,23 @@ export const PayoutSettingsSchema = z
   });
 export type PayoutSettings = z.infer<typeof PayoutSettingsSchema>;
 
-/** The domain brief's defaults: registration before signing, confirmed; public-payroll staff and parties tied to the investor excluded. */
+/**
+ * The domain brief's defaults: registration before signing, confirmed; public-payroll staff and parties
+ * tied to the investor excluded; an audit report and an on-site check recorded by two people, only
+ * investment within the construction period counted.
+ */
 export const DEFAULT_PAYOUT_SETTINGS: PayoutSettings = PayoutSettingsSchema.parse({
   registration: {
     required: true,
     beforeSigning: true,
     excludePublicPayrollStaff: true,
     excludeTiedToInvestor: true,
+  },
+  evidence: {
+    auditReportRequired: true,
+    siteCheckRequired: true,
+    distinctRecorders: true,
+    constructionPeriodOnly: true,
   },
 });
 

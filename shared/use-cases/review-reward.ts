@@ -16,7 +16,12 @@ import {
   release,
 } from '#shared/domain/allocation.ts';
 import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
-import { type PayoutRefusal, registrationRefusal } from '#shared/domain/payout-rules.ts';
+import {
+  evidenceRecorderRefusal,
+  evidenceRefusal,
+  type PayoutRefusal,
+  registrationRefusal,
+} from '#shared/domain/payout-rules.ts';
 import {
   allocationPending,
   makerCheckerRefusal,
@@ -37,6 +42,7 @@ import {
   type PayoutSettings,
   payoutSettingsOf,
 } from '#shared/policy/payout-settings.ts';
+import type { EvidenceStore } from '#shared/ports/evidence.ts';
 import type { FundChange } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
@@ -63,6 +69,8 @@ export interface ReviewDeps extends FundDeps {
   readonly reviews: ReviewStore;
   /** The published policies: the payout rules of the decision's policy version gate approval. */
   readonly policies: Pick<PolicyStore, 'all'>;
+  /** The evidence of the actual investment (issue 17). */
+  readonly evidence: Pick<EvidenceStore, 'evidence'>;
 }
 
 /** The payout rules of the policy version a decision was made under (the defaults if it sets none). */
@@ -220,8 +228,14 @@ export async function approveReward(
   requireOpen(context);
   const refusal = whyNotPayable(context);
   if (refusal !== undefined) refuse(refusal);
-  const payout = await payoutSettingsFor(deps, context.decision);
+  const [payout, evidence] = await Promise.all([
+    payoutSettingsFor(deps, context.decision),
+    deps.evidence.evidence(context.lead.leadId),
+  ]);
+  const recorder = evidenceRecorderRefusal(command.principal.userId, context.lead.leadId, evidence);
+  if (recorder !== undefined) throw new ForbiddenError(recorder);
   refusePayout(registrationRefusal(payout, context.decision, rewardToApproveFen(context)));
+  refusePayout(evidenceRefusal(payout, context.decision, evidence));
 
   const { lead, decision, allocation } = context;
   const at = deps.clock.now().toISOString();

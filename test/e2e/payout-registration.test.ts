@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeadView } from '#shared/use-cases/get-lead.ts';
+import { auditReport, siteCheck } from '#test/fixtures/evidence.ts';
 import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
@@ -102,6 +103,13 @@ describe('POST /leads/{id}/referrer-registration', () => {
       payable: true,
       amountFen: 240_000_000,
     });
+    // The evidence (part 2) by two people of the team, then finance approves.
+    await api('POST', `/leads/${leadId}/evidence/audit-report`, {
+      token: sector,
+      body: auditReport(12_000_000_000),
+    });
+    const checker = await tokenFor('sector:optoelectronics', `checker-${randomUUID().slice(0, 8)}`);
+    await api('POST', `/leads/${leadId}/evidence/site-check`, { token: checker, body: siteCheck() });
     const approved = await api('POST', `/leads/${leadId}/approve`, { token: finance, body: {} });
     expect(approved.status).toBe(200);
 

@@ -3,12 +3,15 @@
  * a reward, recorded through the API as the people who record them would: the one helper the tests that
  * approve and pay call before their approval, so each of them keeps testing what it tested.
  *
- * Recorded today: the referrer's registration (报备), by the lead's sector team, and its re-evaluation.
+ * Recorded today: the referrer's registration (报备), by the lead's sector team, and its re-evaluation;
+ * the evidence (an audit report and an on-site check, by two people of the team).
  */
+import { randomUUID } from 'node:crypto';
 import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
 import type { ReferrerRegistration } from '#shared/schemas/referrer-registration.ts';
+import { auditReport, siteCheck } from '#test/fixtures/evidence.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
-import { api, eventually } from './api.ts';
+import { api, eventually, tokenFor } from './api.ts';
 
 interface LeadState {
   readonly status: string;
@@ -47,6 +50,31 @@ async function allocationSettled(token: string, leadId: string, revision: number
 }
 
 /**
+ * The evidence of the actual investment: an audit report certifying the decision's actual investment,
+ * recorded by the officer, and a confirming on-site check recorded by a colleague of the same team (two
+ * different people, neither of them finance's approver).
+ */
+async function recordEvidence(leadId: string, sectorToken: string): Promise<void> {
+  const view = await api<{ sector: string; lead: { actualInvestment?: number; plannedInvestment: number } }>(
+    'GET',
+    `/leads/${leadId}`,
+    { token: sectorToken },
+  );
+  const amountFen = view.body.lead.actualInvestment ?? view.body.lead.plannedInvestment;
+  const report = await api('POST', `/leads/${leadId}/evidence/audit-report`, {
+    token: sectorToken,
+    body: auditReport(amountFen),
+  });
+  if (report.status !== 201) throw new Error(`audit report: ${report.status} ${JSON.stringify(report.body)}`);
+  const checker = await tokenFor(`sector:${view.body.sector}`, `site-checker-${randomUUID().slice(0, 8)}`);
+  const check = await api('POST', `/leads/${leadId}/evidence/site-check`, {
+    token: checker,
+    body: siteCheck(),
+  });
+  if (check.status !== 201) throw new Error(`site check: ${check.status} ${JSON.stringify(check.body)}`);
+}
+
+/**
  * Records the referrer's registration as the lead's sector team (`sectorToken`) and waits until its
  * re-evaluation is the lead's latest decision. Returns that revision.
  */
@@ -69,6 +97,7 @@ export async function completePayoutPrerequisites(
     return lead.latestRevision >= revision ? lead : undefined;
   });
   await allocationSettled(sectorToken, leadId, revision);
+  await recordEvidence(leadId, sectorToken);
   return { revision };
 }
 
@@ -82,5 +111,11 @@ export const PAYOUT_GATES_OFF: PayoutSettings = {
     beforeSigning: false,
     excludePublicPayrollStaff: false,
     excludeTiedToInvestor: false,
+  },
+  evidence: {
+    auditReportRequired: false,
+    siteCheckRequired: false,
+    distinctRecorders: false,
+    constructionPeriodOnly: false,
   },
 };

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { registrationRefusal } from '#shared/domain/payout-rules.ts';
+import {
+  evidenceRecorderRefusal,
+  evidenceRefusal,
+  registrationRefusal,
+} from '#shared/domain/payout-rules.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
 import {
@@ -8,12 +12,14 @@ import {
   payoutSettingsOf,
 } from '#shared/policy/payout-settings.ts';
 import { type Policy, PolicySchema } from '#shared/policy/policy-schema.ts';
+import type { EvidenceRecord } from '#shared/schemas/evidence.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 import type { ReferrerRegistration } from '#shared/schemas/referrer-registration.ts';
 import { TEST_HASHING } from '#test/fixtures/identifier-keys.ts';
 import { makeLead } from '#test/fixtures/leads.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
+import { PAYOUT_GATES_OFF } from '#test/support/payout-prerequisites.ts';
 
 const withRegistration = (registration: ReferrerRegistration | undefined): Lead => ({
   ...makeLead(),
@@ -37,7 +43,10 @@ describe('payout settings', () => {
   });
 
   it('are taken from a policy that sets them', () => {
-    const off = { registration: { ...DEFAULT_PAYOUT_SETTINGS.registration, required: false } };
+    const off = {
+      ...DEFAULT_PAYOUT_SETTINGS,
+      registration: { ...DEFAULT_PAYOUT_SETTINGS.registration, required: false },
+    };
     expect(payoutSettingsOf(policyWith(off))).toEqual(off);
   });
 });
@@ -114,6 +123,7 @@ describe('the referrer’s registration in the decision (kfq-2019 defaults)', ()
 
   it('ignores what a policy turns off', () => {
     const lenient = policyWith({
+      ...DEFAULT_PAYOUT_SETTINGS,
       registration: {
         required: false,
         beforeSigning: false,
@@ -151,7 +161,10 @@ describe('registration before approval', () => {
     status: 'PENDING_FINANCE',
   });
   const required = DEFAULT_PAYOUT_SETTINGS;
-  const optional = { registration: { ...DEFAULT_PAYOUT_SETTINGS.registration, required: false } };
+  const optional = {
+    ...DEFAULT_PAYOUT_SETTINGS,
+    registration: { ...DEFAULT_PAYOUT_SETTINGS.registration, required: false },
+  };
   const table: readonly [string, PayoutSettings, Lead, number, string | undefined][] = [
     [
       'required, none recorded, a reward',
@@ -180,4 +193,100 @@ describe('registration before approval', () => {
       }
     });
   }
+});
+
+describe('evidence before approval (kfq-2019 defaults)', () => {
+  const lead = withRegistration(referrerRegistration()); // actual investment 1.2亿
+  const decision: DecisionRecord = {
+    leadId: 'ld_test',
+    revision: 2,
+    evaluatedAt: '2026-07-01T00:00:00.000Z',
+    lead,
+    policyVersion: DEFAULT_POLICY.version,
+    decision: evaluateLead(lead, DEFAULT_POLICY, TEST_HASHING),
+    adjustments: [],
+    payableRewardFen: 240_000_000,
+    status: 'PENDING_FINANCE',
+  };
+  const report = (userId: string, amountFen: number, at = '2026-07-01T01:00:00.000Z'): EvidenceRecord => ({
+    kind: 'audit_report',
+    evidenceId: `ev_${userId}_${at}`,
+    leadId: 'ld_test',
+    recordedBy: { userId, role: 'sector:optoelectronics' },
+    recordedAt: at,
+    auditReport: {
+      kind: 'capital_verification',
+      number: '验字 1 号',
+      firm: '某会计师事务所',
+      reportDate: '2026-06-30',
+      constructionPeriod: { from: '2026-03-18', to: '2027-03-17' },
+      amountFen,
+      reportedApart: {
+        landFen: 2_000_000_000,
+        rentFen: 0,
+        workingCapitalFen: 0,
+        outsideConstructionPeriodFen: 0,
+      },
+    },
+  });
+  const check = (userId: string, confirmed: boolean, at = '2026-07-02T01:00:00.000Z'): EvidenceRecord => ({
+    kind: 'site_check',
+    evidenceId: `ev_${userId}_${at}`,
+    leadId: 'ld_test',
+    recordedBy: { userId, role: 'sector:optoelectronics' },
+    recordedAt: at,
+    siteCheck: { checkedBy: '钱核查', checkedOn: '2026-07-02', finding: '设备已安装', confirmed },
+  });
+  const ACTUAL = 12_000_000_000;
+  const table: readonly [string, readonly EvidenceRecord[], readonly string[]][] = [
+    ['complete: report by one, confirming check by another', [report('a', ACTUAL), check('b', true)], []],
+    ['nothing recorded', [], ['auditReport', 'siteCheck']],
+    ['only the report', [report('a', ACTUAL)], ['siteCheck']],
+    ['only the check', [check('b', true)], ['auditReport']],
+    ['one person recorded both', [report('a', ACTUAL), check('a', true)], ['distinctRecorders']],
+    ['the check did not confirm', [report('a', ACTUAL), check('b', false)], ['siteCheckConfirmation']],
+    [
+      'a later check confirms what an earlier one did not',
+      [report('a', ACTUAL), check('b', false), check('c', true, '2026-07-09T01:00:00.000Z')],
+      [],
+    ],
+    [
+      'the report certifies less than the actual investment (land and working capital never count)',
+      [report('a', ACTUAL - 1), check('b', true)],
+      ['auditReportCoversActualInvestment'],
+    ],
+    [
+      'a later report supersedes a short one',
+      [report('a', ACTUAL - 1), report('a', ACTUAL, '2026-07-05T01:00:00.000Z'), check('b', true)],
+      [],
+    ],
+  ];
+  for (const [name, evidence, missing] of table) {
+    it(name, () => {
+      const refusal = evidenceRefusal(DEFAULT_PAYOUT_SETTINGS, decision, evidence);
+      if (missing.length === 0) expect(refusal).toBeUndefined();
+      else {
+        expect(refusal?.code).toBe('evidence_missing');
+        expect(refusal?.missing).toEqual(missing);
+      }
+    });
+  }
+
+  it('asks nothing when the policy turns evidence off', () => {
+    expect(
+      evidenceRefusal({ ...DEFAULT_PAYOUT_SETTINGS, evidence: PAYOUT_GATES_OFF.evidence }, decision, []),
+    ).toBe(undefined);
+  });
+
+  it('names what is missing in both languages', () => {
+    const refusal = evidenceRefusal(DEFAULT_PAYOUT_SETTINGS, decision, []);
+    expect(refusal?.message.zh).toContain('验资报告或专项审计报告');
+    expect(refusal?.message.zh).toContain('现场核查记录');
+    expect(refusal?.message.en).toContain('on-site check');
+  });
+
+  it('refuses approval to whoever recorded evidence', () => {
+    expect(evidenceRecorderRefusal('a', 'ld_test', [report('a', ACTUAL)])?.zh).toContain('投资证据由您登记');
+    expect(evidenceRecorderRefusal('z', 'ld_test', [report('a', ACTUAL)])).toBeUndefined();
+  });
 });

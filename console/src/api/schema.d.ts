@@ -214,6 +214,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leads/{id}/evidence/audit-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a CPA’s 验资报告 or 专项审计报告 (number, firm, date, construction period, amount within it; land, rent, working capital reported apart, never counted)
+         * @description By the lead’s own sector team or finance, while finance has not decided (else 409 `review_closed`). An entry, never an edit: a later report supersedes an earlier one and both stay. Under the default payout rules, approval needs the latest report to certify, within the construction period, at least the actual investment the decision used, and its recorder may not approve (403).
+         */
+        post: operations["record-evidence:post:/leads/{id}/evidence/audit-report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/evidence/site-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an on-site check (who checked, when, what was found, whether it confirms the investment)
+         * @description By the lead’s own sector team or finance, while finance has not decided. Under the default payout rules the audit report and the on-site check must be recorded by two different people, and the latest check must confirm the investment.
+         */
+        post: operations["record-evidence:post:/leads/{id}/evidence/site-check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every evidence entry of a lead, oldest first (superseded ones included) */
+        get: operations["record-evidence:get:/leads/{id}/evidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rewards": {
         parameters: {
             query?: never;
@@ -761,6 +818,34 @@ export interface components {
             };
             note?: string;
         };
+        AuditReportRequest: {
+            /** @enum {string} */
+            kind: "capital_verification" | "special_audit";
+            number: string;
+            firm: string;
+            /** Format: date */
+            reportDate: string;
+            constructionPeriod: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            amount: string | number;
+            reportedApart?: {
+                land?: string | number;
+                rent?: string | number;
+                workingCapital?: string | number;
+                outsideConstructionPeriod?: string | number;
+            };
+        };
+        SiteCheckRequest: {
+            checkedBy: string;
+            /** Format: date */
+            checkedOn: string;
+            finding: string;
+            confirmed: boolean;
+        };
         ApproveRequest: {
             note?: string;
         };
@@ -839,6 +924,12 @@ export interface components {
                     beforeSigning: boolean;
                     excludePublicPayrollStaff: boolean;
                     excludeTiedToInvestor: boolean;
+                };
+                evidence: {
+                    auditReportRequired: boolean;
+                    siteCheckRequired: boolean;
+                    distinctRecorders: boolean;
+                    constructionPeriodOnly: boolean;
                 };
             };
         };
@@ -1631,6 +1722,103 @@ export interface components {
                 };
                 note?: string;
             };
+        };
+        EvidenceRecord: {
+            /** @constant */
+            kind: "audit_report";
+            evidenceId: string;
+            leadId: string;
+            recordedBy: {
+                userId: string;
+                role: string;
+            };
+            /** Format: date-time */
+            recordedAt: string;
+            auditReport: {
+                /** @enum {string} */
+                kind: "capital_verification" | "special_audit";
+                number: string;
+                firm: string;
+                reportDate: string;
+                constructionPeriod: {
+                    from: string;
+                    to: string;
+                };
+                amountFen: number;
+                reportedApart: {
+                    landFen: number;
+                    rentFen: number;
+                    workingCapitalFen: number;
+                    outsideConstructionPeriodFen: number;
+                };
+            };
+        } | {
+            /** @constant */
+            kind: "site_check";
+            evidenceId: string;
+            leadId: string;
+            recordedBy: {
+                userId: string;
+                role: string;
+            };
+            /** Format: date-time */
+            recordedAt: string;
+            siteCheck: {
+                checkedBy: string;
+                checkedOn: string;
+                finding: string;
+                confirmed: boolean;
+            };
+        };
+        EvidenceList: {
+            leadId: string;
+            items: ({
+                /** @constant */
+                kind: "audit_report";
+                evidenceId: string;
+                leadId: string;
+                recordedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                recordedAt: string;
+                auditReport: {
+                    /** @enum {string} */
+                    kind: "capital_verification" | "special_audit";
+                    number: string;
+                    firm: string;
+                    reportDate: string;
+                    constructionPeriod: {
+                        from: string;
+                        to: string;
+                    };
+                    amountFen: number;
+                    reportedApart: {
+                        landFen: number;
+                        rentFen: number;
+                        workingCapitalFen: number;
+                        outsideConstructionPeriodFen: number;
+                    };
+                };
+            } | {
+                /** @constant */
+                kind: "site_check";
+                evidenceId: string;
+                leadId: string;
+                recordedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                recordedAt: string;
+                siteCheck: {
+                    checkedBy: string;
+                    checkedOn: string;
+                    finding: string;
+                    confirmed: boolean;
+                };
+            })[];
         };
         RewardList: {
             items: ({
@@ -3339,6 +3527,282 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "record-evidence:post:/leads/{id}/evidence/audit-report": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceRecord"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "record-evidence:post:/leads/{id}/evidence/site-check": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        kind: "audit_report";
+                        evidenceId: string;
+                        leadId: string;
+                        recordedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        recordedAt: string;
+                        auditReport: {
+                            /** @enum {string} */
+                            kind: "capital_verification" | "special_audit";
+                            number: string;
+                            firm: string;
+                            reportDate: string;
+                            constructionPeriod: {
+                                from: string;
+                                to: string;
+                            };
+                            amountFen: number;
+                            reportedApart: {
+                                landFen: number;
+                                rentFen: number;
+                                workingCapitalFen: number;
+                                outsideConstructionPeriodFen: number;
+                            };
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "site_check";
+                        evidenceId: string;
+                        leadId: string;
+                        recordedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        recordedAt: string;
+                        siteCheck: {
+                            checkedBy: string;
+                            checkedOn: string;
+                            finding: string;
+                            confirmed: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "record-evidence:get:/leads/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evidence */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceList"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,7 @@ export function fundTestKit(adapters: Adapters) {
     funds: adapters.funds,
     leads: adapters.leads,
     reviews: adapters.reviews,
+    evidence: adapters.evidence,
     clock: adapters.clock,
     fundMetrics: noFundMetrics,
     policies: { all: async () => [policy], publish: async () => 'published' as const },
