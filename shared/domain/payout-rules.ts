@@ -8,6 +8,7 @@
 import type { LocalText } from '#shared/errors.ts';
 import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
 import type { EvidenceRecord } from '#shared/schemas/evidence.ts';
+import type { CaseOutcomeRecord } from '#shared/schemas/fund.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 
 export interface PayoutRefusal {
@@ -129,5 +130,54 @@ export function evidenceRecorderRefusal(
   return {
     zh: `不相容职务分离：线索 ${leadId} 的投资证据由您登记，须由他人批准。`,
     en: `Maker-checker: you recorded evidence of lead ${leadId}, so someone else must approve it.`,
+  };
+}
+
+/**
+ * A legal basis that names something: a document and at least one clause, neither blank. Typed loosely on
+ * purpose: a record written before the schema required a basis (or migrated from elsewhere) may lack it.
+ */
+export function citesLegalBasis(basis: unknown): boolean {
+  if (typeof basis !== 'object' || basis === null) return false;
+  const { document, clauses } = basis as { document?: unknown; clauses?: unknown };
+  return (
+    typeof document === 'string' &&
+    document.trim() !== '' &&
+    Array.isArray(clauses) &&
+    clauses.some((clause) => typeof clause === 'string' && clause.trim() !== '')
+  );
+}
+
+/**
+ * 公平竞争审查条例 (in force 2024-08-01): no selective reward without a basis in law. Every amount approved
+ * must rest on a rule of the decision that cites one: the referral reward on the referral rule, the fund
+ * share on the fund rule, a negotiated (一事一议) outcome on the one-case-one-policy rule that sent it to
+ * negotiation. Nothing approved, nothing to check.
+ */
+export function legalBasisRefusal(approval: {
+  readonly decision: DecisionRecord;
+  readonly caseOutcome: CaseOutcomeRecord | undefined;
+  readonly rewardFen: number;
+  readonly fundFen: number;
+}): PayoutRefusal | undefined {
+  const { decision, caseOutcome, rewardFen, fundFen } = approval;
+  const missing: string[] = [];
+  if (caseOutcome !== undefined) {
+    const flag = decision.decision.flags.find((f) => f.code === 'ONE_CASE_ONE_POLICY');
+    if ((rewardFen > 0 || fundFen > 0) && !citesLegalBasis(flag?.legalBasis))
+      missing.push('oneCaseOnePolicy.legalBasis');
+  } else {
+    if (rewardFen > 0 && !citesLegalBasis(decision.decision.referralReward.legalBasis))
+      missing.push('referralReward.legalBasis');
+    if (fundFen > 0 && !citesLegalBasis(decision.decision.fund.legalBasis)) missing.push('fund.legalBasis');
+  }
+  if (missing.length === 0) return undefined;
+  return {
+    code: 'legal_basis_missing',
+    missing,
+    message: {
+      zh: `线索 ${decision.leadId} 第 ${decision.revision} 版（政策 ${decision.policyVersion}）中，所批准金额依据的规则没有法律依据（${missing.join('、')}）：依《公平竞争审查条例》，无法律依据的奖励不得批准；须发布载明依据的政策版本并重新评估。`,
+      en: `In revision ${decision.revision} of lead ${decision.leadId} (policy ${decision.policyVersion}) the rule the approved amount rests on cites no legal basis (${missing.join(', ')}): under the Fair Competition Review Regulations no reward without a legal basis may be approved; publish a policy version that cites one and re-evaluate.`,
+    },
   };
 }

@@ -19,6 +19,7 @@ import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
 import {
   evidenceRecorderRefusal,
   evidenceRefusal,
+  legalBasisRefusal,
   type PayoutRefusal,
   registrationRefusal,
 } from '#shared/domain/payout-rules.ts';
@@ -234,6 +235,14 @@ export async function approveReward(
   ]);
   const recorder = evidenceRecorderRefusal(command.principal.userId, context.lead.leadId, evidence);
   if (recorder !== undefined) throw new ForbiddenError(recorder);
+  refusePayout(
+    legalBasisRefusal({
+      decision: context.decision,
+      caseOutcome: context.caseOutcome,
+      rewardFen: rewardToApproveFen(context),
+      fundFen: context.allocation?.reservedFen ?? 0,
+    }),
+  );
   refusePayout(registrationRefusal(payout, context.decision, rewardToApproveFen(context)));
   refusePayout(evidenceRefusal(payout, context.decision, evidence));
 
