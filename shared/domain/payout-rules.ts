@@ -6,10 +6,11 @@
  * the first rule that fails, naming every missing item.
  */
 import type { LocalText } from '#shared/errors.ts';
-import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
+import type { ApprovalSettings, PayoutSettings } from '#shared/policy/payout-settings.ts';
 import type { EvidenceRecord } from '#shared/schemas/evidence.ts';
 import type { CaseOutcomeRecord } from '#shared/schemas/fund.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
+import type { ApprovalRequirement, SignOffRecord, SignOffSlot } from '#shared/schemas/sign-off.ts';
 
 export interface PayoutRefusal {
   readonly code: string;
@@ -180,4 +181,108 @@ export function legalBasisRefusal(approval: {
       en: `In revision ${decision.revision} of lead ${decision.leadId} (policy ${decision.policyVersion}) the rule the approved amount rests on cites no legal basis (${missing.join(', ')}): under the Fair Competition Review Regulations no reward without a legal basis may be approved; publish a policy version that cites one and re-evaluate.`,
     },
   };
+}
+
+/**
+ * What an approval of `amountFen` (reward plus fund share) needs under the tiers: finance always; the
+ * finance head above the first bound; a collective decision above the second, and for every 一事一议
+ * outcome when the policy says so. A bound is "up to": an amount exactly at it stays in the lower tier.
+ */
+export function requiredApprovals(
+  tiers: ApprovalSettings,
+  amountFen: number,
+  caseByCase: boolean,
+): ApprovalRequirement[] {
+  const above = (bound: number | null) => bound !== null && amountFen > bound;
+  const required: ApprovalRequirement[] = ['finance'];
+  if (above(tiers.financeHeadAboveFen)) required.push('financeHead');
+  if (above(tiers.collectiveAboveFen) || (caseByCase && tiers.collectiveForCaseByCase))
+    required.push('collectiveDecision');
+  return required;
+}
+
+/** What of `required` the entries (of the revision being approved) do not hold yet. */
+export function missingApprovals(
+  required: readonly ApprovalRequirement[],
+  entries: readonly Pick<SignOffRecord, 'slot' | 'collectiveDecision'>[],
+): ApprovalRequirement[] {
+  return required.filter((item) =>
+    item === 'collectiveDecision'
+      ? !entries.some((entry) => entry.collectiveDecision !== undefined)
+      : !entries.some((entry) => entry.slot === item),
+  );
+}
+
+const REQUIREMENT_TEXT: Readonly<Record<ApprovalRequirement, LocalText>> = {
+  finance: { zh: '财政审核人签批', en: "a finance approver's sign-off" },
+  financeHead: { zh: '财政负责人签批', en: "the finance head's sign-off" },
+  collectiveDecision: {
+    zh: '集体决策记录（决策机构、会议日期、纪要编号）',
+    en: 'the collective decision (body, meeting date, minutes number)',
+  },
+};
+
+export function describeApprovals(items: readonly ApprovalRequirement[]): LocalText {
+  return {
+    zh: items.map((item) => REQUIREMENT_TEXT[item].zh).join('、'),
+    en: items.map((item) => REQUIREMENT_TEXT[item].en).join(', '),
+  };
+}
+
+export type SignOffStep =
+  | {
+      /** The caller's signature (null: the call only adds the collective decision). */
+      readonly slot: SignOffSlot | null;
+      /** What is still missing once this entry is recorded: none, and the approval is complete. */
+      readonly missingAfter: readonly ApprovalRequirement[];
+    }
+  | { readonly refusal: PayoutRefusal & { readonly status: 403 | 409 } };
+
+/**
+ * The caller's part in an approval: which signature they give (the finance head fills the head's slot
+ * first), or why they may not. Every approver is a different person: one who signed already may only add
+ * a missing collective decision; a finance approver when only the head's signature is missing is refused.
+ */
+export function nextSignOff(
+  required: readonly ApprovalRequirement[],
+  entries: readonly SignOffRecord[],
+  caller: { readonly userId: string; readonly financeHead: boolean },
+  addsCollectiveDecision: boolean,
+): SignOffStep {
+  const missing = missingApprovals(required, entries);
+  const addsDecision = addsCollectiveDecision && missing.includes('collectiveDecision');
+  const signed = entries.some((entry) => entry.slot !== null && entry.signedBy.userId === caller.userId);
+  const candidates: SignOffSlot[] = caller.financeHead ? ['financeHead', 'finance'] : ['finance'];
+  const slot = signed ? undefined : candidates.find((candidate) => missing.includes(candidate));
+  if (slot === undefined && !addsDecision) {
+    if (signed) {
+      return {
+        refusal: {
+          status: 403,
+          code: 'approver_not_distinct',
+          missing,
+          message: {
+            zh: `每位审批人须为不同人员：您已签批本奖励，尚缺${describeApprovals(missing).zh}。`,
+            en: `Every approver must be a different person: you have signed this reward already; still missing: ${describeApprovals(missing).en}.`,
+          },
+        },
+      };
+    }
+    return {
+      refusal: {
+        status: 409,
+        code: 'sign_off_not_needed',
+        missing,
+        message: {
+          zh: `本奖励不需要您的签批：尚缺${describeApprovals(missing).zh}。`,
+          en: `This reward does not need your sign-off: still missing ${describeApprovals(missing).en}.`,
+        },
+      },
+    };
+  }
+  const given = new Set<ApprovalRequirement>([
+    ...(slot === undefined ? [] : [slot]),
+    ...(addsDecision ? (['collectiveDecision'] as const) : []),
+  ]);
+  return { slot: slot ?? null, missingAfter: missing.filter((item) => !given.has(item)) };
 }

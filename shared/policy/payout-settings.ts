@@ -8,6 +8,7 @@
  * changing one byte of it or of any decision made under it.
  */
 import * as z from 'zod';
+import { fenSchema } from '#shared/domain/money.ts';
 
 export const RegistrationSettingsSchema = z
   .object({
@@ -41,10 +42,38 @@ export const EvidenceSettingsSchema = z
   .strict();
 export type EvidenceSettings = z.infer<typeof EvidenceSettingsSchema>;
 
+/**
+ * Approval tiers by the amount an approval moves (the reward plus the fund share): finance signs every
+ * approval; above `financeHeadAboveFen` the finance head signs too; above `collectiveAboveFen`, and for
+ * every 一事一议 outcome when `collectiveForCaseByCase`, a collective decision (body, meeting date, minutes
+ * number) is recorded as well. `null`: that tier never applies. An amount exactly at a bound stays below it.
+ */
+export const ApprovalSettingsSchema = z
+  .object({
+    financeHeadAboveFen: fenSchema.nullable(),
+    collectiveAboveFen: fenSchema.nullable(),
+    collectiveForCaseByCase: z.boolean(),
+  })
+  .strict();
+export type ApprovalSettings = z.infer<typeof ApprovalSettingsSchema>;
+
+/** One finance approver whatever the amount: a policy section written before the tiers existed. */
+export const SINGLE_APPROVER: ApprovalSettings = {
+  financeHeadAboveFen: null,
+  collectiveAboveFen: null,
+  collectiveForCaseByCase: false,
+};
+
 export const PayoutSettingsSchema = z
   .object({
     registration: RegistrationSettingsSchema,
     evidence: EvidenceSettingsSchema,
+    /**
+     * Absent from a policy's own section (one published before the tiers existed): one finance approver,
+     * so what such a policy meant does not change after the fact. A policy without any section gets the
+     * default tiers with the other defaults.
+     */
+    approvals: ApprovalSettingsSchema.optional(),
   })
   .strict()
   .meta({
@@ -71,9 +100,20 @@ export const DEFAULT_PAYOUT_SETTINGS: PayoutSettings = PayoutSettingsSchema.pars
     distinctRecorders: true,
     constructionPeriodOnly: true,
   },
+  // 50万 and 300万 (domain.md, "approval": an assumption of the brief).
+  approvals: {
+    financeHeadAboveFen: 50_000_000,
+    collectiveAboveFen: 300_000_000,
+    collectiveForCaseByCase: true,
+  },
 });
 
 /** The payout rules a policy sets, or the defaults when it sets none. */
 export function payoutSettingsOf(policy: { readonly payout?: PayoutSettings | undefined }): PayoutSettings {
   return policy.payout ?? DEFAULT_PAYOUT_SETTINGS;
+}
+
+/** The approval tiers of payout settings (one finance approver when the section sets none). */
+export function approvalSettingsOf(settings: PayoutSettings): ApprovalSettings {
+  return settings.approvals ?? SINGLE_APPROVER;
 }

@@ -931,6 +931,11 @@ export interface components {
                     distinctRecorders: boolean;
                     constructionPeriodOnly: boolean;
                 };
+                approvals?: {
+                    financeHeadAboveFen: number | null;
+                    collectiveAboveFen: number | null;
+                    collectiveForCaseByCase: boolean;
+                };
             };
         };
         OpenFundRequest: {
