@@ -24,6 +24,14 @@ describe('crash anywhere', () => {
     const report = renderReport(result);
     process.stdout.write(`${report}\n`);
     expect(result.kills).toHaveLength(5);
+    // The money path must really run through the kills (a new gate refusing every approval would leave the
+    // money invariants true of nothing).
+    const done = (outcome: string | undefined, kind: string) => outcome?.startsWith(`${kind} done`) === true;
+    expect(
+      result.leads.filter((track) => done(track.financeOutcome, 'approve')).length,
+      report,
+    ).toBeGreaterThan(0);
+    expect(result.leads.filter((track) => done(track.payOutcome, 'pay')).length, report).toBeGreaterThan(0);
     expect(
       result.invariants.filter((invariant) => !invariant.ok).map((invariant) => invariant.name),
       report,

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDevIdentity } from '#infra/local/dev-identity.ts';
 import { findFreePort } from '#infra/local/free-port.ts';
+import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
+import type { Policy } from '#shared/policy/policy-schema.ts';
+import { PAYOUT_GATES_OFF } from '#test/fixtures/payout-settings.ts';
 import {
   type Answer,
   ChaosClient,
@@ -23,6 +26,14 @@ import { prng } from './prng.ts';
 import { ChaosStack, summarizeStackLog } from './stack.ts';
 import { type KillPhase, killPhases } from './timeline.ts';
 import { type ChaosSettings, type LeadPlan, planRun } from './workload.ts';
+
+/** kfq-2019's rules and fund, in force from 2020 (so for every lead of the run), payout gates off. */
+const CHAOS_POLICY: Policy = {
+  ...DEFAULT_POLICY,
+  version: 'chaos-no-payout-gates',
+  effectiveFrom: '2020-01-01T00:00:00+08:00',
+  payout: PAYOUT_GATES_OFF,
+};
 
 /**
  * The crash loop (issue 13): the local stack on a fresh data dir, ten teams submitting leads, finance
@@ -167,6 +178,7 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
     for (const user of ['fin-1', 'fin-2'])
       tokens.set(user, await identity.issue({ role: 'finance', userId: user, ttlSeconds }));
     tokens.set('auditor', await identity.issue({ role: 'auditor', userId: 'auditor-1', ttlSeconds }));
+    tokens.set('admin', await identity.issue({ role: 'admin', userId: 'admin-1', ttlSeconds }));
     const token = (user: string) => tokens.get(user) ?? '';
 
     // The current cycle (how many kills so far) and when its start answered /health: leads of a cycle
@@ -405,6 +417,18 @@ export async function runChaos(settings: ChaosSettings, options: RunOptions = {}
       `crash loop: seed ${settings.seed}, ${settings.leads} leads, ${settings.kills} kills, fund ${plan.fundId} holds ${settings.allocations} requests of ${plan.requestFen / 100} yuan; data dir ${dataDir}`,
     );
     startStack();
+    // The loop proves what crashes cannot break in the money path (approve, pay, reject): it runs under a
+    // version of the default policy without the payout prerequisites of issue 17 (registration, evidence),
+    // which have tests of their own, so that finance's steps follow each decision as before.
+    await ensureUp();
+    const published = await guard(
+      client.retrying('admin', 'POST', '/policies', { token: token('admin'), body: CHAOS_POLICY }),
+    );
+    if (published.status !== 201 && published.status !== 200 && published.status !== 409) {
+      throw new Error(
+        `publishing the crash loop's policy: ${published.status} ${JSON.stringify(published.body)}`,
+      );
+    }
     for (const killPlan of plan.kills) {
       checkClients();
       if (killPlan.during === 'startup') {

@@ -6,7 +6,7 @@ import type { Prng } from './prng.ts';
  * connection or a 5xx: the same request again (the same Idempotency-Key for POST /leads).
  */
 
-export const REQUEST_KINDS = ['submit', 'report', 'approve', 'reject', 'pay', 'read'] as const;
+export const REQUEST_KINDS = ['submit', 'report', 'approve', 'reject', 'pay', 'read', 'admin'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export interface Answer {
@@ -63,6 +63,7 @@ export class ChaosClient {
     reject: 0,
     pay: 0,
     read: 0,
+    admin: 0,
   };
   readonly stats = { requests: 0, networkErrors: 0, serverErrors: 0, retries: 0 };
   /** When the stack last answered a request (below 500): the crash loop's sign that a start is serving. */

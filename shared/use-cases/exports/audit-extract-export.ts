@@ -40,7 +40,7 @@ export interface AuditExtractDeps {
   readonly zoneUnit: string;
 }
 
-const PAGE_SIZE = 200;
+const PAGE_SIZE = 500;
 
 export const AUDIT_EXTRACT_COLUMNS: readonly Column<AuditEntry>[] = [
   { header: '序号', en: 'Sequence number', kind: 'count', value: (entry) => entry.seq },
@@ -74,20 +74,24 @@ export const AUDIT_EXTRACT_COLUMNS: readonly Column<AuditEntry>[] = [
   { header: '哈希', en: 'Hash', kind: 'text', value: (entry) => entry.hash, width: 66 },
 ];
 
-/** The entries asked for, newest first, one page at a time. */
+/** The entries asked for, newest first, one page at a time; the next page is read while this one is written. */
 async function* auditRows(deps: AuditExtractDeps, query: AuditExportQuery): AsyncIterable<AuditEntry> {
-  let cursor: string | undefined;
-  do {
-    const page = await deps.audit.query({
+  const pageAt = (cursor: string | undefined) =>
+    deps.audit.query({
       ...(query.subject === undefined ? {} : { subject: query.subject }),
       ...(query.from === undefined ? {} : { from: query.from }),
       ...(query.to === undefined ? {} : { to: query.to }),
       ...(cursor === undefined ? {} : { cursor }),
       limit: PAGE_SIZE,
     });
+  let next: ReturnType<typeof pageAt> | undefined = pageAt(undefined);
+  while (next !== undefined) {
+    const page: Awaited<ReturnType<typeof pageAt>> = await next;
+    next = page.nextCursor === null || page.nextCursor === undefined ? undefined : pageAt(page.nextCursor);
+    // If the writer stops first, a failure of this read must not surface as an unhandled rejection.
+    next?.catch(() => undefined);
     yield* page.entries;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
+  }
 }
 
 function verificationLine(verification: ChainVerification): string {

@@ -9,7 +9,7 @@ import { maskResidentId } from '#shared/domain/identifiers.ts';
 import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import { findSector } from '#shared/domain/sectors.ts';
 import type { ExportFile } from '#shared/ports/export-delivery.ts';
-import type { LeadStore } from '#shared/ports/leads.ts';
+import type { LeadPage, LeadStore } from '#shared/ports/leads.ts';
 import type { ReviewBatch } from '#shared/ports/reviews.ts';
 import type { ReviewRecord } from '#shared/schemas/fund.ts';
 import type { Introducer } from '#shared/schemas/lead.ts';
@@ -39,8 +39,9 @@ export interface PaymentListDeps {
   readonly zoneUnit: string;
 }
 
-/** Leads read per page: one Query and one BatchGetItem (its limit is 100 keys). */
-const PAGE_SIZE = 100;
+/** Leads read per page: one Query, then their reviews in BatchGetItems of at most 100 keys each. */
+const PAGE_SIZE = 500;
+const REVIEWS_PER_BATCH = 100;
 
 interface PaymentRow {
   readonly lead: LeadRecord;
@@ -125,10 +126,14 @@ export const PAYMENT_LIST_COLUMNS: readonly Column<PaymentRow>[] = [
   },
 ];
 
+interface ReviewedPage {
+  readonly page: LeadPage;
+  readonly reviews: ReadonlyMap<string, ReviewRecord>;
+}
+
 /** Every lead of the status and period, newest first, each with its review, one page at a time. */
 async function* paymentRows(deps: PaymentListDeps, query: RewardsExportQuery): AsyncIterable<PaymentRow> {
-  let cursor: string | undefined;
-  do {
+  const pageAt = async (cursor: string | undefined): Promise<ReviewedPage> => {
     const page = await deps.leads.list({
       status: query.status,
       ...(query.from === undefined ? {} : { from: query.from }),
@@ -136,10 +141,25 @@ async function* paymentRows(deps: PaymentListDeps, query: RewardsExportQuery): A
       ...(cursor === undefined ? {} : { cursor }),
       limit: PAGE_SIZE,
     });
-    const reviews = await deps.reviews.reviewsOf(page.leads.map((lead) => lead.leadId));
+    const ids = page.leads.map((lead) => lead.leadId);
+    // BatchGetItem takes 100 keys: a page's batches go out together.
+    const batches = await Promise.all(
+      Array.from({ length: Math.ceil(ids.length / REVIEWS_PER_BATCH) }, (_, index) =>
+        deps.reviews.reviewsOf(ids.slice(index * REVIEWS_PER_BATCH, (index + 1) * REVIEWS_PER_BATCH)),
+      ),
+    );
+    const reviews = new Map(batches.flatMap((batch) => [...batch]));
+    return { page, reviews };
+  };
+  // The next page is read while this one is written: the sheet and the table's round trips overlap.
+  let next: Promise<ReviewedPage> | undefined = pageAt(undefined);
+  while (next !== undefined) {
+    const { page, reviews }: ReviewedPage = await next;
+    next = page.nextCursor === null || page.nextCursor === undefined ? undefined : pageAt(page.nextCursor);
+    // If the writer stops first, a failure of this read must not surface as an unhandled rejection.
+    next?.catch(() => undefined);
     for (const lead of page.leads) yield { lead, review: reviews.get(lead.leadId) };
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
+  }
 }
 
 export async function exportPaymentList(
