@@ -4,7 +4,7 @@
  * Names here are logical ids: the local cloud uses them as physical names, CDK lets CloudFormation name.
  */
 
-export type Role = 'sector' | 'finance' | 'auditor' | 'admin';
+export type Role = 'sector' | 'finance' | 'finance-head' | 'auditor' | 'admin';
 
 export interface TableDefinition {
   readonly id: string;
@@ -507,7 +507,12 @@ export const routes = [
   { method: 'GET', path: '/health', functionId: 'health', access: 'public' },
   { method: 'POST', path: '/leads', functionId: 'submit-lead', access: ['sector'] },
   { method: 'GET', path: '/leads', functionId: 'list-leads', access: ['sector', 'finance', 'auditor'] },
-  { method: 'GET', path: '/leads/{id}', functionId: 'get-lead', access: ['sector', 'finance', 'auditor'] },
+  {
+    method: 'GET',
+    path: '/leads/{id}',
+    functionId: 'get-lead',
+    access: ['sector', 'finance', 'finance-head', 'auditor'],
+  },
   { method: 'GET', path: '/audit', functionId: 'audit', access: ['auditor'] },
   { method: 'GET', path: '/audit/verify', functionId: 'audit', access: ['auditor'] },
   { method: 'GET', path: '/audit/digest', functionId: 'audit', access: ['auditor'] },
@@ -518,7 +523,12 @@ export const routes = [
     access: ['auditor'],
   },
   { method: 'GET', path: '/openapi.json', functionId: 'openapi', access: 'public' },
-  { method: 'GET', path: '/me', functionId: 'me', access: ['sector', 'finance', 'auditor', 'admin'] },
+  {
+    method: 'GET',
+    path: '/me',
+    functionId: 'me',
+    access: ['sector', 'finance', 'finance-head', 'auditor', 'admin'],
+  },
   { method: 'GET', path: '/funds/{fundId}', functionId: 'get-fund', access: ['finance', 'auditor', 'admin'] },
   {
     method: 'POST',
@@ -552,8 +562,14 @@ export const routes = [
     functionId: 'record-evidence',
     access: ['sector', 'finance', 'auditor'],
   },
-  { method: 'GET', path: '/rewards', functionId: 'review-reward', access: ['finance'] },
-  { method: 'POST', path: '/leads/{id}/approve', functionId: 'review-reward', access: ['finance'] },
+  { method: 'GET', path: '/rewards', functionId: 'review-reward', access: ['finance', 'finance-head'] },
+  // Each approver's sign-off (issue 17): finance, and the finance head above the first tier.
+  {
+    method: 'POST',
+    path: '/leads/{id}/approve',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head'],
+  },
   { method: 'POST', path: '/leads/{id}/reject', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/case-outcome', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/paid', functionId: 'review-reward', access: ['finance'] },

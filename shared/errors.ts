@@ -95,6 +95,12 @@ export class UnprocessableContentError extends UserFacingError {
 
 export class ForbiddenError extends UserFacingError {
   override readonly name = 'ForbiddenError';
+  /** Which rule refused, when one does (maker-checker at approval: the problem's `code`). */
+  readonly code: string | undefined;
+  constructor(text: LocalText, code?: string) {
+    super(text);
+    this.code = code;
+  }
 }
 
 export class NotFoundError extends UserFacingError {

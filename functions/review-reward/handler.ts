@@ -27,14 +27,16 @@ export function createHandler(deps: ReviewDeps) {
     ),
     'POST /leads/{id}/approve': withHttp(
       { access: routeAccess, body: zodBody(ApproveBodySchema) },
-      async (r) => ({
-        statusCode: 200,
-        body: await approveReward(deps, {
+      async (r) => {
+        const answer = await approveReward(deps, {
           principal: r.principal,
           leadId: leadId(r.pathParameters),
           note: r.body.note,
-        }),
-      }),
+          collectiveDecision: r.body.collectiveDecision,
+        });
+        // 202: this sign-off is recorded, the approval still needs the ones named in `missing`.
+        return { statusCode: answer.state === 'PENDING_SIGN_OFF' ? 202 : 200, body: answer };
+      },
     ),
     'POST /leads/{id}/reject': withHttp(
       { access: routeAccess, body: zodBody(RejectBodySchema) },

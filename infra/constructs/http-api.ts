@@ -86,13 +86,14 @@ export const OIDC_AUDIENCE_PARAMETER = 'OidcAudience';
 
 /** Cognito groups are the roles the handlers read from the `cognito:groups` claim. */
 export function roleGroupNames(sectorCodes: readonly string[]): string[] {
-  return [...sectorCodes.map((code) => `sector-${code}`), 'finance', 'auditor', 'admin'];
+  return [...sectorCodes.map((code) => `sector-${code}`), 'finance', 'finance-head', 'auditor', 'admin'];
 }
 
 const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
   admin: 'Zone administrators: users, policy versions, sector configuration',
   finance: 'Finance: reviews and approves rewards (never its own submission)',
   auditor: 'Auditors: read-only, verify the audit trail',
+  'finance-head': 'Finance head: the second sign-off of rewards above the first approval tier',
 };
 
 /** HTTP API stage access log: one JSON object per request (no bodies, no personal data). */

@@ -239,15 +239,15 @@ function hostnameOf(host: string | undefined): string {
 /** The role named by `role` (and `sector`), or the problem with it. */
 function roleOf(query: URLSearchParams, sectorCodes: readonly string[]): DevRole | SignInProblem {
   const role = query.get('role') ?? '';
-  if (role === 'finance' || role === 'auditor' || role === 'admin') return role;
+  if (role === 'finance' || role === 'finance-head' || role === 'auditor' || role === 'admin') return role;
   const code =
     role === 'sector' ? (query.get('sector') ?? '') : role.startsWith('sector:') ? role.slice(7) : undefined;
   if (code === undefined) {
     return {
       status: 400,
       field: 'role',
-      zh: `未知角色“${role.slice(0, 40)}”：请使用 sector:<专班代码>、finance、auditor 或 admin`,
-      en: `unknown role "${role.slice(0, 40)}": use sector:<code>, finance, auditor or admin`,
+      zh: `未知角色“${role.slice(0, 40)}”：请使用 sector:<专班代码>、finance、finance-head、auditor 或 admin`,
+      en: `unknown role "${role.slice(0, 40)}": use sector:<code>, finance, finance-head, auditor or admin`,
     };
   }
   if (!sectorCodes.includes(code)) {

@@ -36,20 +36,21 @@ export const DEV_ALGORITHM = 'ES256';
 /** The default sector teams (configuration in `shared/domain/sectors.ts`). */
 export const DEFAULT_SECTOR_CODES: readonly string[] = DEFAULT_SECTORS.map((sector) => sector.code);
 
-export type DevRole = `sector:${string}` | 'finance' | 'auditor' | 'admin';
+export type DevRole = `sector:${string}` | 'finance' | 'finance-head' | 'auditor' | 'admin';
 
 /** Checks a role name from the command line; returns an error message for a bad one. */
 export function parseDevRole(
   input: string,
   sectorCodes: readonly string[] = DEFAULT_SECTOR_CODES,
 ): { role: DevRole } | { error: string } {
-  if (input === 'finance' || input === 'auditor' || input === 'admin') return { role: input };
+  if (input === 'finance' || input === 'finance-head' || input === 'auditor' || input === 'admin')
+    return { role: input };
   if (input.startsWith('sector:')) {
     const code = input.slice('sector:'.length);
     if (sectorCodes.includes(code)) return { role: `sector:${code}` };
     return { error: `unknown sector "${code}"; known sectors: ${sectorCodes.join(', ')}` };
   }
-  return { error: `unknown role "${input}"; use sector:<code>, finance, auditor or admin` };
+  return { error: `unknown role "${input}"; use sector:<code>, finance, finance-head, auditor or admin` };
 }
 
 /**

@@ -7,6 +7,7 @@ import { dynamoDbClient, sqsClient } from './aws-clients.ts';
 import { DynamoEvidenceStore } from './dynamodb/dynamo-evidence-store.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
 import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
+import { DynamoSignOffStore } from './dynamodb/dynamo-sign-off-store.ts';
 import { configuredIdentifierKeys } from './identifier-keys.ts';
 import { evaluationQueueOf, leadStores } from './lead-adapters.ts';
 import { SqsQueue } from './sqs/sqs-queue.ts';
@@ -38,6 +39,7 @@ export function productionAdapters() {
     leads,
     reviews: leads,
     evidence: new DynamoEvidenceStore(dynamoDbClient, config.LEADS_TABLE, audit),
+    signOffs: new DynamoSignOffStore(dynamoDbClient, config.LEADS_TABLE, audit),
     funds,
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),
     fundMetrics,

@@ -8,14 +8,15 @@
 import { getRoleClaimSettings } from '#shared/config.ts';
 import { claimAt, groupsIn, type RoleClaimSettings } from './role-claims.ts';
 
-export type Role = `sector:${string}` | 'finance' | 'auditor' | 'admin';
+/** `finance-head` (财政负责人): the second sign-off of an approval above the first tier (issue 17). */
+export type Role = `sector:${string}` | 'finance' | 'finance-head' | 'auditor' | 'admin';
 
 export interface Principal {
   readonly userId: string;
   readonly roles: readonly Role[];
 }
 
-const GROUP_PATTERN = /^(sector-[a-z][a-z0-9_]{1,39}|finance|auditor|admin)$/;
+const GROUP_PATTERN = /^(sector-[a-z][a-z0-9_]{1,39}|finance|finance-head|auditor|admin)$/;
 
 export function roleOfGroup(group: string): Role | undefined {
   if (!GROUP_PATTERN.test(group)) return undefined;
@@ -55,7 +56,7 @@ export function hasRole(principal: Principal, role: Role): boolean {
 }
 
 /** Who may call a route: `public` needs no token; `sector` means any sector team. */
-export type RouteAccess = 'public' | readonly ('sector' | 'finance' | 'auditor' | 'admin')[];
+export type RouteAccess = 'public' | readonly ('sector' | 'finance' | 'finance-head' | 'auditor' | 'admin')[];
 
 /** The route's access by its API Gateway route key (`POST /leads`); undefined for an undeclared route. */
 export type RouteAccessLookup = (routeKey: string) => RouteAccess | undefined;

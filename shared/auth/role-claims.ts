@@ -26,7 +26,7 @@ export const COGNITO_ROLES_CLAIM = 'cognito:groups';
 export const DEFAULT_ROLE_CLAIM_SETTINGS: RoleClaimSettings = { claim: COGNITO_ROLES_CLAIM };
 
 const ROLE_PATTERN = new RegExp(
-  `^(sector:${SECTOR_CODE_PATTERN.source.slice(1, -1)}|finance|auditor|admin)$`,
+  `^(sector:${SECTOR_CODE_PATTERN.source.slice(1, -1)}|finance|finance-head|auditor|admin)$`,
 );
 
 export const RolesClaimSchema = z
@@ -40,7 +40,7 @@ export const RolesClaimSchema = z
 export const GroupRolesSchema = z
   .record(
     z.string().min(1).max(256),
-    z.string().regex(ROLE_PATTERN, 'a role: sector:<code>, finance, auditor or admin'),
+    z.string().regex(ROLE_PATTERN, 'a role: sector:<code>, finance, finance-head, auditor or admin'),
   )
   .refine((mapping) => Object.keys(mapping).length > 0, 'name at least one group');
 

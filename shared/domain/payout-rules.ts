@@ -239,20 +239,23 @@ export type SignOffStep =
   | { readonly refusal: PayoutRefusal & { readonly status: 403 | 409 } };
 
 /**
- * The caller's part in an approval: which signature they give (the finance head fills the head's slot
- * first), or why they may not. Every approver is a different person: one who signed already may only add
+ * The caller's part in an approval: which signature they give (the finance head signs the head's tier,
+ * finance the finance approver's; one with both roles fills the head's first), or why they may not. Every approver is a different person: one who signed already may only add
  * a missing collective decision; a finance approver when only the head's signature is missing is refused.
  */
 export function nextSignOff(
   required: readonly ApprovalRequirement[],
   entries: readonly SignOffRecord[],
-  caller: { readonly userId: string; readonly financeHead: boolean },
+  caller: { readonly userId: string; readonly finance: boolean; readonly financeHead: boolean },
   addsCollectiveDecision: boolean,
 ): SignOffStep {
   const missing = missingApprovals(required, entries);
   const addsDecision = addsCollectiveDecision && missing.includes('collectiveDecision');
   const signed = entries.some((entry) => entry.slot !== null && entry.signedBy.userId === caller.userId);
-  const candidates: SignOffSlot[] = caller.financeHead ? ['financeHead', 'finance'] : ['finance'];
+  const candidates: SignOffSlot[] = [
+    ...(caller.financeHead ? (['financeHead'] as const) : []),
+    ...(caller.finance ? (['finance'] as const) : []),
+  ];
   const slot = signed ? undefined : candidates.find((candidate) => missing.includes(candidate));
   if (slot === undefined && !addsDecision) {
     if (signed) {

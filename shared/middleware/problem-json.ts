@@ -94,7 +94,12 @@ export function problemOf(error: unknown, language: Language): Problem {
   }
   if (error instanceof MalformedBodyError) return problem('malformed-body', 400, error.text);
   if (error instanceof UnauthenticatedError) return problem('unauthenticated', 401, error.text);
-  if (error instanceof ForbiddenError) return problem('forbidden', 403, error.text);
+  if (error instanceof ForbiddenError) {
+    return {
+      ...problem('forbidden', 403, error.text),
+      ...(error.code === undefined ? {} : { code: error.code }),
+    };
+  }
   if (error instanceof NotFoundError) return problem('not-found', 404, error.text);
   if (error instanceof DuplicateProjectError) {
     return { ...problem('duplicate-project', 409, error.text), code: error.code };

@@ -15,11 +15,13 @@ import { PolicySchema } from '#shared/policy/policy-schema.ts';
 import {
   ActualInvestmentBodySchema,
   ApproveBodySchema,
+  ApprovedAnswerSchema,
   CaseOutcomeBodySchema,
   CaseOutcomeRecordSchema,
   FundViewSchema,
   OpenFundBodySchema,
   PaidBodySchema,
+  PendingSignOffSchema,
   RejectBodySchema,
   ReviewRecordSchema,
   TopUpBodySchema,
@@ -194,9 +196,15 @@ const fundOperations: Readonly<Record<string, Operation>> = {
     errors: [400],
   },
   'POST /leads/{id}/approve': {
-    summary: 'Approve the latest payable reward and commit its fund reservation (never the submitter)',
+    summary:
+      'Sign off the latest payable reward; the last sign-off its tier needs approves it and commits its fund reservation',
+    description:
+      'Approval tiers by the amount approved (reward plus fund share), from the policy’s payout rules (defaults: up to 50万 one finance approver; above, also the finance head; above 300万 and for every 一事一议 outcome, also a collective decision {body, meetingDate, minutesNumber}, given as `collectiveDecision` in any sign-off’s body, or afterwards by one who signed). Each sign-off is an entry of its own; every approver is a different person, never the submitter or an evidence recorder. 202: recorded, `missing` names what is still needed (`finance`, `financeHead`, `collectiveDecision`). 403 `approver_not_distinct`, `approver_recorded_evidence`, `maker_checker`; 409 `sign_off_not_needed`, `legal_basis_missing`, `registration_missing`, `evidence_missing`…',
     requestBody: body(ApproveBodySchema, 'ApproveRequest'),
-    responses: { 200: json(ReviewRecord, 'Approved') },
+    responses: {
+      200: json(ApprovedAnswerSchema.meta({ id: 'ApprovedAnswer' }), 'Approved: every sign-off present'),
+      202: json(PendingSignOffSchema.meta({ id: 'PendingSignOff' }), 'Signed off; the approval needs more'),
+    },
     errors: [400, 404, 409],
   },
   'POST /leads/{id}/reject': {

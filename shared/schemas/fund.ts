@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { fenSchema, moneySchema } from '#shared/domain/money.ts';
+import { APPROVAL_REQUIREMENTS, CollectiveDecisionSchema, SignOffRecordSchema } from './sign-off.ts';
 import { atMostCharacters, MUST_BE_TEXT, NOT_EMPTY, requiredOr, zodMessage } from './zod-text.ts';
 
 const instant = z.iso.datetime({ offset: true });
@@ -135,7 +136,27 @@ export const ActualInvestmentBodySchema = z
   .strict();
 export type ActualInvestmentBody = z.infer<typeof ActualInvestmentBodySchema>;
 
-export const ApproveBodySchema = z.object({ note: text(1000).optional() }).strict();
+export const ApproveBodySchema = z
+  .object({
+    note: text(1000).optional(),
+    /** The collective decision an approval above the last tier (or of a 一事一议 outcome) needs (issue 17). */
+    collectiveDecision: CollectiveDecisionSchema.optional(),
+  })
+  .strict();
+
+/** The approval complete: the review, every sign-off it rests on (the last is the approval's own). */
+export const ApprovedAnswerSchema = ReviewRecordSchema.extend({
+  signOffs: z.array(SignOffRecordSchema),
+  missing: z.array(z.enum(APPROVAL_REQUIREMENTS)).max(0),
+});
+/** A sign-off recorded, the approval not yet complete: what is still missing. */
+export const PendingSignOffSchema = z.object({
+  leadId: z.string(),
+  revision: z.number().int().positive(),
+  state: z.literal('PENDING_SIGN_OFF'),
+  signOffs: z.array(SignOffRecordSchema),
+  missing: z.array(z.enum(APPROVAL_REQUIREMENTS)).min(1),
+});
 export const RejectBodySchema = z.object({ reason: text(1000) }).strict();
 export const CaseOutcomeBodySchema = z
   .object({ rewardFen: fenSchema, fundFen: fenSchema, reason: text(1000) })

@@ -6,7 +6,8 @@
  * waitlisted lead leaves the waitlist with what it holds), and makes a still-queued allocation itself.
  */
 
-import type { Principal } from '#shared/auth/principal.ts';
+import { randomUUID } from 'node:crypto';
+import { hasRole, type Principal } from '#shared/auth/principal.ts';
 import {
   type AllocationStep,
   commit,
@@ -17,11 +18,14 @@ import {
 } from '#shared/domain/allocation.ts';
 import { isDuplicateProject } from '#shared/domain/lead-outcome.ts';
 import {
+  describeApprovals,
   evidenceRecorderRefusal,
   evidenceRefusal,
   legalBasisRefusal,
+  nextSignOff,
   type PayoutRefusal,
   registrationRefusal,
+  requiredApprovals,
 } from '#shared/domain/payout-rules.ts';
 import {
   allocationPending,
@@ -39,6 +43,7 @@ import {
   NotFoundError,
 } from '#shared/errors.ts';
 import {
+  approvalSettingsOf,
   DEFAULT_PAYOUT_SETTINGS,
   type PayoutSettings,
   payoutSettingsOf,
@@ -49,9 +54,11 @@ import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
+import type { SignOffStore } from '#shared/ports/sign-offs.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
 import { type DecisionRecord, LEAD_STATUS_ZH, type LeadStatus } from '#shared/schemas/lead-record.ts';
+import type { ApprovalRequirement, CollectiveDecision, SignOffRecord } from '#shared/schemas/sign-off.ts';
 import {
   allocateFund,
   changeOf,
@@ -72,7 +79,20 @@ export interface ReviewDeps extends FundDeps {
   readonly policies: Pick<PolicyStore, 'all'>;
   /** The evidence of the actual investment (issue 17). */
   readonly evidence: Pick<EvidenceStore, 'evidence'>;
+  /** The sign-offs of approvals that need more than one (issue 17, part 3). */
+  readonly signOffs: SignOffStore;
 }
+
+/** An approval's answer: the review once complete (200), or what is still missing (202). */
+export type ApprovalAnswer =
+  | (ReviewRecord & { readonly signOffs: readonly SignOffRecord[]; readonly missing: readonly [] })
+  | {
+      readonly leadId: string;
+      readonly revision: number;
+      readonly state: 'PENDING_SIGN_OFF';
+      readonly signOffs: readonly SignOffRecord[];
+      readonly missing: readonly ApprovalRequirement[];
+    };
 
 /** The payout rules of the policy version a decision was made under (the defaults if it sets none). */
 async function payoutSettingsFor(deps: ReviewDeps, decision: DecisionRecord): Promise<PayoutSettings> {
@@ -119,11 +139,16 @@ function requireMakerChecker(action: ReviewAction, principal: Principal, context
     caseOutcome: context.caseOutcome,
     review: context.review,
   });
-  if (refusal !== undefined) throw new ForbiddenError(refusal);
+  if (refusal !== undefined) throw new ForbiddenError(refusal, 'maker_checker');
 }
 
 function actorOf(principal: Principal) {
   return { userId: principal.userId, role: 'finance' };
+}
+
+/** The finance head signs as such; whoever else acts here acts as finance. */
+function signerOf(principal: Principal, slot: SignOffRecord['slot']) {
+  return { userId: principal.userId, role: slot === 'financeHead' ? 'finance-head' : 'finance' };
 }
 
 function requireOpen(context: ReviewContext): void {
@@ -211,8 +236,13 @@ function refuse(refusal: { code: string; message: LocalText }): never {
 
 export async function approveReward(
   deps: ReviewDeps,
-  command: { principal: Principal; leadId: string; note?: string | undefined },
-): Promise<ReviewRecord> {
+  command: {
+    principal: Principal;
+    leadId: string;
+    note?: string | undefined;
+    collectiveDecision?: CollectiveDecision | undefined;
+  },
+): Promise<ApprovalAnswer> {
   let context = await load(deps, command.leadId);
   requireMakerChecker('approve', command.principal, context);
   if (allocationPending(context)) {
@@ -234,7 +264,7 @@ export async function approveReward(
     deps.evidence.evidence(context.lead.leadId),
   ]);
   const recorder = evidenceRecorderRefusal(command.principal.userId, context.lead.leadId, evidence);
-  if (recorder !== undefined) throw new ForbiddenError(recorder);
+  if (recorder !== undefined) throw new ForbiddenError(recorder, 'approver_recorded_evidence');
   refusePayout(
     legalBasisRefusal({
       decision: context.decision,
@@ -248,35 +278,120 @@ export async function approveReward(
 
   const { lead, decision, allocation } = context;
   const at = deps.clock.now().toISOString();
+  // Approval tiers: each approver's sign-off is an entry of its own; the last one approves.
+  const required = requiredApprovals(
+    approvalSettingsOf(payout),
+    rewardToApproveFen(context) + (allocation?.reservedFen ?? 0),
+    context.caseOutcome !== undefined,
+  );
+  const signed = (await deps.signOffs.signOffs(lead.leadId)).filter((s) => s.revision === decision.revision);
+  const step = nextSignOff(
+    required,
+    signed,
+    {
+      userId: command.principal.userId,
+      finance: hasRole(command.principal, 'finance'),
+      financeHead: hasRole(command.principal, 'finance-head'),
+    },
+    command.collectiveDecision !== undefined,
+  );
+  if ('refusal' in step) {
+    const { refusal } = step;
+    if (refusal.status === 403) throw new ForbiddenError(refusal.message, refusal.code);
+    throw new ConflictError(refusal.code, refusal.message, refusal.missing);
+  }
+  const signature: SignOffRecord = {
+    signOffId: `so_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    leadId: lead.leadId,
+    revision: decision.revision,
+    slot: step.slot,
+    ...(command.collectiveDecision === undefined ? {} : { collectiveDecision: command.collectiveDecision }),
+    signedBy: signerOf(command.principal, step.slot),
+    signedAt: at,
+  };
+  if (step.missingAfter.length > 0) {
+    return recordSignOff(deps, context, signature, step.missingAfter, signed, command.note);
+  }
+  const signOffs = [...signed, signature];
+
   const fundId = decision.decision.fund.fundId;
   const fund = allocation === undefined || isFinal(allocation) ? undefined : await openFund(deps, fundId);
-  const step = fund === undefined ? undefined : fresh(() => commit(allocation, fund, at), lead.leadId);
+  const fundStep = fund === undefined ? undefined : fresh(() => commit(allocation, fund, at), lead.leadId);
   const rewardFen = rewardToApproveFen(context);
   const review: ReviewRecord = {
     leadId: lead.leadId,
     state: 'APPROVED',
     revision: decision.revision,
     rewardFen,
-    fundFen: step?.after.committedFen ?? 0,
-    decidedBy: actorOf(command.principal),
+    fundFen: fundStep?.after.committedFen ?? 0,
+    decidedBy: signature.signedBy,
     decidedAt: at,
     note: command.note ?? null,
     payment: null,
   };
   const result = await deps.funds.apply(
-    reviewChange(fundId, at, step, decided(context, 'APPROVED', review, at)),
+    reviewChange(fundId, at, fundStep, decided(context, 'APPROVED', review, at)),
     audit(at, command.principal, 'reward.approved', context, {
       from: lead.status,
       to: 'APPROVED',
       rewardFen,
       fundId,
-      ...stepDetails(step),
+      ...stepDetails(fundStep),
       note: command.note ?? null,
+      required: required.join(','),
+      signedBy: signOffs.map((s) => `${s.slot ?? 'collectiveDecision'}:${s.signedBy.userId}`).join(','),
+      ...collectiveDetails(signOffs),
     }),
   );
   conflictOnFailure(result, lead.leadId);
   await reportAvailability(deps, fundId);
-  return review;
+  return { ...review, signOffs, missing: [] };
+}
+
+/** The collective decision an approval rests on, for its audit entry (none: nulls). */
+function collectiveDetails(entries: readonly SignOffRecord[]) {
+  const decision = entries.findLast((s) => s.collectiveDecision !== undefined)?.collectiveDecision;
+  return {
+    collectiveBody: decision?.body ?? null,
+    collectiveMeetingDate: decision?.meetingDate ?? null,
+    collectiveMinutesNumber: decision?.minutesNumber ?? null,
+  };
+}
+
+/** A sign-off that does not complete the approval: its own entry, audited; the lead stays pending. */
+async function recordSignOff(
+  deps: ReviewDeps,
+  context: ReviewContext,
+  signature: SignOffRecord,
+  missing: readonly ApprovalRequirement[],
+  signed: readonly SignOffRecord[],
+  note: string | undefined,
+): Promise<ApprovalAnswer> {
+  await deps.signOffs.recordSignOff(signature, {
+    at: signature.signedAt,
+    actor: signature.signedBy,
+    action: signature.slot === null ? 'reward.collective_decision_recorded' : 'reward.signed_off',
+    subject: context.lead.leadId,
+    inputHash: context.decision.decision.inputHash,
+    policyVersion: context.decision.policyVersion,
+    details: {
+      revision: context.decision.revision,
+      signOffId: signature.signOffId,
+      slot: signature.slot,
+      rewardFen: rewardToApproveFen(context),
+      missing: missing.join(','),
+      missingZh: describeApprovals(missing).zh,
+      note: note ?? null,
+      ...collectiveDetails([signature]),
+    },
+  });
+  return {
+    leadId: context.lead.leadId,
+    revision: context.decision.revision,
+    state: 'PENDING_SIGN_OFF',
+    signOffs: [...signed, signature],
+    missing,
+  };
 }
 
 export async function rejectReward(

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
+import { completePayoutPrerequisites, signAboveFirstTier } from '#test/support/payout-prerequisites.ts';
 import { api, apiAs, evaluatedLead, tokenFor } from './support/api.ts';
 import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn } from './support/browser.ts';
 
@@ -136,6 +136,8 @@ describe('finance in the console', () => {
       .filter({ hasText: '一事一议结果由您登记，须由其他财务人员审批' })
       .waitFor();
     expectCleanConsole(recorder, [/status of 403/]);
+    // 350万 negotiated, a 一事一议 outcome: the finance head and the collective decision sign first (issue 17).
+    await signAboveFirstTier(submitted.leadId);
 
     const approver = await browser.newPage();
     await signIn(approver, 'finance', 'fin-2', `/console/leads/${submitted.leadId}`);

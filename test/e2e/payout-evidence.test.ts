@@ -7,6 +7,7 @@ import { leadInput } from '#test/fixtures/leads.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
 import { api, eventually, submit, tokenFor, waitForEvaluation } from '#test/support/api.ts';
 import { adaptersWithDefaultFund } from '#test/support/default-fund.ts';
+import { signAboveFirstTier } from '#test/support/payout-prerequisites.ts';
 
 /**
  * Issue 17, part 2, over HTTP under kfq-2019: approval needs an audit report and a confirming on-site
@@ -104,6 +105,8 @@ describe('evidence before approval', () => {
     expect(financeCheck.status).toBe(201);
     const recorderApproves = await api('POST', `/leads/${leadId}/approve`, { token: finance, body: {} });
     expect(recorderApproves.status).toBe(403);
+    // 240万 is above the first approval tier: the finance head signs first (part 3).
+    await signAboveFirstTier(leadId);
     const approved = await api('POST', `/leads/${leadId}/approve`, {
       token: await tokenFor('finance', `fin-${randomUUID().slice(0, 8)}`),
       body: {},

@@ -7,6 +7,7 @@ import { leadInput } from '#test/fixtures/leads.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
 import { api, eventually, submit, tokenFor, waitForEvaluation } from '#test/support/api.ts';
 import { adaptersWithDefaultFund } from '#test/support/default-fund.ts';
+import { signAboveFirstTier } from '#test/support/payout-prerequisites.ts';
 
 /**
  * Issue 17, part 1, over HTTP on the local stack under kfq-2019 (whose payout rules are the defaults):
@@ -110,6 +111,8 @@ describe('POST /leads/{id}/referrer-registration', () => {
     });
     const checker = await tokenFor('sector:optoelectronics', `checker-${randomUUID().slice(0, 8)}`);
     await api('POST', `/leads/${leadId}/evidence/site-check`, { token: checker, body: siteCheck() });
+    // 240万 is above the first approval tier: the finance head signs first (part 3).
+    await signAboveFirstTier(leadId);
     const approved = await api('POST', `/leads/${leadId}/approve`, { token: finance, body: {} });
     expect(approved.status).toBe(200);
 

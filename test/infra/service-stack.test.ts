@@ -318,11 +318,17 @@ describe('HTTP API', () => {
     expect(throttle.ThrottlingBurstLimit).toBeGreaterThan(0);
   });
 
-  it('has a Cognito group per role: sector-<code> for each default sector, finance, auditor, admin', () => {
+  it('has a Cognito group per role: sector-<code> for each default sector, finance, finance-head, auditor, admin', () => {
     const groups = resourcesOfType(synth.serviceJson, 'AWS::Cognito::UserPoolGroup').map(
       ([, g]) => g.Properties?.GroupName,
     );
-    const expected = [...DEFAULT_SECTORS.map((s) => `sector-${s.code}`), 'finance', 'auditor', 'admin'];
+    const expected = [
+      ...DEFAULT_SECTORS.map((s) => `sector-${s.code}`),
+      'finance',
+      'finance-head',
+      'auditor',
+      'admin',
+    ];
     expect(DEFAULT_SECTORS).toHaveLength(10);
     expect(groups.sort()).toEqual(expected.sort());
     expect(roleGroupNames(DEFAULT_SECTORS.map((s) => s.code)).sort()).toEqual(expected.sort());

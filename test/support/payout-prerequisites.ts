@@ -4,16 +4,14 @@
  * approve and pay call before their approval, so each of them keeps testing what it tested.
  *
  * Recorded today: the referrer's registration (报备), by the lead's sector team, and its re-evaluation;
- * the evidence (an audit report and an on-site check, by two people of the team).
+ * the evidence (an audit report and an on-site check, by two people of the team); above the first approval
+ * tier the finance head's sign-off and, where needed, the collective decision.
  */
 import { randomUUID } from 'node:crypto';
+import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
 import type { ReferrerRegistration } from '#shared/schemas/referrer-registration.ts';
 import { auditReport, siteCheck } from '#test/fixtures/evidence.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
-
-// Kept in a fixture without vitest (the crash loop runs outside it too); imported from here by the tests.
-export { PAYOUT_GATES_OFF } from '#test/fixtures/payout-settings.ts';
-
 import { api, eventually, tokenFor } from './api.ts';
 
 interface LeadState {
@@ -84,7 +82,11 @@ async function recordEvidence(leadId: string, sectorToken: string): Promise<void
 export async function completePayoutPrerequisites(
   leadId: string,
   sectorToken: string,
-  options: { readonly registration?: ReferrerRegistration } = {},
+  options: {
+    readonly registration?: ReferrerRegistration;
+    /** false: leave every approval sign-off to the test (tests of the tiers themselves). */
+    readonly signOffs?: boolean;
+  } = {},
 ): Promise<{ readonly revision: number }> {
   await settledLead(sectorToken, leadId);
   const registered = await api<{ revision: number }>('POST', `/leads/${leadId}/referrer-registration`, {
@@ -101,5 +103,60 @@ export async function completePayoutPrerequisites(
   });
   await allocationSettled(sectorToken, leadId, revision);
   await recordEvidence(leadId, sectorToken);
+  if (options.signOffs !== false) await signAboveFirstTier(leadId);
   return { revision };
 }
+
+/** A collective decision as the tests record it (县政府常务会议, with its minutes' number). */
+export const COLLECTIVE_DECISION = {
+  body: '县政府常务会议',
+  meetingDate: '2026-07-10',
+  minutesNumber: '〔2026〕第12次',
+} as const;
+
+/**
+ * The sign-offs an approval above the first tier needs besides finance's own (issue 17, part 3): the
+ * finance head's, and the collective decision when the amount or a 一事一议 outcome asks for it; so the
+ * test's own `POST /leads/{id}/approve` as finance is the last sign-off, which approves. Within the first
+ * tier the head's sign-off is not needed (409 `sign_off_not_needed`) and nothing is recorded; before a
+ * 一事一议 outcome is recorded nothing can be signed (the test calls this again once it is).
+ */
+export async function signAboveFirstTier(leadId: string): Promise<void> {
+  const head = await tokenFor('finance-head', `finance-head-${randomUUID().slice(0, 8)}`);
+  const signed = await api<{ code?: string; missing?: string[] }>('POST', `/leads/${leadId}/approve`, {
+    token: head,
+    body: {},
+  });
+  // Within the first tier nothing to sign; a 一事一议 lead is signed once its outcome is recorded.
+  const nothingYet = ['sign_off_not_needed', 'case_outcome_missing'];
+  if (signed.status === 409 && nothingYet.includes(signed.body.code ?? '')) return;
+  if (signed.status !== 202)
+    throw new Error(`head sign-off: ${signed.status} ${JSON.stringify(signed.body)}`);
+  if (!signed.body.missing?.includes('collectiveDecision')) return;
+  const decided = await api('POST', `/leads/${leadId}/approve`, {
+    token: head,
+    body: { collectiveDecision: COLLECTIVE_DECISION },
+  });
+  if (decided.status !== 202) {
+    throw new Error(`collective decision: ${decided.status} ${JSON.stringify(decided.body)}`);
+  }
+}
+
+/**
+ * Payout rules with every gate off: for tests of the fund's mechanics that run the use cases in process
+ * under a policy of their own (test/integration/fund), where the gates are not what is tested.
+ */
+export const PAYOUT_GATES_OFF: PayoutSettings = {
+  registration: {
+    required: false,
+    beforeSigning: false,
+    excludePublicPayrollStaff: false,
+    excludeTiedToInvestor: false,
+  },
+  evidence: {
+    auditReportRequired: false,
+    siteCheckRequired: false,
+    distinctRecorders: false,
+    constructionPeriodOnly: false,
+  },
+};

@@ -80,8 +80,8 @@ describe('sign-offs: each its own entry, every approver distinct', () => {
   });
   const THREE: readonly ApprovalRequirement[] = ['finance', 'financeHead', 'collectiveDecision'];
   const TWO: readonly ApprovalRequirement[] = ['finance', 'financeHead'];
-  const finance = (userId: string) => ({ userId, financeHead: false });
-  const head = (userId: string) => ({ userId, financeHead: true });
+  const finance = (userId: string) => ({ userId, finance: true, financeHead: false });
+  const head = (userId: string) => ({ userId, finance: false, financeHead: true });
 
   it('one tier: the first finance approver completes it', () => {
     expect(nextSignOff(['finance'], [], finance('a'), false)).toEqual({ slot: 'finance', missingAfter: [] });
@@ -125,6 +125,15 @@ describe('sign-offs: each its own entry, every approver distinct', () => {
       refusal: { status: 409, code: 'sign_off_not_needed', missing: ['financeHead'] },
     });
     if ('refusal' in step) expect(step.refusal.message.zh).toContain('财政负责人签批');
+  });
+  it('the finance head signs the head’s tier only; one with both roles fills the head’s first', () => {
+    expect(nextSignOff(['finance'], [], head('h'), false)).toMatchObject({
+      refusal: { status: 409, code: 'sign_off_not_needed', missing: ['finance'] },
+    });
+    expect(nextSignOff(TWO, [], { userId: 'x', finance: true, financeHead: true }, false)).toEqual({
+      slot: 'financeHead',
+      missingAfter: ['finance'],
+    });
   });
   it('counts a collective decision once, from whichever entry holds it', () => {
     expect(missingApprovals(THREE, [entry('a', 'finance', true)])).toEqual(['financeHead']);

@@ -297,7 +297,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve the latest payable reward and commit its fund reservation (never the submitter) */
+        /**
+         * Sign off the latest payable reward; the last sign-off its tier needs approves it and commits its fund reservation
+         * @description Approval tiers by the amount approved (reward plus fund share), from the policy’s payout rules (defaults: up to 50万 one finance approver; above, also the finance head; above 300万 and for every 一事一议 outcome, also a collective decision {body, meetingDate, minutesNumber}, given as `collectiveDecision` in any sign-off’s body, or afterwards by one who signed). Each sign-off is an entry of its own; every approver is a different person, never the submitter or an evidence recorder. 202: recorded, `missing` names what is still needed (`finance`, `financeHead`, `collectiveDecision`). 403 `approver_not_distinct`, `approver_recorded_evidence`, `maker_checker`; 409 `sign_off_not_needed`, `legal_basis_missing`, `registration_missing`, `evidence_missing`…
+         */
         post: operations["review-reward:post:/leads/{id}/approve"];
         delete?: never;
         options?: never;
@@ -848,6 +851,12 @@ export interface components {
         };
         ApproveRequest: {
             note?: string;
+            collectiveDecision?: {
+                body: string;
+                /** Format: date */
+                meetingDate: string;
+                minutesNumber: string;
+            };
         };
         RejectRequest: {
             reason: string;
@@ -1962,6 +1971,74 @@ export interface components {
                 decision: null;
             })[];
             nextCursor: string | null;
+        };
+        ApprovedAnswer: {
+            leadId: string;
+            /** @enum {string} */
+            state: "APPROVED" | "REJECTED" | "PAID";
+            revision: number;
+            rewardFen: number;
+            fundFen: number;
+            decidedBy: {
+                userId: string;
+                role: string;
+            };
+            /** Format: date-time */
+            decidedAt: string;
+            note: string | null;
+            payment: {
+                reference: string;
+                paidBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                paidAt: string;
+            } | null;
+            signOffs: {
+                signOffId: string;
+                leadId: string;
+                revision: number;
+                slot: ("finance" | "financeHead") | null;
+                collectiveDecision?: {
+                    body: string;
+                    /** Format: date */
+                    meetingDate: string;
+                    minutesNumber: string;
+                };
+                signedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                signedAt: string;
+            }[];
+            missing: ("finance" | "financeHead" | "collectiveDecision")[];
+        };
+        PendingSignOff: {
+            leadId: string;
+            revision: number;
+            /** @constant */
+            state: "PENDING_SIGN_OFF";
+            signOffs: {
+                signOffId: string;
+                leadId: string;
+                revision: number;
+                slot: ("finance" | "financeHead") | null;
+                collectiveDecision?: {
+                    body: string;
+                    /** Format: date */
+                    meetingDate: string;
+                    minutesNumber: string;
+                };
+                signedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                signedAt: string;
+            }[];
+            missing: ("finance" | "financeHead" | "collectiveDecision")[];
         };
         ReviewRecord: {
             leadId: string;
@@ -3911,13 +3988,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Approved */
+            /** @description Approved: every sign-off present */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReviewRecord"];
+                    "application/json": components["schemas"]["ApprovedAnswer"];
+                };
+            };
+            /** @description Signed off; the approval needs more */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingSignOff"];
                 };
             };
             /** @description Invalid request: every bad field or parameter is named */

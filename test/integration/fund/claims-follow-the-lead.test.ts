@@ -91,7 +91,7 @@ describe('a lead’s claim on the fund', () => {
       },
     );
     const approved = await approveReward(deps, { principal: finance('finance-4'), leadId });
-    expect(approved.fundFen).toBe(1_000 * WAN);
+    expect(approved).toMatchObject({ state: 'APPROVED', fundFen: 1_000 * WAN });
     expect(await expectSound(nextFundId)).toMatchObject({ committedFen: 1_000 * WAN });
     expect(await expectSound(kit.fundId)).toMatchObject({ committedFen: 0, reservedFen: 0 });
   });

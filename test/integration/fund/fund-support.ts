@@ -29,6 +29,7 @@ export function fundTestKit(adapters: Adapters) {
     leads: adapters.leads,
     reviews: adapters.reviews,
     evidence: adapters.evidence,
+    signOffs: adapters.signOffs,
     clock: adapters.clock,
     fundMetrics: noFundMetrics,
     policies: { all: async () => [policy], publish: async () => 'published' as const },
