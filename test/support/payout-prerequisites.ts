@@ -8,10 +8,13 @@
  * tier the finance head's sign-off and, where needed, the collective decision.
  */
 import { randomUUID } from 'node:crypto';
-import type { PayoutSettings } from '#shared/policy/payout-settings.ts';
 import type { ReferrerRegistration } from '#shared/schemas/referrer-registration.ts';
 import { auditReport, siteCheck } from '#test/fixtures/evidence.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
+
+// Kept in a fixture without vitest (the crash loop runs outside it too); imported from here by the tests.
+export { PAYOUT_GATES_OFF } from '#test/fixtures/payout-settings.ts';
+
 import { api, eventually, tokenFor } from './api.ts';
 
 interface LeadState {
@@ -141,22 +144,3 @@ export async function signAboveFirstTier(leadId: string): Promise<void> {
     throw new Error(`collective decision: ${decided.status} ${JSON.stringify(decided.body)}`);
   }
 }
-
-/**
- * Payout rules with every gate off: for tests of the fund's mechanics that run the use cases in process
- * under a policy of their own (test/integration/fund), where the gates are not what is tested.
- */
-export const PAYOUT_GATES_OFF: PayoutSettings = {
-  registration: {
-    required: false,
-    beforeSigning: false,
-    excludePublicPayrollStaff: false,
-    excludeTiedToInvestor: false,
-  },
-  evidence: {
-    auditReportRequired: false,
-    siteCheckRequired: false,
-    distinctRecorders: false,
-    constructionPeriodOnly: false,
-  },
-};
