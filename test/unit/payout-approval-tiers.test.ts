@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseDevRole } from '#infra/local/dev-identity.ts';
+import { routeAccess } from '#infra/resources.ts';
+import { mayCall, principalFromClaims } from '#shared/auth/principal.ts';
+import { parseGroupRoles } from '#shared/auth/role-claims.ts';
 import { missingApprovals, nextSignOff, requiredApprovals } from '#shared/domain/payout-rules.ts';
 import { DEFAULT_POLICY } from '#shared/policy/default-policy.ts';
 import {
@@ -137,5 +141,30 @@ describe('sign-offs: each its own entry, every approver distinct', () => {
   });
   it('counts a collective decision once, from whichever entry holds it', () => {
     expect(missingApprovals(THREE, [entry('a', 'finance', true)])).toEqual(['financeHead']);
+  });
+});
+
+describe('the finance-head role', () => {
+  it('is read from the token’s groups, under our names or a mapping, and has dev tokens', () => {
+    const head = principalFromClaims({ sub: 'h1', 'cognito:groups': '[finance-head]' });
+    expect(head?.roles).toEqual(['finance-head']);
+    const mapped = parseGroupRoles({ 财政负责人: 'finance-head' });
+    expect(
+      principalFromClaims({ sub: 'h1', groups: ['财政负责人'] }, { claim: 'groups', groupRoles: mapped })
+        ?.roles,
+    ).toEqual(['finance-head']);
+    expect(parseDevRole('finance-head')).toEqual({ role: 'finance-head' });
+  });
+
+  it('may sign approvals and read what it signs, and nothing that moves money otherwise', () => {
+    const head = { userId: 'h1', roles: ['finance-head'] as const };
+    const may = (route: string) => {
+      const access = routeAccess(route);
+      return access !== undefined && access !== 'public' && mayCall(head, access);
+    };
+    expect(['POST /leads/{id}/approve', 'GET /leads/{id}', 'GET /rewards', 'GET /me'].every(may)).toBe(true);
+    expect(
+      ['POST /leads/{id}/paid', 'POST /leads/{id}/case-outcome', 'POST /leads/{id}/reject'].some(may),
+    ).toBe(false);
   });
 });
