@@ -55,11 +55,15 @@ function routes(config: RuntimeConfig): RouteObject[] {
         },
         {
           path: 'leads/:id',
-          element: <RequireRole kinds={['sector', 'finance', 'auditor']}>{page(<LeadPage />)}</RequireRole>,
+          element: (
+            <RequireRole kinds={['sector', 'finance', 'finance-head', 'auditor']}>
+              {page(<LeadPage />)}
+            </RequireRole>
+          ),
         },
         {
           path: 'reviews',
-          element: <RequireRole kinds={['finance']}>{page(<ReviewQueuePage />)}</RequireRole>,
+          element: <RequireRole kinds={['finance', 'finance-head']}>{page(<ReviewQueuePage />)}</RequireRole>,
         },
         {
           path: 'funds',

@@ -110,6 +110,7 @@ const DEV_SIGN_IN_LINKS: readonly (readonly [string, string])[] = [
   ['sector (food)', 'role=sector:food&user=officer-food-1'],
   ['finance (approves)', 'role=finance&user=fin-1'],
   ['finance (pays)', 'role=finance&user=fin-2'],
+  ['finance head (signs above 50万)', 'role=finance-head&user=head-1'],
   ['auditor', 'role=auditor&user=auditor-1'],
   ['admin', 'role=admin&user=admin-1'],
 ];

@@ -66,10 +66,13 @@ export const LeadViewSchema = LeadRecordSchema.pick({
 });
 export type LeadView = z.infer<typeof LeadViewSchema>;
 
-/** Finance and auditors see every sector; a sector team sees its own sectors' leads only. */
+/** Finance (its head too) and auditors see every sector; a sector team sees its own sectors' leads only. */
 export function maySeeSector(principal: Principal, sector: string): boolean {
   return (
-    hasRole(principal, 'finance') || hasRole(principal, 'auditor') || sectorsOf(principal).includes(sector)
+    hasRole(principal, 'finance') ||
+    hasRole(principal, 'finance-head') ||
+    hasRole(principal, 'auditor') ||
+    sectorsOf(principal).includes(sector)
   );
 }
 

@@ -179,4 +179,44 @@ describe('finance in the console', () => {
     await expect.poll(() => page.getByRole('radio', { name: '已批准' }).isChecked()).toBe(true);
     expectCleanConsole(page);
   }, 90_000);
+
+  it('needs the finance head and a collective decision above 300万: fin-1 signs and is told what is missing, the head signs with the decision and approves', async () => {
+    const submitted = await evaluatedLead('optoelectronics', undefined, { fundRequest: '100万' });
+    // Registration and evidence through the API; the sign-offs are this test's.
+    await completePayoutPrerequisites(submitted.leadId, submitted.token, { signOffs: false });
+
+    const member = await browser.newPage();
+    await signIn(
+      member,
+      'finance',
+      `fin-${submitted.leadId.slice(-6)}`,
+      `/console/leads/${submitted.leadId}`,
+    );
+    await member.getByRole('button', { name: '批准', exact: true }).click({ timeout: 60_000 });
+    await member.getByRole('dialog').getByRole('button', { name: '确认批准' }).click();
+    const pending = member.getByTestId('finance-actions').getByRole('status');
+    await pending.filter({ hasText: '尚缺' }).waitFor();
+    // 240万 reward and a 100万 fund share: above 300万, so the head and a collective decision are missing.
+    expect(await pending.textContent()).toContain('财政负责人签批');
+    expect(await pending.textContent()).toContain('集体决策');
+    expect(await statusOf(submitted.leadId)).toBe('PENDING_FINANCE');
+    expectCleanConsole(member);
+
+    // The head lands on 待审核 too, opens the lead and gives the last sign-off.
+    const head = await browser.newPage();
+    await signIn(head, 'finance-head', `head-${submitted.leadId.slice(-6)}`);
+    await head.getByRole('heading', { name: '待审核', level: 2 }).waitFor();
+    await head.goto(head.url().replace(/\/reviews.*$/, `/leads/${submitted.leadId}`));
+    await head.getByRole('button', { name: '批准', exact: true }).click();
+    const signing = head.getByRole('dialog');
+    await signing.getByLabel('决策机构').fill('管委会党工委会议');
+    await signing.getByLabel('会议日期').fill('2026-11-20');
+    await signing.getByLabel('会议纪要编号').fill('〔2026〕12号');
+    await signing.getByRole('button', { name: '确认批准' }).click();
+    await expect.poll(() => statusOf(submitted.leadId), { timeout: 15_000 }).toBe('APPROVED');
+    // Paying is finance's, never the head's.
+    expect(await head.getByRole('button', { name: '标记已支付' }).count()).toBe(0);
+    await atRest(head);
+    expectCleanConsole(head);
+  }, 90_000);
 });

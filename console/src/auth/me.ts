@@ -4,7 +4,7 @@ import type { components } from '../api/schema.d.ts';
 import { useSession } from './session.ts';
 
 export type Me = components['schemas']['Me'];
-export type ConsoleRole = 'sector' | 'finance' | 'auditor' | 'admin';
+export type ConsoleRole = 'sector' | 'finance' | 'finance-head' | 'auditor' | 'admin';
 
 // One `GET /me` per token, however many components ask.
 const asked = new Map<string, Promise<Me | undefined>>();
@@ -48,6 +48,6 @@ export function roleKinds(me: Me | undefined): ConsoleRole[] {
   if (me === undefined) return [];
   const kinds = me.roles.map((role) => (role.startsWith('sector:') ? 'sector' : role));
   return [...new Set(kinds)].filter((kind): kind is ConsoleRole =>
-    ['sector', 'finance', 'auditor', 'admin'].includes(kind),
+    ['sector', 'finance', 'finance-head', 'auditor', 'admin'].includes(kind),
   );
 }

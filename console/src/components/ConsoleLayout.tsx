@@ -32,6 +32,7 @@ const texts = {
     signOut: '退出登录',
     sector: '招商专班',
     finance: '财务',
+    financeHead: '财政负责人',
     auditor: '审计',
     adminRole: '管理员',
     navigation: '主导航',
@@ -51,6 +52,7 @@ const texts = {
     signOut: 'Sign out',
     sector: 'Sector team',
     finance: 'Finance',
+    financeHead: 'Finance head',
     auditor: 'Auditor',
     adminRole: 'Admin',
     navigation: 'Main navigation',
@@ -86,7 +88,7 @@ export function ConsoleLayout() {
       icon: <UnorderedListOutlined />,
       kinds: ['sector', 'finance', 'auditor'],
     },
-    { key: '/reviews', label: t.reviews, icon: <VerifyIcon />, kinds: ['finance'] },
+    { key: '/reviews', label: t.reviews, icon: <VerifyIcon />, kinds: ['finance', 'finance-head'] },
     { key: '/funds', label: t.funds, icon: <BankOutlined />, kinds: ['finance', 'auditor', 'admin'] },
     { key: '/audit', label: t.audit, icon: <AuditOutlined />, kinds: ['auditor'] },
     { key: '/admin', label: t.admin, icon: <SettingOutlined />, kinds: ['admin'] },
@@ -122,11 +124,13 @@ export function ConsoleLayout() {
     }
     return role === 'finance'
       ? t.finance
-      : role === 'auditor'
-        ? t.auditor
-        : role === 'admin'
-          ? t.adminRole
-          : role;
+      : role === 'finance-head'
+        ? t.financeHead
+        : role === 'auditor'
+          ? t.auditor
+          : role === 'admin'
+            ? t.adminRole
+            : role;
   });
   return (
     <Layout style={{ minHeight: '100vh' }}>

@@ -13,6 +13,7 @@ const texts = {
     sectorFood: '招商专班（食品加工）',
     finance: '财务（审核）',
     finance2: '财务（支付）',
+    financeHead: '财政负责人（签批）',
     auditor: '审计',
     admin: '管理员',
   },
@@ -25,6 +26,7 @@ const texts = {
     sectorFood: 'Sector team (food processing)',
     finance: 'Finance (review)',
     finance2: 'Finance (payment)',
+    financeHead: 'Finance head (sign-off)',
     auditor: 'Auditor',
     admin: 'Admin',
   },
@@ -42,6 +44,7 @@ export function SignInPage({ config }: { config: RuntimeConfig }) {
     { role: 'sector:food', user: 'officer-food-1', label: t.sectorFood },
     { role: 'finance', user: 'fin-1', label: t.finance },
     { role: 'finance', user: 'fin-2', label: t.finance2 },
+    { role: 'finance-head', user: 'head-1', label: t.financeHead },
     { role: 'auditor', user: 'auditor-1', label: t.auditor },
     { role: 'admin', user: 'admin-1', label: t.admin },
   ];

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { formatFen } from '#shared/domain/money-format.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
-import { useMe } from '../../auth/me.ts';
+import { roleKinds, useMe } from '../../auth/me.ts';
 import { AmountInput, amountFen, amountRules } from '../../components/AmountInput.tsx';
 import { QUIET_TEXT } from '../../components/a11y.ts';
 import { formatInstant } from '../../components/instant.ts';
@@ -17,6 +17,15 @@ const texts = {
   zh: {
     title: '财务审核',
     approve: '批准',
+    collectiveTitle: '集体决策（超过 300 万元或一事一议时需要；已由他人记录的可不填）',
+    collectiveBody: '决策机构',
+    meetingDate: '会议日期',
+    minutesNumber: '会议纪要编号',
+    collectiveIncomplete: '集体决策须填写决策机构、会议日期（YYYY-MM-DD）和纪要编号三项',
+    signedOff: '已记录您的签批，尚缺：{missing}',
+    slotFinance: '财政审核人签批',
+    slotFinanceHead: '财政负责人签批',
+    slotCollective: '集体决策',
     reject: '驳回',
     markPaid: '标记已支付',
     confirmApprove: '确认批准',
@@ -61,6 +70,17 @@ const texts = {
   en: {
     title: 'Finance review',
     approve: 'Approve',
+    collectiveTitle:
+      'Collective decision (needed above 3 million yuan and for one-case-one-policy; leave empty if already recorded)',
+    collectiveBody: 'Decision body',
+    meetingDate: 'Meeting date',
+    minutesNumber: 'Minutes number',
+    collectiveIncomplete:
+      'A collective decision needs its body, meeting date (YYYY-MM-DD) and minutes number',
+    signedOff: 'Your sign-off is recorded; still missing: {missing}',
+    slotFinance: "a finance approver's sign-off",
+    slotFinanceHead: "the finance head's sign-off",
+    slotCollective: 'the collective decision',
     reject: 'Reject',
     markPaid: 'Mark paid',
     confirmApprove: 'Confirm approval',
@@ -130,6 +150,7 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
   const [loadProblem, setLoadProblem] = useState<Problem>();
   const [open, setOpen] = useState<ModalAction>();
   const [refusal, setRefusal] = useState<Refusal>();
+  const [missingSignOffs, setMissingSignOffs] = useState<readonly SignOffSlot[]>([]);
 
   const load = useCallback(async () => {
     const { data, error, response } = await api.GET('/leads/{id}', { params: { path: { id: leadId } } });
@@ -155,13 +176,16 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
     setRefusal({ words, detail: problem.detail || problem.title });
   };
 
-  const succeeded = async () => {
+  const succeeded = async (stillMissing: readonly SignOffSlot[] = []) => {
     setRefusal(undefined);
-    void message.success(t.done);
+    setMissingSignOffs(stillMissing);
+    if (stillMissing.length === 0) void message.success(t.done);
     await load();
     onChanged();
   };
 
+  // The finance head signs approvals; rejecting, paying and 一事一议 outcomes are finance's.
+  const isFinance = roleKinds(me).includes('finance');
   const decision = lead.latestDecision;
   const rewardFen = lead.caseOutcome?.rewardFen ?? decision?.payableRewardFen ?? 0;
   const allocation = lead.allocation;
@@ -182,6 +206,16 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
         {lead.status === 'PENDING_FINANCE' && provisional ? (
           <Alert type="info" showIcon title={t.provisional} />
         ) : null}
+        {missingSignOffs.length === 0 || lead.status !== 'PENDING_FINANCE' ? null : (
+          <Alert
+            type="info"
+            showIcon
+            role="status"
+            title={fill(t.signedOff, {
+              missing: missingSignOffs.map((slot) => slotName(slot, t)).join(language === 'zh' ? '、' : ', '),
+            })}
+          />
+        )}
         {refusal === undefined ? null : (
           <Alert
             type="error"
@@ -198,7 +232,7 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
             onClose={() => setRefusal(undefined)}
           />
         )}
-        {lead.status === 'PENDING_CASE_REVIEW' ? (
+        {isFinance && lead.status === 'PENDING_CASE_REVIEW' ? (
           <CaseOutcomeForm
             leadId={leadId}
             t={t}
@@ -212,10 +246,10 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
               {t.approve}
             </Button>
           ) : null}
-          {lead.status === 'PENDING_FINANCE' || lead.status === 'PENDING_CASE_REVIEW' ? (
+          {isFinance && (lead.status === 'PENDING_FINANCE' || lead.status === 'PENDING_CASE_REVIEW') ? (
             <Button onClick={() => setOpen('reject')}>{t.reject}</Button>
           ) : null}
-          {lead.status === 'APPROVED' ? (
+          {isFinance && lead.status === 'APPROVED' ? (
             <Button type="primary" onClick={() => setOpen('mark_paid')}>
               {t.markPaid}
             </Button>
@@ -237,9 +271,9 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
             setOpen(undefined);
             explain(open, problem);
           }}
-          onDone={async () => {
+          onDone={async (stillMissing) => {
             setOpen(undefined);
-            await succeeded();
+            await succeeded(stillMissing);
           }}
         />
       )}
@@ -294,6 +328,33 @@ function ReviewSummary({ lead, t, language }: { lead: LeadView; t: Texts; langua
   );
 }
 
+type SignOffSlot = 'finance' | 'financeHead' | 'collectiveDecision';
+
+function slotName(slot: SignOffSlot, t: Texts): string {
+  return slot === 'finance' ? t.slotFinance : slot === 'financeHead' ? t.slotFinanceHead : t.slotCollective;
+}
+
+interface ModalFields {
+  note?: string;
+  reason?: string;
+  reference?: string;
+  collectiveBody?: string;
+  meetingDate?: string;
+  minutesNumber?: string;
+}
+
+/** The collective decision typed in the approve dialog: all three parts, none, or incomplete. */
+function collectiveDecisionOf(
+  values: ModalFields,
+): { body: string; meetingDate: string; minutesNumber: string } | undefined | 'incomplete' {
+  const body = values.collectiveBody?.trim() ?? '';
+  const meetingDate = values.meetingDate?.trim() ?? '';
+  const minutesNumber = values.minutesNumber?.trim() ?? '';
+  if (body === '' && meetingDate === '' && minutesNumber === '') return undefined;
+  if (body === '' || !/^\d{4}-\d{2}-\d{2}$/.test(meetingDate) || minutesNumber === '') return 'incomplete';
+  return { body, meetingDate, minutesNumber };
+}
+
 const FIELD_OF: Record<ModalAction, 'note' | 'reason' | 'reference'> = {
   approve: 'note',
   reject: 'reason',
@@ -316,9 +377,9 @@ function ActionModal({
   t: Texts;
   onClose: () => void;
   onRefused: (problem: Problem) => void;
-  onDone: () => Promise<void>;
+  onDone: (stillMissing?: readonly SignOffSlot[]) => Promise<void>;
 }) {
-  const [form] = Form.useForm<{ note?: string; reason?: string; reference?: string }>();
+  const [form] = Form.useForm<ModalFields>();
   const [busy, setBusy] = useState(false);
   const [other, setOther] = useState<string>();
   const field = FIELD_OF[action];
@@ -330,7 +391,7 @@ function ActionModal({
   const requiredText = action === 'reject' ? t.reasonRequired : t.referenceRequired;
 
   const submit = async () => {
-    let values: { note?: string; reason?: string; reference?: string };
+    let values: ModalFields;
     try {
       values = await form.validateFields();
     } catch {
@@ -340,14 +401,26 @@ function ActionModal({
     const path = { params: { path: { id: leadId } } };
     setBusy(true);
     try {
+      const collective = collectiveDecisionOf(values);
+      if (collective === 'incomplete') {
+        setOther(t.collectiveIncomplete);
+        return;
+      }
       const answer =
         action === 'approve'
-          ? await api.POST('/leads/{id}/approve', { ...path, body: text === '' ? {} : { note: text } })
+          ? await api.POST('/leads/{id}/approve', {
+              ...path,
+              body: {
+                ...(text === '' ? {} : { note: text }),
+                ...(collective === undefined ? {} : { collectiveDecision: collective }),
+              },
+            })
           : action === 'reject'
             ? await api.POST('/leads/{id}/reject', { ...path, body: { reason: text } })
             : await api.POST('/leads/{id}/paid', { ...path, body: { reference: text } });
       if (answer.data !== undefined) {
-        await onDone();
+        // 202: this sign-off is recorded and the approval needs more (the tier's other sign-offs).
+        await onDone('missing' in answer.data ? answer.data.missing : []);
         return;
       }
       const problem = problemOf(answer.error, answer.response.status);
@@ -388,6 +461,20 @@ function ActionModal({
         >
           {action === 'approve' ? <Input.TextArea rows={2} maxLength={1000} /> : <Input maxLength={200} />}
         </Form.Item>
+        {action === 'approve' ? (
+          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend style={{ fontSize: 14, marginBottom: 8 }}>{t.collectiveTitle}</legend>
+            <Form.Item label={t.collectiveBody} name="collectiveBody">
+              <Input maxLength={200} placeholder="管委会党工委会议" />
+            </Form.Item>
+            <Form.Item label={t.meetingDate} name="meetingDate">
+              <Input maxLength={10} placeholder="2026-03-18" />
+            </Form.Item>
+            <Form.Item label={t.minutesNumber} name="minutesNumber">
+              <Input maxLength={100} placeholder="〔2026〕12号" />
+            </Form.Item>
+          </fieldset>
+        ) : null}
       </Form>
     </Modal>
   );

@@ -449,7 +449,7 @@ export default function LeadPage() {
         </Card>
       )}
 
-      {kinds.includes('finance') ? (
+      {kinds.includes('finance') || kinds.includes('finance-head') ? (
         <Card title={<SectionTitle>{t.finance}</SectionTitle>}>
           <FinanceActions leadId={lead.leadId} onChanged={changed} />
         </Card>
