@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { requiredOr, zodMessage } from '#shared/schemas/zod-text.ts';
-import { FEN_PER_WAN, FEN_PER_YI, FEN_PER_YUAN, MAX_FEN } from './money-format.ts';
+import { FEN_PER_WAN, FEN_PER_YI, MAX_FEN } from './money-format.ts';
 
 // Formatting needs no zod: it lives apart so that a page showing amounts does not load the parsers.
 export {

@@ -65,13 +65,11 @@ describe('Excel in the console', () => {
       leadRow(`导入光电园乙 ${tag}`, { '计划投资额（万元）': 8000 }),
       leadRow(`导入光电园丙 ${tag}`, { 投资方统一社会信用代码: '91370100MA0000000X' }),
     ]);
-    await page
-      .locator('input[type="file"]')
-      .setInputFiles({
-        name: `线索-${tag}.xlsx`,
-        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        buffer: file,
-      });
+    await page.locator('input[type="file"]').setInputFiles({
+      name: `线索-${tag}.xlsx`,
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: file,
+    });
     await page.getByRole('button', { name: /导入$/ }).click();
 
     await page.getByText(/接受 2 行，拒绝 1 行/).waitFor(SLOW);
