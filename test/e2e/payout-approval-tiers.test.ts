@@ -98,6 +98,13 @@ describe('approval tiers by amount', () => {
   });
 
   it('3 tiers (240万 reward + 1000万 fund share): finance, the head with the collective decision', async () => {
+    // The tier counts the fund share the lead holds: the shared default fund is drawn down by the rest of the
+    // run, so it is topped up first (a waitlisted lead would hold nothing and need no collective decision).
+    const topUp = await api('POST', '/funds/conversion-2019/top-up', {
+      token: await tokenFor('admin'),
+      body: { amount: '50亿' },
+    });
+    expect(topUp.status).toBe(200);
     const { leadId } = await readyLead('1000万');
     const finance = await tokenFor('finance');
     const first = await approve(leadId, finance);
