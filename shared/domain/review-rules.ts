@@ -46,6 +46,8 @@ export function makerCheckerRefusal(
     readonly revision: DecisionRecord | undefined;
     readonly caseOutcome: CaseOutcomeRecord | undefined;
     readonly review: ReviewRecord | undefined;
+    /** Everyone who signed the approval of `review` (its tiers' sign-offs), not only the last. */
+    readonly approvers?: readonly string[];
   },
 ): LocalText | undefined {
   const { lead, revision, caseOutcome, review } = facts;
@@ -69,7 +71,7 @@ export function makerCheckerRefusal(
       en: `Maker-checker: you recorded the case outcome of lead ${id}, so another member of finance must ${verb.en} it.`,
     };
   }
-  if (action === 'mark_paid' && review?.decidedBy.userId === userId) {
+  if (action === 'mark_paid' && (review?.decidedBy.userId === userId || facts.approvers?.includes(userId))) {
     return {
       zh: `不相容职务分离：线索 ${id} 的奖励由您批准，须由财务部门其他人员标记已支付。`,
       en: `Maker-checker: you approved the reward of lead ${id}, so another member of finance must mark it paid.`,

@@ -540,13 +540,18 @@ export async function markPaid(
     });
   }
   const approvedRevision = context.decisions.find((d) => d.revision === review.revision);
+  // Whoever signed any tier of the approval may not pay it, not only the last signer.
+  const approvers = (await deps.signOffs.signOffs(lead.leadId))
+    .filter((signOff) => signOff.revision === review.revision)
+    .map((signOff) => signOff.signedBy.userId);
   const refusal = makerCheckerRefusal('mark_paid', command.principal.userId, {
     lead,
     revision: approvedRevision,
     caseOutcome: context.caseOutcome,
     review,
+    approvers,
   });
-  if (refusal !== undefined) throw new ForbiddenError(refusal);
+  if (refusal !== undefined) throw new ForbiddenError(refusal, 'maker_checker');
   if (review.state === 'PAID') {
     const reference = review.payment?.reference ?? '';
     throw new ConflictError('already_paid', {

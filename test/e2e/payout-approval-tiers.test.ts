@@ -82,6 +82,14 @@ describe('approval tiers by amount', () => {
       ['financeHead', headUser],
     ]);
 
+    // Maker-checker covers every signer, not only the last: the first tier's approver may not pay.
+    const paidBySigner = await api<{ code?: string }>('POST', `/leads/${leadId}/paid`, {
+      token: finance,
+      body: { reference: 'PAY-TIER-0001' },
+    });
+    expect(paidBySigner.status).toBe(403);
+    expect(paidBySigner.body.code).toBe('maker_checker');
+
     const trail = await api<{ items: { action: string; details: Record<string, unknown> }[] }>(
       'GET',
       `/audit?subject=${leadId}`,
