@@ -4,7 +4,10 @@ import { withSqsBatch } from '#shared/middleware/with-sqs-batch.ts';
 import { logger } from '#shared/observability.ts';
 import type { LeadImportQueue } from '#shared/ports/lead-imports.ts';
 import { CreateImportedLeadsMessageSchema } from '#shared/schemas/lead-import.ts';
-import { type CreateImportedLeadsDeps, createImportedLeads } from '#shared/use-cases/import-leads.ts';
+import {
+  type CreateImportedLeadsDeps,
+  createImportedLeads,
+} from '#shared/use-cases/create-imported-leads.ts';
 
 /** Stop between rows this long before the function's timeout, and hand the rest to the next hint. */
 const PAUSE_BEFORE_TIMEOUT_MS = 20_000;

@@ -11,10 +11,8 @@ import type { CreateImportedLeadsMessage } from '#shared/schemas/lead-import.ts'
 import {
   type CreateImportedLeadsDeps,
   createImportedLeads,
-  getImport,
-  type ImportLeadsDeps,
-  importLeads,
-} from '#shared/use-cases/import-leads.ts';
+} from '#shared/use-cases/create-imported-leads.ts';
+import { getImport, type ImportLeadsDeps, importLeads } from '#shared/use-cases/import-leads.ts';
 import { randomUscc, useLocalCloudEnv } from '#test/support/api.ts';
 import { plus, reconcileAt } from '../reconcile/reconcile-support.ts';
 
