@@ -39,6 +39,7 @@ import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use
 import { MeSchema } from '#shared/use-cases/who-am-i.ts';
 import { exportOperations } from './export-operations.ts';
 import { importOperations } from './import-operations.ts';
+import { body, json, type Operation } from './operation.ts';
 import { payoutOperations } from './payout-operations.ts';
 import { projectOperations } from './project-operations.ts';
 
@@ -84,22 +85,6 @@ const SubmitLeadResponseSchema = z
   .meta({ id: 'LeadAccepted' });
 
 const HealthSchema = z.object({ status: z.string(), dynamodb: z.string(), sqs: z.string() });
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-/** What is registered for a route; the rest (security, errors, roles) comes from its definition. */
-interface Operation {
-  readonly summary: string;
-  readonly description?: string;
-  readonly requestParams?: ZodOpenApiOperationObject['requestParams'];
-  readonly requestBody?: ZodOpenApiOperationObject['requestBody'];
-  readonly responses: ZodOpenApiOperationObject['responses'];
-  /** Error statuses beyond those every route can answer. */
-  readonly errors?: readonly number[];
-}
 
 const operations: Readonly<Record<string, Operation>> = {
   'GET /health': {
@@ -163,10 +148,6 @@ const operations: Readonly<Record<string, Operation>> = {
 
 const FundView = FundViewSchema.meta({ id: 'FundView' });
 const ReviewRecord = ReviewRecordSchema.meta({ id: 'ReviewRecord' });
-const body = (schema: z.ZodType, id: string) => ({
-  required: true,
-  content: { 'application/json': { schema: schema.meta({ id }) } },
-});
 
 const fundOperations: Readonly<Record<string, Operation>> = {
   'GET /funds/{fundId}': {

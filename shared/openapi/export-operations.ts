@@ -5,7 +5,7 @@
  * pre-signed URL that expires within 15 minutes.
  */
 import * as z from 'zod';
-import type { ZodOpenApiOperationObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import type { ZodOpenApiResponsesObject } from 'zod-openapi';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '#shared/sheets/columns.ts';
 import {
   AUDIT_EXTRACT_COLUMNS,
@@ -20,16 +20,8 @@ import {
   RewardsExportQuerySchema,
 } from '#shared/use-cases/exports/payment-list-export.ts';
 import { MonthlyReportSchema } from '#shared/use-cases/projects/project-reports.ts';
+import { type Operation, XlsxFile } from './operation.ts';
 
-export interface ExportOperation {
-  readonly summary: string;
-  readonly description?: string;
-  readonly requestParams?: ZodOpenApiOperationObject['requestParams'];
-  readonly responses: ZodOpenApiOperationObject['responses'];
-  readonly errors?: readonly number[];
-}
-
-const XlsxFile = z.string().meta({ format: 'binary', description: 'An .xlsx workbook (Office Open XML)' });
 const CsvFile = z.string().meta({ description: 'RFC 4180 CSV, UTF-8 with a BOM, CRLF line ends' });
 
 const ExportLinkSchema = z
@@ -65,7 +57,7 @@ function fileResponses(fileName: string): ZodOpenApiResponsesObject {
   };
 }
 
-export const exportOperations: Readonly<Record<string, ExportOperation>> = {
+export const exportOperations: Readonly<Record<string, Operation>> = {
   'GET /reports/monthly': {
     summary:
       'The 月度台账 of a month: one row per project of the year’s ledger and a 合计 row, with 开工率 and 复工率; ?format=xlsx|csv for the sheet',

@@ -1,24 +1,8 @@
-/**
- * The OpenAPI operations of the lead import (issue 16), merged into the document by `document.ts`: the
- * template (a binary .xlsx answer), the upload (a binary .xlsx body, checked at once) and its progress.
- */
-import * as z from 'zod';
-import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import { LEAD_IMPORT_LIMITS, XLSX_CONTENT_TYPE } from '#shared/lead-import/import-limits.ts';
 import { ImportAnswerSchema, ImportLeadsQuerySchema, ImportViewSchema } from '#shared/schemas/lead-import.ts';
+import { type Operation, XlsxFile } from './operation.ts';
 
-export interface ImportOperation {
-  readonly summary: string;
-  readonly description?: string;
-  readonly requestParams?: ZodOpenApiOperationObject['requestParams'];
-  readonly requestBody?: ZodOpenApiOperationObject['requestBody'];
-  readonly responses: ZodOpenApiOperationObject['responses'];
-  readonly errors?: readonly number[];
-}
-
-const XlsxFile = z.string().meta({ format: 'binary', description: 'An .xlsx workbook (Office Open XML)' });
-
-export const importOperations: Readonly<Record<string, ImportOperation>> = {
+export const importOperations: Readonly<Record<string, Operation>> = {
   'GET /imports/leads/template': {
     summary: 'The lead import template (.xlsx): sheet 线索 with drop-downs and an example row, sheet 说明',
     responses: {

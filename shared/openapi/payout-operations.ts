@@ -3,7 +3,6 @@
  * the referrer's registration, and (as the later parts land) evidence, approvals and the public notice.
  */
 import * as z from 'zod';
-import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import {
   AuditReportBodySchema,
   EvidenceListSchema,
@@ -14,27 +13,9 @@ import {
   ReferrerRegistrationBodySchema,
   ReferrerRegistrationSchema,
 } from '#shared/schemas/referrer-registration.ts';
+import { body, json, type Operation } from './operation.ts';
 
-export interface PayoutOperation {
-  readonly summary: string;
-  readonly description?: string;
-  readonly requestParams?: ZodOpenApiOperationObject['requestParams'];
-  readonly requestBody?: ZodOpenApiOperationObject['requestBody'];
-  readonly responses: ZodOpenApiOperationObject['responses'];
-  readonly errors?: readonly number[];
-}
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-const body = (schema: z.ZodType, id: string) => ({
-  required: true,
-  content: { 'application/json': { schema: schema.meta({ id }) } },
-});
-
-export const payoutOperations: Readonly<Record<string, PayoutOperation>> = {
+export const payoutOperations: Readonly<Record<string, Operation>> = {
   'POST /leads/{id}/referrer-registration': {
     summary:
       'Record the referrer’s registration (报备) with the investor’s, team’s and park’s confirmations (the lead’s own sector team): a new decision revision',

@@ -3,7 +3,6 @@
  * Bodies and queries are the very schemas the handlers parse with; responses the use cases' views.
  */
 import * as z from 'zod';
-import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import { ProjectSettingsSchema } from '#shared/schemas/project-settings.ts';
 import {
   CalendarBodySchema,
@@ -37,24 +36,7 @@ import {
   RankingSchema,
 } from '#shared/use-cases/projects/project-reports.ts';
 import { SupervisionListSchema } from '#shared/use-cases/projects/supervise-projects.ts';
-
-export interface ProjectOperation {
-  readonly summary: string;
-  readonly description?: string;
-  readonly requestParams?: ZodOpenApiOperationObject['requestParams'];
-  readonly requestBody?: ZodOpenApiOperationObject['requestBody'];
-  readonly responses: ZodOpenApiOperationObject['responses'];
-  readonly errors?: readonly number[];
-}
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = (schema: z.ZodType, id: string) => ({
-  required: true,
-  content: { 'application/json': { schema: schema.meta({ id }) } },
-});
+import { body, json, type Operation } from './operation.ts';
 
 const ProjectRecordView = ProjectRecordViewSchema.meta({ id: 'Project' });
 const SupervisionItem = SupervisionItemSchema.meta({ id: 'SupervisionItem' });
@@ -62,7 +44,7 @@ const PlanRecord = PlanRecordSchema.meta({ id: 'PlanRecord' });
 const ProgressEntry = ProgressEntrySchema.meta({ id: 'ProgressEntry' });
 const CalendarView = CalendarViewSchema.meta({ id: 'WorkingDayCalendar' });
 
-export const projectOperations: Readonly<Record<string, ProjectOperation>> = {
+export const projectOperations: Readonly<Record<string, Operation>> = {
   'POST /projects': {
     summary:
       'Register a project (a sector team for its own sector, or the admin); a signed lead may become it',
