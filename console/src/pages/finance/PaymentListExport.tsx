@@ -5,8 +5,8 @@ import { ExportButtons } from '../../components/ExportButtons.tsx';
 import { useTexts } from '../../i18n/language.ts';
 
 const texts = {
-  zh: { list: '支付清单', approved: '已批准（待支付）', paid: '已支付' },
-  en: { list: 'Payment list', approved: 'Approved (to pay)', paid: 'Paid' },
+  zh: { list: '支付清单：', approved: '已批准（待支付）', paid: '已支付' },
+  en: { list: 'Payment list:', approved: 'Approved (to pay)', paid: 'Paid' },
 };
 
 /** 支付清单: the approved (to pay) or paid rewards of the month shown, as .xlsx or .csv (GET /rewards/export). */
@@ -15,8 +15,10 @@ export function PaymentListExport({ month }: { month: string | undefined }) {
   const [status, setStatus] = useState<'APPROVED' | 'PAID'>('APPROVED');
   return (
     <Space wrap>
+      {/* Said on screen, not only to screen readers: the select and buttons export a list, not filter this one. */}
+      <span id="payment-list-label">{t.list}</span>
       <Select<'APPROVED' | 'PAID'>
-        aria-label={t.list}
+        aria-labelledby="payment-list-label"
         style={{ minWidth: 160 }}
         value={status}
         onChange={setStatus}
