@@ -396,6 +396,26 @@ export const functions = [
     queues: {},
   },
   {
+    id: 'public-notices',
+    entry: 'functions/public-notices/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description:
+      'GET /public/notices (公示): the public list of approved rewards under notice, no token, read only',
+    // Leads: the notice items only (their content is fixed and masked at approval).
+    tables: { Leads: 'read' },
+    queues: {},
+  },
+  {
+    id: 'notices',
+    entry: 'functions/notices/handler.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description: "A lead's public notice; objections the admin records and resolves (they hold the payment)",
+    tables: { Leads: 'readWrite', Audit: 'readAppend' },
+    queues: {},
+  },
+  {
     id: 'get-fund',
     entry: 'functions/get-fund/handler.ts',
     timeoutSeconds: 10,
@@ -573,6 +593,21 @@ export const routes = [
   { method: 'POST', path: '/leads/{id}/reject', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/case-outcome', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/paid', functionId: 'review-reward', access: ['finance'] },
+  // 公示 (issue 17, part 4): the public list needs no token; objections are recorded by the admin.
+  { method: 'GET', path: '/public/notices', functionId: 'public-notices', access: 'public' },
+  {
+    method: 'GET',
+    path: '/leads/{id}/notice',
+    functionId: 'notices',
+    access: ['finance', 'finance-head', 'auditor', 'admin'],
+  },
+  { method: 'POST', path: '/notices/{noticeId}/objections', functionId: 'notices', access: ['admin'] },
+  {
+    method: 'POST',
+    path: '/notices/{noticeId}/objections/{objectionId}/resolution',
+    functionId: 'notices',
+    access: ['admin'],
+  },
   { method: 'POST', path: '/policies', functionId: 'admin', access: ['admin'] },
   { method: 'POST', path: '/funds', functionId: 'admin', access: ['admin'] },
   { method: 'POST', path: '/funds/{fundId}/top-up', functionId: 'admin', access: ['admin'] },

@@ -6,7 +6,9 @@ import { AllocateFundMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
 import { DynamoEvidenceStore } from './dynamodb/dynamo-evidence-store.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
+import { DynamoNoticeStore } from './dynamodb/dynamo-notice-store.ts';
 import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
+import { DynamoProjectReference } from './dynamodb/dynamo-project-reference.ts';
 import { DynamoSignOffStore } from './dynamodb/dynamo-sign-off-store.ts';
 import { configuredIdentifierKeys } from './identifier-keys.ts';
 import { evaluationQueueOf, leadStores } from './lead-adapters.ts';
@@ -40,6 +42,9 @@ export function productionAdapters() {
     reviews: leads,
     evidence: new DynamoEvidenceStore(dynamoDbClient, config.LEADS_TABLE, audit),
     signOffs: new DynamoSignOffStore(dynamoDbClient, config.LEADS_TABLE, audit),
+    // Public notices (issue 17, part 4), and the working-day calendar their deadlines are counted on.
+    notices: new DynamoNoticeStore(dynamoDbClient, config.LEADS_TABLE, audit),
+    calendar: new DynamoProjectReference(dynamoDbClient, config.REFERENCE_TABLE, audit),
     funds,
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),
     fundMetrics,

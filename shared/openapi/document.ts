@@ -202,6 +202,8 @@ const fundOperations: Readonly<Record<string, Operation>> = {
   },
   'POST /leads/{id}/paid': {
     summary: 'Mark an approved reward paid (once; not by the approver)',
+    description:
+      'Only once the approval’s public notice (公示) has ended clean: 409 `notice_open` (running; the detail names the objection deadline), `objection_pending` (an objection unresolved), `objection_upheld` (never paid). An approval without a notice is paid as before.',
     requestBody: body(PaidBodySchema, 'PaidRequest'),
     responses: { 200: json(ReviewRecord, 'Paid') },
     errors: [400, 404, 409],

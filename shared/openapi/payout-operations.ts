@@ -10,6 +10,14 @@ import {
   SiteCheckBodySchema,
 } from '#shared/schemas/evidence.ts';
 import {
+  NoticeViewSchema,
+  ObjectionBodySchema,
+  ObjectionRecordSchema,
+  PublicNoticePageSchema,
+  PublicNoticesQuerySchema,
+  ResolutionBodySchema,
+} from '#shared/schemas/notice.ts';
+import {
   ReferrerRegistrationBodySchema,
   ReferrerRegistrationSchema,
 } from '#shared/schemas/referrer-registration.ts';
@@ -58,5 +66,55 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     summary: 'Every evidence entry of a lead, oldest first (superseded ones included)',
     responses: { 200: json(EvidenceListSchema.meta({ id: 'EvidenceList' }), 'The evidence') },
     errors: [404],
+  },
+  'GET /public/notices': {
+    summary: 'The public notices (公示) of approved rewards, newest first: no sign-in, read only',
+    description:
+      'Each approval opens a notice for the policy’s number of working days (default 5, on the working-day calendar the admin keeps). Shown: project, investor, the introducer’s name (a person’s masked as 张*; an enterprise’s in full), the reward and fund amounts in fen, the legal basis, the approval day and the objection deadline. No identifier, no objection. `status` is `open` until the deadline day ends (00:00 Asia/Shanghai after it), `ended` after.',
+    requestParams: { query: PublicNoticesQuerySchema },
+    responses: { 200: json(PublicNoticePageSchema.meta({ id: 'PublicNoticePage' }), 'A page of notices') },
+    errors: [400],
+  },
+  'GET /leads/{id}/notice': {
+    summary: 'The public notice of a lead’s approval with every objection and its resolution',
+    description:
+      '`status`: `open` (running), `held` (an objection unresolved), `upheld` (an objection upheld: never paid), `ended` (payable). 404 when the approval opened no notice (the policy sets none) or there is no approval yet.',
+    responses: { 200: json(NoticeViewSchema.meta({ id: 'NoticeView' }), 'The notice') },
+    errors: [404],
+  },
+  'POST /notices/{noticeId}/objections': {
+    summary:
+      'Record an objection received against a public notice (admin): it holds the payment until resolved',
+    description:
+      'With an `Idempotency-Key`, a retry answers the same objection (200, `Idempotent-Replayed: true`); the same key with another body is 409 `idempotency_key_reused`. Received after the deadline, it still holds the payment. Once the reward is paid: 409 `notice_closed` (a clawback matter). Audited `notice.objection_recorded` (the objector’s name masked).',
+    requestParams: {
+      header: z.object({
+        'idempotency-key': z
+          .string()
+          .regex(/^[\x21-\x7e]{1,128}$/)
+          .optional()
+          .meta({ description: 'Same key and body: same objection; same key, other body: 409' }),
+      }),
+    },
+    requestBody: body(ObjectionBodySchema, 'ObjectionRequest'),
+    responses: {
+      201: json(
+        z
+          .object({ objection: ObjectionRecordSchema, notice: NoticeViewSchema })
+          .meta({ id: 'ObjectionRecorded' }),
+        'Recorded',
+      ),
+      200: json(z.object({ objection: ObjectionRecordSchema, notice: NoticeViewSchema }), 'A retry'),
+    },
+    errors: [400, 404, 409],
+  },
+  'POST /notices/{noticeId}/objections/{objectionId}/resolution': {
+    summary:
+      'Resolve an objection once (admin): dismissed lifts its hold; upheld means the reward is not paid',
+    description:
+      'The same resolution again answers 200 (`Idempotent-Replayed: true`); another one is 409 `objection_resolved`. Audited `notice.objection_resolved`.',
+    requestBody: body(ResolutionBodySchema, 'ObjectionResolutionRequest'),
+    responses: { 201: json(NoticeViewSchema, 'Resolved'), 200: json(NoticeViewSchema, 'A retry') },
+    errors: [400, 404, 409],
   },
 };

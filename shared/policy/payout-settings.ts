@@ -64,6 +64,16 @@ export const SINGLE_APPROVER: ApprovalSettings = {
   collectiveForCaseByCase: false,
 };
 
+/**
+ * The public notice (公示) an approval opens: paid only once it has run `workingDays` working days (the
+ * admin's working-day calendar) after the approval day, with no objection left unresolved. `0` or `null`:
+ * no notice.
+ */
+export const NoticeSettingsSchema = z
+  .object({ workingDays: z.number().int().min(0).max(60).nullable() })
+  .strict();
+export type NoticeSettings = z.infer<typeof NoticeSettingsSchema>;
+
 export const PayoutSettingsSchema = z
   .object({
     registration: RegistrationSettingsSchema,
@@ -74,6 +84,8 @@ export const PayoutSettingsSchema = z
      * default tiers with the other defaults.
      */
     approvals: ApprovalSettingsSchema.optional(),
+    /** Absent from a policy's own section (published before the notice existed): no notice, as it meant. */
+    notice: NoticeSettingsSchema.optional(),
   })
   .strict()
   .meta({
@@ -106,6 +118,8 @@ export const DEFAULT_PAYOUT_SETTINGS: PayoutSettings = PayoutSettingsSchema.pars
     collectiveAboveFen: 300_000_000,
     collectiveForCaseByCase: true,
   },
+  // 5 working days (domain.md, "公示": an assumption of the brief).
+  notice: { workingDays: 5 },
 });
 
 /** The payout rules a policy sets, or the defaults when it sets none. */
@@ -116,4 +130,9 @@ export function payoutSettingsOf(policy: { readonly payout?: PayoutSettings | un
 /** The approval tiers of payout settings (one finance approver when the section sets none). */
 export function approvalSettingsOf(settings: PayoutSettings): ApprovalSettings {
   return settings.approvals ?? SINGLE_APPROVER;
+}
+
+/** How many working days an approval's public notice runs; 0: none (a section without one, or 0/null). */
+export function noticeWorkingDaysOf(settings: PayoutSettings): number {
+  return settings.notice?.workingDays ?? 0;
 }

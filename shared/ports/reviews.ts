@@ -1,6 +1,7 @@
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
 import type { LeadStatus } from '#shared/schemas/lead-record.ts';
+import type { NoticeRecord } from '#shared/schemas/notice.ts';
 
 /**
  * A lead's move under finance review, written in the same transaction as the fund change it goes with:
@@ -15,6 +16,10 @@ export interface LeadTransition {
   readonly at: string;
   readonly review?: { readonly before: ReviewRecord | undefined; readonly after: ReviewRecord };
   readonly caseOutcome?: CaseOutcomeRecord;
+  /** The public notice the approval opens (issue 17, part 4), created once. */
+  readonly notice?: NoticeRecord;
+  /** Marking paid: only if the lead's notice has ended by `at` with no objection open or upheld. */
+  readonly noticeClear?: boolean;
 }
 
 /** Finance's records about a lead, besides its decisions. */

@@ -41,8 +41,34 @@ export const ImportIdParamSchema = z
   )
   .meta({ description: 'The import id (im_…)' });
 
+/** A public notice (issue 17, part 4): `nt_` and the 24 hex digits of its lead. */
+export const NoticeIdParamSchema = z
+  .string()
+  .regex(
+    /^nt_[0-9a-f]{24}$/,
+    zodMessage({
+      zh: '必须是公示编号：nt_ 加 24 位小写十六进制数字',
+      en: 'must be a notice id: nt_ and 24 lower-case hex digits',
+    }),
+  )
+  .meta({ description: 'The public notice id (nt_…)' });
+
+/** An objection to a public notice: `ob_` and 20 lower-case hex digits. */
+export const ObjectionIdParamSchema = z
+  .string()
+  .regex(
+    /^ob_[0-9a-f]{20}$/,
+    zodMessage({
+      zh: '必须是异议编号：ob_ 加 20 位小写十六进制数字',
+      en: 'must be an objection id: ob_ and 20 lower-case hex digits',
+    }),
+  )
+  .meta({ description: 'The objection id (ob_…)' });
+
 export const pathParameterSchemas = {
   id: LeadIdParamSchema,
+  noticeId: NoticeIdParamSchema,
+  objectionId: ObjectionIdParamSchema,
   importId: ImportIdParamSchema,
   fundId: FundIdParamSchema,
   revision: RevisionParamSchema,

@@ -27,6 +27,14 @@ import {
   registrationRefusal,
   requiredApprovals,
 } from '#shared/domain/payout-rules.ts';
+import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
+import {
+  noticeIdOf,
+  noticePeriod,
+  noticeRefusal,
+  noticeYears,
+  publicIntroducerName,
+} from '#shared/domain/public-notice.ts';
 import {
   allocationPending,
   makerCheckerRefusal,
@@ -45,19 +53,23 @@ import {
 import {
   approvalSettingsOf,
   DEFAULT_PAYOUT_SETTINGS,
+  noticeWorkingDaysOf,
   type PayoutSettings,
   payoutSettingsOf,
 } from '#shared/policy/payout-settings.ts';
 import type { EvidenceStore } from '#shared/ports/evidence.ts';
 import type { FundChange } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { NoticeStore } from '#shared/ports/notices.ts';
 import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
+import type { ProjectReference } from '#shared/ports/projects.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { SignOffStore } from '#shared/ports/sign-offs.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
 import { type DecisionRecord, LEAD_STATUS_ZH, type LeadStatus } from '#shared/schemas/lead-record.ts';
+import type { NoticeRecord } from '#shared/schemas/notice.ts';
 import type { ApprovalRequirement, CollectiveDecision, SignOffRecord } from '#shared/schemas/sign-off.ts';
 import {
   allocateFund,
@@ -71,6 +83,7 @@ import {
   stepDetails,
   unlessStale,
 } from './allocate-fund.ts';
+import { calendarOf, settingsOf } from './projects/project-context.ts';
 
 export interface ReviewDeps extends FundDeps {
   readonly leads: LeadStore & Pick<PendingWorkStore, 'duePending'>;
@@ -81,6 +94,10 @@ export interface ReviewDeps extends FundDeps {
   readonly evidence: Pick<EvidenceStore, 'evidence'>;
   /** The sign-offs of approvals that need more than one (issue 17, part 3). */
   readonly signOffs: SignOffStore;
+  /** The public notices an approval opens and marking paid waits for (issue 17, part 4). */
+  readonly notices: Pick<NoticeStore, 'notice' | 'objections'>;
+  /** The working-day calendar the admin keeps (and its default weekdays): a notice's deadline. */
+  readonly calendar: Pick<ProjectReference, 'calendar' | 'settings'>;
 }
 
 /** An approval's answer: the review once complete (200), or what is still missing (202). */
@@ -318,19 +335,24 @@ export async function approveReward(
   const fund = allocation === undefined || isFinal(allocation) ? undefined : await openFund(deps, fundId);
   const fundStep = fund === undefined ? undefined : fresh(() => commit(allocation, fund, at), lead.leadId);
   const rewardFen = rewardToApproveFen(context);
+  const fundFen = fundStep?.after.committedFen ?? 0;
+  const notice = await noticeToOpen(deps, context, noticeWorkingDaysOf(payout), at, rewardFen, fundFen);
   const review: ReviewRecord = {
     leadId: lead.leadId,
     state: 'APPROVED',
     revision: decision.revision,
     rewardFen,
-    fundFen: fundStep?.after.committedFen ?? 0,
+    fundFen,
     decidedBy: signature.signedBy,
     decidedAt: at,
     note: command.note ?? null,
     payment: null,
   };
   const result = await deps.funds.apply(
-    reviewChange(fundId, at, fundStep, decided(context, 'APPROVED', review, at)),
+    reviewChange(fundId, at, fundStep, {
+      ...decided(context, 'APPROVED', review, at),
+      ...(notice === undefined ? {} : { notice }),
+    }),
     audit(at, command.principal, 'reward.approved', context, {
       from: lead.status,
       to: 'APPROVED',
@@ -341,11 +363,60 @@ export async function approveReward(
       required: required.join(','),
       signedBy: signOffs.map((s) => `${s.slot ?? 'collectiveDecision'}:${s.signedBy.userId}`).join(','),
       ...collectiveDetails(signOffs),
+      noticeId: notice?.noticeId ?? null,
+      noticeWorkingDays: notice?.workingDays ?? 0,
+      objectionDeadline: notice?.objectionDeadline ?? null,
+      noticeEndsAt: notice?.endsAt ?? null,
     }),
   );
   conflictOnFailure(result, lead.leadId);
   await reportAvailability(deps, fundId);
   return { ...review, signOffs, missing: [] };
+}
+
+/**
+ * The public notice an approval opens (none when the policy sets 0 working days): its deadline on the
+ * admin's working-day calendar, and what the public list shows, names masked, fixed at approval.
+ */
+async function noticeToOpen(
+  deps: ReviewDeps,
+  { lead, decision, caseOutcome }: ReviewContext,
+  workingDays: number,
+  at: string,
+  rewardFen: number,
+  fundFen: number,
+): Promise<NoticeRecord | undefined> {
+  if (workingDays === 0) return undefined;
+  const approvedAt = new Date(at);
+  const settings = await settingsOf(deps.calendar);
+  const calendar = await calendarOf(deps.calendar, settings, noticeYears(shanghaiDateOf(approvedAt)));
+  const period = noticePeriod(approvedAt, workingDays, calendar);
+  const { referralReward, fund, flags } = decision.decision;
+  const bases =
+    caseOutcome !== undefined
+      ? [flags.find((f) => f.code === 'ONE_CASE_ONE_POLICY')?.legalBasis]
+      : [rewardFen > 0 ? referralReward.legalBasis : undefined, fundFen > 0 ? fund.legalBasis : undefined];
+  const legalBasis = bases
+    .flatMap((basis) => (basis === undefined ? [] : [{ document: basis.document, clauses: basis.clauses }]))
+    .filter((basis, i, all) => all.findIndex((b) => JSON.stringify(b) === JSON.stringify(basis)) === i);
+  return {
+    noticeId: noticeIdOf(lead.leadId),
+    leadId: lead.leadId,
+    revision: decision.revision,
+    openedAt: at,
+    ...period,
+    workingDays,
+    content: {
+      projectName: decision.lead.projectName,
+      investorName: decision.lead.investor.name,
+      introducerName: publicIntroducerName(decision.lead.introducer),
+      rewardFen,
+      fundFen,
+      legalBasis,
+    },
+    openObjections: 0,
+    upheldObjections: 0,
+  };
 }
 
 /** The collective decision an approval rests on, for its audit entry (none: nulls). */
@@ -559,7 +630,17 @@ export async function markPaid(
       en: `The reward of lead ${lead.leadId} is already marked paid (${reference}).`,
     });
   }
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  // 公示 (issue 17, part 4): paid only once the approval's notice has ended clean. An approval without a
+  // notice (the policy set none, or it came before notices existed) is paid as before.
+  const notice = await deps.notices.notice(lead.leadId);
+  const noticeHold = async () => {
+    if (notice === undefined) return;
+    const { objections, resolutions } = await deps.notices.objections(lead.leadId);
+    refusePayout(noticeRefusal(notice, objections, resolutions, now));
+  };
+  await noticeHold();
   const paid: ReviewRecord = {
     ...review,
     state: 'PAID',
@@ -573,15 +654,20 @@ export async function markPaid(
       toStatus: 'PAID',
       at,
       review: { before: review, after: paid },
+      ...(notice === undefined ? {} : { noticeClear: true }),
     },
     audit(at, command.principal, 'reward.paid', context, {
       from: 'APPROVED',
       to: 'PAID',
       rewardFen: review.rewardFen,
       reference: command.reference,
+      noticeId: notice?.noticeId ?? null,
+      objectionDeadline: notice?.objectionDeadline ?? null,
     }),
   );
   if (outcome === 'conflict') {
+    // An objection recorded meanwhile holds it; else somebody paid it first.
+    await noticeHold();
     throw new ConflictError('already_paid', {
       zh: `线索 ${lead.leadId} 的奖励刚刚已被他人标记为已支付。`,
       en: `The reward of lead ${lead.leadId} was marked paid meanwhile.`,

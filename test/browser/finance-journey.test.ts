@@ -1,6 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { completePayoutPrerequisites, signAboveFirstTier } from '#test/support/payout-prerequisites.ts';
+import {
+  completePayoutPrerequisites,
+  endNoticePeriod,
+  signAboveFirstTier,
+} from '#test/support/payout-prerequisites.ts';
 import { api, apiAs, evaluatedLead, tokenFor } from './support/api.ts';
 import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn } from './support/browser.ts';
 
@@ -66,7 +70,9 @@ describe('finance in the console', () => {
     await atRest(approver);
     expectCleanConsole(approver, [/status of 403/]);
 
-    // Another member of finance pays; a reference is required.
+    // The public notice (公示) the approval opened ends (test-side time travel of that one record); then
+    // another member of finance pays; a reference is required.
+    await endNoticePeriod(submitted.leadId);
     const payer = await browser.newPage();
     await signIn(payer, 'finance', 'fin-2', `/console/leads/${submitted.leadId}`);
     await payer.getByRole('button', { name: '标记已支付' }).click();

@@ -35,6 +35,12 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /supervision/{supervisionId}/resolve': { note: '已办结' },
   'PUT /calendar/{year}': { holidays: [] },
   'PUT /reports/ranking/{year}/{half}/ratings': { ratings: [{ sector: 'food', park: 80, field: 80 }] },
+  'POST /notices/{noticeId}/objections': {
+    receivedOn: '2026-01-05',
+    from: { name: '张三' },
+    summary: '异议',
+  },
+  'POST /notices/{noticeId}/objections/{objectionId}/resolution': { outcome: 'dismissed', reason: '不成立' },
 };
 const VALID_PARAMS: Readonly<Record<string, string>> = {
   id: `ld_${'0'.repeat(24)}`,
@@ -44,6 +50,8 @@ const VALID_PARAMS: Readonly<Record<string, string>> = {
   supervisionId: `sv_${'0'.repeat(24)}`,
   year: '2019',
   half: '1',
+  noticeId: `nt_${'0'.repeat(24)}`,
+  objectionId: `ob_${'0'.repeat(20)}`,
 };
 
 function expectRefused(answer: ApiAnswer<Problem>, field: string, label: string): void {

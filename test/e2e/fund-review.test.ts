@@ -7,7 +7,7 @@ import { freshInvestor } from '#test/fixtures/lead-records.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
 import { api, eventually, tokenFor } from '#test/support/api.ts';
 import { adaptersWithDefaultFund, DEFAULT_FUND } from '#test/support/default-fund.ts';
-import { completePayoutPrerequisites } from '#test/support/payout-prerequisites.ts';
+import { completePayoutPrerequisites, endNoticePeriod } from '#test/support/payout-prerequisites.ts';
 
 const FUND = DEFAULT_FUND;
 const REQUEST_FEN = 100_000_000; // 100万元
@@ -106,6 +106,14 @@ describe('the fund and finance review over HTTP', () => {
       body: { reference: 'PAY-1' },
     });
     expect(selfPay.status).toBe(403);
+    // 公示 (issue 17, part 4): not while the approval's public notice runs.
+    const whileNoticeRuns = await api<{ code: string }>('POST', `/leads/${leadId}/paid`, {
+      token: payerToken,
+      body: { reference: 'PAY-1' },
+    });
+    expect(whileNoticeRuns.status).toBe(409);
+    expect(whileNoticeRuns.body.code).toBe('notice_open');
+    await endNoticePeriod(leadId);
     const paid = await api('POST', `/leads/${leadId}/paid`, {
       token: payerToken,
       body: { reference: 'PAY-1' },

@@ -8,6 +8,8 @@
  * tier the finance head's sign-off and, where needed, the collective decision.
  */
 import { randomUUID } from 'node:crypto';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ReferrerRegistration } from '#shared/schemas/referrer-registration.ts';
 import { auditReport, siteCheck } from '#test/fixtures/evidence.ts';
 import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
@@ -15,7 +17,7 @@ import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
 // Kept in a fixture without vitest (the crash loop runs outside it too); imported from here by the tests.
 export { PAYOUT_GATES_OFF } from '#test/fixtures/payout-settings.ts';
 
-import { api, eventually, tokenFor } from './api.ts';
+import { api, eventually, localDynamoDb, tableName, tokenFor } from './api.ts';
 
 interface LeadState {
   readonly status: string;
@@ -142,5 +144,31 @@ export async function signAboveFirstTier(leadId: string): Promise<void> {
   });
   if (decided.status !== 202) {
     throw new Error(`collective decision: ${decided.status} ${JSON.stringify(decided.body)}`);
+  }
+}
+
+/**
+ * Test-side time travel of one record: moves the stored public notice (公示) of an approved lead into the
+ * past, directly in DynamoDB Local, so a test that approves and then pays under kfq-2019 need not wait 5
+ * real working days (issue 17, part 4). Only the notice's dates change (its deadline to yesterday, its end
+ * to a minute ago); objections still hold the payment. The real wait, on a pinned clock, is tested in
+ * test/integration/payout/public-notice.test.ts. Call it between the approval and `POST …/paid`.
+ */
+export async function endNoticePeriod(leadId: string): Promise<void> {
+  const endedAt = new Date(Date.now() - 60_000);
+  const deadline = new Date(endedAt.getTime() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+  const client = localDynamoDb();
+  try {
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName('LEADS_TABLE'),
+        Key: marshall({ pk: `LEAD#${leadId}`, sk: 'NOTICE' }),
+        UpdateExpression: 'SET endsAt = :ended, objectionDeadline = :deadline',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':ended': endedAt.toISOString(), ':deadline': deadline }),
+      }),
+    );
+  } finally {
+    client.destroy();
   }
 }

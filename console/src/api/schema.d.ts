@@ -351,8 +351,91 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark an approved reward paid (once; not by the approver) */
+        /**
+         * Mark an approved reward paid (once; not by the approver)
+         * @description Only once the approval’s public notice (公示) has ended clean: 409 `notice_open` (running; the detail names the objection deadline), `objection_pending` (an objection unresolved), `objection_upheld` (never paid). An approval without a notice is paid as before.
+         */
         post: operations["review-reward:post:/leads/{id}/paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public notices (公示) of approved rewards, newest first: no sign-in, read only
+         * @description Each approval opens a notice for the policy’s number of working days (default 5, on the working-day calendar the admin keeps). Shown: project, investor, the introducer’s name (a person’s masked as 张*; an enterprise’s in full), the reward and fund amounts in fen, the legal basis, the approval day and the objection deadline. No identifier, no objection. `status` is `open` until the deadline day ends (00:00 Asia/Shanghai after it), `ended` after.
+         */
+        get: operations["public-notices:get:/public/notices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public notice of a lead’s approval with every objection and its resolution
+         * @description `status`: `open` (running), `held` (an objection unresolved), `upheld` (an objection upheld: never paid), `ended` (payable). 404 when the approval opened no notice (the policy sets none) or there is no approval yet.
+         */
+        get: operations["notices:get:/leads/{id}/notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{noticeId}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an objection received against a public notice (admin): it holds the payment until resolved
+         * @description With an `Idempotency-Key`, a retry answers the same objection (200, `Idempotent-Replayed: true`); the same key with another body is 409 `idempotency_key_reused`. Received after the deadline, it still holds the payment. Once the reward is paid: 409 `notice_closed` (a clawback matter). Audited `notice.objection_recorded` (the objector’s name masked).
+         */
+        post: operations["notices:post:/notices/{noticeId}/objections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/{noticeId}/objections/{objectionId}/resolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve an objection once (admin): dismissed lifts its hold; upheld means the reward is not paid
+         * @description The same resolution again answers 200 (`Idempotent-Replayed: true`); another one is 409 `objection_resolved`. Audited `notice.objection_resolved`.
+         */
+        post: operations["notices:post:/notices/{noticeId}/objections/{objectionId}/resolution"];
         delete?: never;
         options?: never;
         head?: never;
@@ -869,6 +952,20 @@ export interface components {
         PaidRequest: {
             reference: string;
         };
+        ObjectionRequest: {
+            /** Format: date */
+            receivedOn: string;
+            from: {
+                name: string;
+                contact?: string;
+            };
+            summary: string;
+        };
+        ObjectionResolutionRequest: {
+            /** @enum {string} */
+            outcome: "upheld" | "dismissed";
+            reason: string;
+        };
         Policy: {
             version: string;
             effectiveFrom: string;
@@ -944,6 +1041,9 @@ export interface components {
                     financeHeadAboveFen: number | null;
                     collectiveAboveFen: number | null;
                     collectiveForCaseByCase: boolean;
+                };
+                notice?: {
+                    workingDays: number | null;
                 };
             };
         };
@@ -2075,6 +2175,165 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             revision: number;
+        };
+        PublicNoticePage: {
+            items: {
+                noticeId: string;
+                projectName: string;
+                investorName: string;
+                introducerName: string | null;
+                rewardFen: number;
+                fundFen: number;
+                legalBasis: {
+                    document: string;
+                    clauses: string[];
+                }[];
+                /** Format: date */
+                openedOn: string;
+                /** Format: date */
+                objectionDeadline: string;
+                /** @enum {string} */
+                status: "open" | "ended";
+            }[];
+            nextCursor: string | null;
+        };
+        NoticeView: {
+            noticeId: string;
+            leadId: string;
+            revision: number;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date */
+            openedOn: string;
+            workingDays: number;
+            /** Format: date */
+            objectionDeadline: string;
+            /** Format: date-time */
+            endsAt: string;
+            content: {
+                projectName: string;
+                investorName: string;
+                introducerName: string | null;
+                rewardFen: number;
+                fundFen: number;
+                legalBasis: {
+                    document: string;
+                    clauses: string[];
+                }[];
+            };
+            /** @enum {string} */
+            status: "open" | "held" | "upheld" | "ended";
+            objections: {
+                objectionId: string;
+                noticeId: string;
+                leadId: string;
+                /** Format: date */
+                receivedOn: string;
+                from: {
+                    name: string;
+                    contact?: string;
+                };
+                summary: string;
+                recordedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                recordedAt: string;
+                resolution: {
+                    objectionId: string;
+                    noticeId: string;
+                    leadId: string;
+                    /** @enum {string} */
+                    outcome: "upheld" | "dismissed";
+                    reason: string;
+                    resolvedBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    resolvedAt: string;
+                } | null;
+            }[];
+        };
+        ObjectionRecorded: {
+            objection: {
+                objectionId: string;
+                noticeId: string;
+                leadId: string;
+                /** Format: date */
+                receivedOn: string;
+                from: {
+                    name: string;
+                    contact?: string;
+                };
+                summary: string;
+                recordedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                recordedAt: string;
+            };
+            notice: {
+                noticeId: string;
+                leadId: string;
+                revision: number;
+                /** Format: date-time */
+                openedAt: string;
+                /** Format: date */
+                openedOn: string;
+                workingDays: number;
+                /** Format: date */
+                objectionDeadline: string;
+                /** Format: date-time */
+                endsAt: string;
+                content: {
+                    projectName: string;
+                    investorName: string;
+                    introducerName: string | null;
+                    rewardFen: number;
+                    fundFen: number;
+                    legalBasis: {
+                        document: string;
+                        clauses: string[];
+                    }[];
+                };
+                /** @enum {string} */
+                status: "open" | "held" | "upheld" | "ended";
+                objections: {
+                    objectionId: string;
+                    noticeId: string;
+                    leadId: string;
+                    /** Format: date */
+                    receivedOn: string;
+                    from: {
+                        name: string;
+                        contact?: string;
+                    };
+                    summary: string;
+                    recordedBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    recordedAt: string;
+                    resolution: {
+                        objectionId: string;
+                        noticeId: string;
+                        leadId: string;
+                        /** @enum {string} */
+                        outcome: "upheld" | "dismissed";
+                        reason: string;
+                        resolvedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        resolvedAt: string;
+                    } | null;
+                }[];
+            };
         };
         Project: {
             projectId: string;
@@ -4256,6 +4515,496 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewRecord"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "public-notices:get:/public/notices": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicNoticePage"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notices:get:/leads/{id}/notice": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeView"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notices:post:/notices/{noticeId}/objections": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body: same objection; same key, other body: 409 */
+                "idempotency-key"?: string;
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The public notice id (nt_…) */
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        objection: {
+                            objectionId: string;
+                            noticeId: string;
+                            leadId: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            from: {
+                                name: string;
+                                contact?: string;
+                            };
+                            summary: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                        notice: {
+                            noticeId: string;
+                            leadId: string;
+                            revision: number;
+                            /** Format: date-time */
+                            openedAt: string;
+                            /** Format: date */
+                            openedOn: string;
+                            workingDays: number;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            content: {
+                                projectName: string;
+                                investorName: string;
+                                introducerName: string | null;
+                                rewardFen: number;
+                                fundFen: number;
+                                legalBasis: {
+                                    document: string;
+                                    clauses: string[];
+                                }[];
+                            };
+                            /** @enum {string} */
+                            status: "open" | "held" | "upheld" | "ended";
+                            objections: {
+                                objectionId: string;
+                                noticeId: string;
+                                leadId: string;
+                                /** Format: date */
+                                receivedOn: string;
+                                from: {
+                                    name: string;
+                                    contact?: string;
+                                };
+                                summary: string;
+                                recordedBy: {
+                                    userId: string;
+                                    role: string;
+                                };
+                                /** Format: date-time */
+                                recordedAt: string;
+                                resolution: {
+                                    objectionId: string;
+                                    noticeId: string;
+                                    leadId: string;
+                                    /** @enum {string} */
+                                    outcome: "upheld" | "dismissed";
+                                    reason: string;
+                                    resolvedBy: {
+                                        userId: string;
+                                        role: string;
+                                    };
+                                    /** Format: date-time */
+                                    resolvedAt: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionRecorded"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notices:post:/notices/{noticeId}/objections/{objectionId}/resolution": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The public notice id (nt_…) */
+                noticeId: string;
+                /** @description The objection id (ob_…) */
+                objectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionResolutionRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        noticeId: string;
+                        leadId: string;
+                        revision: number;
+                        /** Format: date-time */
+                        openedAt: string;
+                        /** Format: date */
+                        openedOn: string;
+                        workingDays: number;
+                        /** Format: date */
+                        objectionDeadline: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        content: {
+                            projectName: string;
+                            investorName: string;
+                            introducerName: string | null;
+                            rewardFen: number;
+                            fundFen: number;
+                            legalBasis: {
+                                document: string;
+                                clauses: string[];
+                            }[];
+                        };
+                        /** @enum {string} */
+                        status: "open" | "held" | "upheld" | "ended";
+                        objections: {
+                            objectionId: string;
+                            noticeId: string;
+                            leadId: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            from: {
+                                name: string;
+                                contact?: string;
+                            };
+                            summary: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                            resolution: {
+                                objectionId: string;
+                                noticeId: string;
+                                leadId: string;
+                                /** @enum {string} */
+                                outcome: "upheld" | "dismissed";
+                                reason: string;
+                                resolvedBy: {
+                                    userId: string;
+                                    role: string;
+                                };
+                                /** Format: date-time */
+                                resolvedAt: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Resolved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        noticeId: string;
+                        leadId: string;
+                        revision: number;
+                        /** Format: date-time */
+                        openedAt: string;
+                        /** Format: date */
+                        openedOn: string;
+                        workingDays: number;
+                        /** Format: date */
+                        objectionDeadline: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        content: {
+                            projectName: string;
+                            investorName: string;
+                            introducerName: string | null;
+                            rewardFen: number;
+                            fundFen: number;
+                            legalBasis: {
+                                document: string;
+                                clauses: string[];
+                            }[];
+                        };
+                        /** @enum {string} */
+                        status: "open" | "held" | "upheld" | "ended";
+                        objections: {
+                            objectionId: string;
+                            noticeId: string;
+                            leadId: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            from: {
+                                name: string;
+                                contact?: string;
+                            };
+                            summary: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                            resolution: {
+                                objectionId: string;
+                                noticeId: string;
+                                leadId: string;
+                                /** @enum {string} */
+                                outcome: "upheld" | "dismissed";
+                                reason: string;
+                                resolvedBy: {
+                                    userId: string;
+                                    role: string;
+                                };
+                                /** Format: date-time */
+                                resolvedAt: string;
+                            } | null;
+                        }[];
+                    };
                 };
             };
             /** @description Invalid request: every bad field or parameter is named */

@@ -43,6 +43,7 @@ import {
 } from '#shared/schemas/lead-record.ts';
 import { between, decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
+import { noticeClearCheck, openNoticeItem } from './dynamo-notice-store.ts';
 import { type Item, queryAll, queryUpTo } from './query-pages.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
@@ -459,7 +460,8 @@ export class DynamoLeadStore
 
   /**
    * The transaction items of a lead transition, for a caller that writes them with other items
-   * (the fund store): [lead status update, review record?, case outcome?], in this order.
+   * (the fund store): [lead status update, review record?, case outcome?, notice?, notice check?], in
+   * this order.
    */
   transitionItems(transition: LeadTransition): TransactWriteItem[] {
     const items: TransactWriteItem[] = [
@@ -504,6 +506,10 @@ export class DynamoLeadStore
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
+    }
+    if (transition.notice !== undefined) items.push(openNoticeItem(this.#table, transition.notice));
+    if (transition.noticeClear === true) {
+      items.push(noticeClearCheck(this.#table, transition.leadId, transition.at));
     }
     return items;
   }

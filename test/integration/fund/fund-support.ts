@@ -30,6 +30,8 @@ export function fundTestKit(adapters: Adapters) {
     reviews: adapters.reviews,
     evidence: adapters.evidence,
     signOffs: adapters.signOffs,
+    notices: adapters.notices,
+    calendar: adapters.calendar,
     clock: adapters.clock,
     fundMetrics: noFundMetrics,
     policies: { all: async () => [policy], publish: async () => 'published' as const },
