@@ -26,6 +26,7 @@ const ProjectLedgerPage = lazy(pageChunks.projectLedger);
 const ProjectPage = lazy(pageChunks.project);
 const SupervisionPage = lazy(pageChunks.supervision);
 const ReportsPage = lazy(pageChunks.reports);
+const PublicNoticesPage = lazy(pageChunks.publicNotices);
 const SignInPage = lazy(async () => ({ default: (await pageChunks.signIn()).SignInPage }));
 
 const ALL_ROLES = ['sector', 'finance', 'auditor', 'admin'] as const;
@@ -38,6 +39,8 @@ function routes(config: RuntimeConfig): RouteObject[] {
   return [
     { path: '/sign-in', element: page(<SignInPage config={config} />) },
     { path: '/callback', element: <Navigate to="/" replace /> },
+    // 公示 (issue 17): public, outside the signed-in frame, so it never asks anyone to sign in.
+    { path: '/public/notices', element: page(<PublicNoticesPage />) },
     {
       element: <ConsoleLayout />,
       children: [

@@ -16,6 +16,7 @@ export const pageChunks = {
   supervision: () => import('./pages/projects/SupervisionPage.tsx'),
   reports: () => import('./pages/projects/ReportsPage.tsx'),
   signIn: () => import('./pages/SignInPage.tsx'),
+  publicNotices: () => import('./pages/notices/PublicNoticesPage.tsx'),
 } as const;
 
 /** The chunk a console path (under /console) opens with, if any. */
@@ -42,6 +43,8 @@ export function chunkForPath(path: string): keyof typeof pageChunks | undefined 
       return 'reports';
     case 'sign-in':
       return 'signIn';
+    case 'public':
+      return second === 'notices' ? 'publicNotices' : undefined;
     default:
       return undefined;
   }

@@ -4,6 +4,7 @@ import {
   BankOutlined,
   BarChartOutlined,
   FileAddOutlined,
+  NotificationOutlined,
   ProjectOutlined,
   SettingOutlined,
   UnorderedListOutlined,
@@ -29,6 +30,7 @@ const texts = {
     projects: '项目台账',
     supervision: '督办',
     reports: '报表',
+    notices: '公示',
     signOut: '退出登录',
     sector: '招商专班',
     finance: '财务',
@@ -49,6 +51,7 @@ const texts = {
     projects: 'Project ledger',
     supervision: 'Supervision',
     reports: 'Reports',
+    notices: 'Public notices',
     signOut: 'Sign out',
     sector: 'Sector team',
     finance: 'Finance',
@@ -92,6 +95,8 @@ export function ConsoleLayout() {
     { key: '/funds', label: t.funds, icon: <BankOutlined />, kinds: ['finance', 'auditor', 'admin'] },
     { key: '/audit', label: t.audit, icon: <AuditOutlined />, kinds: ['auditor'] },
     { key: '/admin', label: t.admin, icon: <SettingOutlined />, kinds: ['admin'] },
+    // 公示 is public; the admin records objections there, finance sees what is under notice.
+    { key: '/public/notices', label: t.notices, icon: <NotificationOutlined />, kinds: ['finance', 'admin'] },
     {
       key: '/projects',
       label: t.projects,

@@ -23,6 +23,7 @@ import { roleKinds, useMe } from '../../auth/me.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { type LeadStatus, LeadStatusTag, leadStatusName } from '../../components/LeadStatusTag.tsx';
 import { type Language, pick, useLanguage, useTexts } from '../../i18n/language.ts';
+import { NoticeSection } from '../notices/NoticeSection.tsx';
 import { ActualInvestmentForm } from './ActualInvestmentForm.tsx';
 import { FinanceActions } from './FinanceActions.tsx';
 import { ALLOCATION_NAMES, BASIS_NAMES, CATEGORY_NAMES, INTRODUCER_NAMES } from './lead-names.ts';
@@ -452,6 +453,14 @@ export default function LeadPage() {
       {kinds.includes('finance') || kinds.includes('finance-head') ? (
         <Card title={<SectionTitle>{t.finance}</SectionTitle>}>
           <FinanceActions leadId={lead.leadId} onChanged={changed} />
+        </Card>
+      ) : null}
+
+      {/* 公示 (issue 17): the approval's public notice, its deadline and objections (re-read as the lead moves). */}
+      {(kinds.includes('finance') || kinds.includes('finance-head') || kinds.includes('auditor')) &&
+      (lead.status === 'APPROVED' || lead.status === 'PAID') ? (
+        <Card>
+          <NoticeSection key={lead.status} leadId={lead.leadId} />
         </Card>
       ) : null}
 
