@@ -94,12 +94,22 @@ const texts = {
 const fill = (text: string, values: Record<string, string>) =>
   text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
 
-const STATUS_COLOR: Record<Notice['status'], string> = {
-  open: 'blue',
-  held: 'orange',
-  upheld: 'red',
-  ended: 'green',
+// Dark text on a pale ground (contrast ≥ 4.5:1, which antd's preset tag colours do not all reach); the
+// colour only repeats the words.
+const LOOKS: Record<Notice['status'], { color: string; background: string; border: string }> = {
+  open: { color: '#0b4fa8', background: '#e6f4ff', border: '#91caff' },
+  held: { color: '#874d00', background: '#fffbe6', border: '#ffe58f' },
+  upheld: { color: '#a8071a', background: '#fff1f0', border: '#ffa39e' },
+  ended: { color: '#135200', background: '#f6ffed', border: '#b7eb8f' },
 };
+
+/** A notice's status as a tag (the public list knows only open and ended). */
+export function NoticeStatusTag({ status, text }: { status: Notice['status']; text: string }) {
+  const look = LOOKS[status];
+  return (
+    <Tag style={{ color: look.color, background: look.background, borderColor: look.border }}>{text}</Tag>
+  );
+}
 
 /**
  * The public notice (公示) of a lead's approval: its status and deadline, every objection and its
@@ -192,7 +202,7 @@ export function NoticeSection({ leadId, canAct = false }: { leadId: string; canA
       <Descriptions column={1} size="small" bordered>
         <Descriptions.Item label={t.status}>
           {/* The words say it; the colour only repeats them. */}
-          <Tag color={STATUS_COLOR[notice.status]}>{t[notice.status]}</Tag>
+          <NoticeStatusTag status={notice.status} text={t[notice.status]} />
         </Descriptions.Item>
         <Descriptions.Item label={t.openedOn}>{notice.openedOn}</Descriptions.Item>
         <Descriptions.Item label={t.workingDays}>

@@ -1,4 +1,4 @@
-import { Button, Layout, Segmented, Space, Tag, Typography } from 'antd';
+import { Button, Layout, Segmented, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -11,7 +11,7 @@ import { QUIET_TEXT } from '../../components/a11y.ts';
 import { useCursorPaging } from '../../components/CursorPager.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { type Language, setLanguage, useLanguage, useTexts } from '../../i18n/language.ts';
-import { NoticeSection } from './NoticeSection.tsx';
+import { NoticeSection, NoticeStatusTag } from './NoticeSection.tsx';
 
 type Notice = components['schemas']['PublicNoticePage']['items'][number];
 
@@ -136,7 +136,7 @@ export default function PublicNoticesPage() {
       title: t.status,
       key: 'status',
       // The words say it; the colour only repeats them.
-      render: (_, row) => <Tag color={row.status === 'open' ? 'blue' : 'default'}>{t[row.status]}</Tag>,
+      render: (_, row) => <NoticeStatusTag status={row.status} text={t[row.status]} />,
     },
   ];
 
@@ -160,6 +160,11 @@ export default function PublicNoticesPage() {
           {t.app}
         </Typography.Title>
         <Space size="middle">
+          {me !== undefined && (
+            <Typography.Text style={{ color: '#fff' }} data-testid="signed-in-user">
+              {me.userId}
+            </Typography.Text>
+          )}
           <Link to={token === undefined ? '/sign-in' : '/'} style={{ color: '#fff' }}>
             {token === undefined ? t.signIn : t.console}
           </Link>
