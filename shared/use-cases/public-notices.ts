@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal.ts';
+import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import {
   leadIdOfNotice,
   maskPersonalName,
@@ -13,7 +14,7 @@ import {
   noticeStatus,
   resolutionOf,
 } from '#shared/domain/public-notice.ts';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { NoticeStore } from '#shared/ports/notices.ts';
 import type {
@@ -100,6 +101,20 @@ function objectionIdFor(principal: Principal, idempotencyKey: string | undefined
   return `ob_${hash.slice(0, 20)}`;
 }
 
+/** An objection reaches the office once the notice is published, and not in the future. */
+function requireReceivedWhileOpen(receivedOn: string, openedOn: string, today: string): void {
+  if (receivedOn >= openedOn && receivedOn <= today) return;
+  throw new ValidationError([
+    {
+      field: 'receivedOn',
+      message:
+        receivedOn < openedOn
+          ? { zh: `不能早于公示日期 ${openedOn}`, en: `cannot be before the notice opened (${openedOn})` }
+          : { zh: `不能晚于今天（${today}）`, en: `cannot be later than today (${today})` },
+    },
+  ]);
+}
+
 /**
  * The admin records an objection received against a notice: it holds the payment until resolved, whether
  * received before the deadline or after it (the office decides on every objection it has). Once the
@@ -115,7 +130,9 @@ export async function recordObjection(
   },
 ): Promise<{ replayed: boolean; notice: NoticeView; objection: ObjectionRecord }> {
   const notice = await noticeById(deps, command.noticeId);
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  requireReceivedWhileOpen(command.objection.receivedOn, notice.openedOn, shanghaiDateOf(now));
   const record: ObjectionRecord = {
     objectionId: objectionIdFor(command.principal, command.idempotencyKey),
     noticeId: notice.noticeId,

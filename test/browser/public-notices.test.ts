@@ -54,7 +54,8 @@ describe('公示 in the console', () => {
     await visitor.getByRole('heading', { name: 'Public notices', level: 2 }).waitFor();
     expectCleanConsole(visitor);
 
-    // The admin records an objection received, then dismisses it.
+    // The admin records an objection received today (Asia/Shanghai), then dismisses it.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const admin = await browser.newPage();
     await signIn(admin, 'admin', 'admin-notice', '/console/public/notices');
     await admin.getByRole('heading', { name: '公示', level: 2 }).waitFor();
@@ -63,12 +64,12 @@ describe('公示 in the console', () => {
     await section.getByText('未收到异议').waitFor();
     await section.getByRole('button', { name: '记录异议' }).click();
     const recordDialog = admin.getByRole('dialog');
-    await recordDialog.getByLabel('收到日期').fill('2026-07-01');
+    await recordDialog.getByLabel('收到日期').fill(today);
     await recordDialog.getByLabel('异议人').fill('李异议');
     await recordDialog.getByLabel('异议内容').fill('引荐关系不实');
     await recordDialog.getByRole('button', { name: '确认记录' }).click();
     await section.getByText('有异议待处理').waitFor();
-    await section.getByText('2026-07-01 收到，来自 李异议').waitFor();
+    await section.getByText(`${today} 收到，来自 李异议`).waitFor();
     await admin.mouse.move(0, 0);
     await expectAccessible(admin);
     await screenshot(admin, 'public-notice-objection');

@@ -65,11 +65,12 @@ describe('公示 over HTTP', () => {
     const payer = await tokenFor('finance', `payer-${randomUUID().slice(0, 8)}`);
     const adminToken = await tokenFor('admin', 'notice-admin');
 
-    const notice = await api<{ noticeId: string; objectionDeadline: string; status: string }>(
-      'GET',
-      `/leads/${leadId}/notice`,
-      { token: payer },
-    );
+    const notice = await api<{
+      noticeId: string;
+      openedOn: string;
+      objectionDeadline: string;
+      status: string;
+    }>('GET', `/leads/${leadId}/notice`, { token: payer });
     expect(notice.status).toBe(200);
     expect(notice.body).toMatchObject({ workingDays: 5, status: 'open', objections: [] });
     const { noticeId, objectionDeadline } = notice.body;
@@ -135,7 +136,13 @@ describe('公示 over HTTP', () => {
     expect(early.body.detail).toContain(objectionDeadline);
 
     // Only the admin records objections; a bad one is 400 naming the fields.
-    const objection = { receivedOn: '2026-07-01', from: { name: '李异议' }, summary: '引荐关系不实' };
+    const objection = { receivedOn: notice.body.openedOn, from: { name: '李异议' }, summary: '引荐关系不实' };
+    const beforeOpening = await api<Problem>('POST', `/notices/${noticeId}/objections`, {
+      token: adminToken,
+      body: { ...objection, receivedOn: '2020-01-01' },
+    });
+    expect(beforeOpening.status).toBe(400);
+    expect(beforeOpening.body.errors?.map((e) => e.field)).toEqual(['receivedOn']);
     const byFinance = await api('POST', `/notices/${noticeId}/objections`, { token: payer, body: objection });
     expect(byFinance.status).toBe(403);
     const malformed = await api<Problem>('POST', `/notices/${noticeId}/objections`, {

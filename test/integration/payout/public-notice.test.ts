@@ -130,7 +130,7 @@ describe('the public notice on a pinned clock', () => {
     const late = recordObjection(noticeDeps, {
       principal: admin,
       noticeId: notice.noticeId,
-      objection: { receivedOn: '2031-03-12', from: { name: '赵六' }, summary: '迟到的异议' },
+      objection: { receivedOn: '2031-03-11', from: { name: '赵六' }, summary: '迟到的异议' },
     });
     expect(await codeOf(late)).toBe('notice_closed');
   });
@@ -245,6 +245,16 @@ describe('the public notice on a pinned clock', () => {
     const clock = pinnedClock(APPROVED_AT);
     const { leadId, deps, noticeDeps } = await approvedLead(clock);
     const { noticeId } = await noticeOfLead(noticeDeps, leadId);
+    // Received before the notice opened, or later than today: 400 naming the field.
+    for (const receivedOn of ['2031-03-02', '2031-03-04']) {
+      const refused = recordObjection(noticeDeps, {
+        principal: admin,
+        noticeId,
+        objection: { receivedOn, from: { name: '钱七' }, summary: '日期不对' },
+      });
+      await expect(refused).rejects.toMatchObject({ problems: [{ field: 'receivedOn' }] });
+    }
+    clock.set(new Date('2031-03-04T03:00:00.000Z'));
     const { objection } = await recordObjection(noticeDeps, {
       principal: admin,
       noticeId,
