@@ -107,6 +107,19 @@ const CONFLICT_WORDS: Readonly<Record<string, Words>> = {
     en: 'The fund no longer has this amount available; refresh and retry',
   },
   fund_not_open: { zh: '该专项基金尚未设立，不能从中拨付', en: 'The fund is not open; it can give nothing' },
+  // 公示 (issue 17): the server's detail names the objection deadline.
+  notice_open: {
+    zh: '此奖励正在公示：公示期满且无未处理异议后方可标记已支付',
+    en: 'This reward is under public notice: it is paid once the notice has ended with no objection unresolved',
+  },
+  objection_pending: {
+    zh: '公示收到的异议尚未处理：处理完毕后方可标记已支付',
+    en: 'An objection to the public notice is not yet resolved: it is paid once resolved',
+  },
+  objection_upheld: {
+    zh: '公示异议经核实成立：此奖励不予支付',
+    en: 'An objection to the public notice was upheld: this reward is not paid',
+  },
 };
 
 export function conflictWords(code: string | undefined, language: Language): string | undefined {
