@@ -10,6 +10,9 @@ import type {
   SupervisionItem,
 } from '#shared/schemas/projects.ts';
 
+/** How many projects one `getMany` reads (DynamoDB's BatchGetItem takes 100 keys). */
+export const PROJECTS_PER_GET = 100;
+
 /**
  * Projects after signing: the project, its stage events, its yearly plans and monthly reports. Every
  * write lands with its audit entry in one transaction; nothing is overwritten but the project's own
@@ -19,6 +22,8 @@ export interface ProjectStore {
   get(projectId: string): Promise<ProjectRecord | undefined>;
   /** Every project, or a sector's, oldest first. */
   all(sector?: string): Promise<ProjectRecord[]>;
+  /** The projects of up to {@link PROJECTS_PER_GET} ids, in no particular order; an unknown id is left out. */
+  getMany(projectIds: readonly string[]): Promise<ProjectRecord[]>;
   /** The project a lead became, if any. */
   projectOfLead(leadId: string): Promise<string | undefined>;
   /**

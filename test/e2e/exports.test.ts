@@ -340,4 +340,55 @@ describe('GET /reports/monthly?format=', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((error) => error.field)).toEqual(['format']);
   });
+
+  it('streams the same rows as the JSON report, in its order, across sectors (read a sector at a time)', async () => {
+    const admin = await tokenFor('admin');
+    const team = { leader: '刘建华', department: '经济发展局', township: '蒋官屯街道', commissioner: '王磊' };
+    // Registered out of the catalogue's order: the ledger lists 智能光电信息 before 文化旅游.
+    const sectors = ['culture_tourism', 'optoelectronics', 'culture_tourism', 'optoelectronics'];
+    for (const [index, sector] of sectors.entries()) {
+      const created = await api<{ projectId: string }>('POST', '/projects', {
+        token: admin,
+        body: {
+          name: `跨专班项目 ${index} ${randomUUID().slice(0, 6)}`,
+          sector,
+          kind: 'continued',
+          team,
+          stage: 'signed',
+          stageOn: '2021-01-05',
+          investor: { name: '测试投资有限公司', uscc: randomUscc() },
+          totalInvestment: '3亿',
+          category: 'old_capacity_upgrade',
+        },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const plan = await api('PUT', `/projects/${created.body.projectId}/plans/2037`, {
+        token: admin,
+        body: { annual: '10' },
+      });
+      expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    }
+    const json = await api<{ rows: { name: string }[] }>('GET', '/reports/monthly?month=2037-03', {
+      token: finance,
+    });
+    expect(json.status).toBe(200);
+    const jsonNames = json.body.rows.map((row) => row.name);
+    expect(jsonNames.length).toBeGreaterThanOrEqual(sectors.length);
+    expect(jsonNames.findIndex((name) => name.startsWith('跨专班项目 1'))).toBeLessThan(
+      jsonNames.findIndex((name) => name.startsWith('跨专班项目 0')),
+    );
+
+    const csv = await download('/reports/monthly?month=2037-03&format=csv', finance);
+    const [csvHeader = [], ...rows] = parseCsv(csv.text.slice(1));
+    expect(rows.map((row) => row[csvHeader.indexOf('项目名称')])).toEqual(jsonNames);
+
+    const sheet = await readSheet(
+      (await download('/reports/monthly?month=2037-03&format=xlsx', finance)).bytes,
+    );
+    const header = sheet.row(4).map((cell) => cell.text);
+    const nameColumn = String.fromCharCode(65 + header.indexOf('项目名称'));
+    const sheetNames = jsonNames.map((_, index) => sheet.cell(`${nameColumn}${5 + index}`)?.text);
+    expect(sheetNames).toEqual(jsonNames);
+    expect(sheet.cell(`A${5 + jsonNames.length}`)?.text).toBe('合计');
+  });
 });

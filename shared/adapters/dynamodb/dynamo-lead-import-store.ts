@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -19,6 +17,7 @@ import {
   type LeadImportRecord,
   LeadImportRecordSchema,
 } from '#shared/schemas/lead-import.ts';
+import { BATCH_GET_KEYS, batchGet } from './batch-get.ts';
 import { leadKey } from './dynamo-lead-store.ts';
 import { queryAll, queryUpTo } from './query-pages.ts';
 import { TransactionConditionFailedError, transactWrite } from './transactions.ts';
@@ -58,7 +57,6 @@ function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (val
 }
 
 const BATCH_WRITE_SIZE = 25;
-const BATCH_GET_SIZE = 100;
 
 export class DynamoLeadImportStore implements LeadImportStore {
   readonly #client: DynamoDBClient;
@@ -212,22 +210,10 @@ export class DynamoLeadImportStore implements LeadImportStore {
 
   async existingLeads(leadIds: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let start = 0; start < leadIds.length; start += BATCH_GET_SIZE) {
-      let keys: Record<string, AttributeValue>[] | undefined = leadIds
-        .slice(start, start + BATCH_GET_SIZE)
-        .map((leadId) => marshall(leadKey(leadId)));
-      for (let attempt = 0; keys !== undefined && keys.length > 0; attempt += 1) {
-        if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-        const answer: BatchGetItemCommandOutput = await this.#client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.#table]: { Keys: keys, ProjectionExpression: 'leadId', ConsistentRead: true },
-            },
-          }),
-        );
-        for (const item of answer.Responses?.[this.#table] ?? []) found.add(String(unmarshall(item).leadId));
-        keys = answer.UnprocessedKeys?.[this.#table]?.Keys;
-      }
+    for (let start = 0; start < leadIds.length; start += BATCH_GET_KEYS) {
+      const keys = leadIds.slice(start, start + BATCH_GET_KEYS).map((leadId) => marshall(leadKey(leadId)));
+      const items = await batchGet(this.#client, this.#table, keys, { expression: 'leadId' });
+      for (const item of items) found.add(String(unmarshall(item).leadId));
     }
     return found;
   }

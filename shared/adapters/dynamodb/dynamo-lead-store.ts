@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -41,6 +40,7 @@ import {
   type LeadRecord,
   LeadRecordSchema,
 } from '#shared/schemas/lead-record.ts';
+import { batchGet } from './batch-get.ts';
 import { between, decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { noticeClearCheck, openNoticeItem } from './dynamo-notice-store.ts';
@@ -430,20 +430,12 @@ export class DynamoLeadStore
 
   /** The review records of up to 100 leads in one BatchGetItem (the payment list reads a page at once). */
   async reviewsOf(leadIds: readonly string[]): Promise<Map<string, ReviewRecord>> {
+    const keys = [...new Set(leadIds)].map((id) => marshall(reviewKey(id)));
+    const items = await batchGet(this.#client, this.#table, keys);
     const reviews = new Map<string, ReviewRecord>();
-    if (leadIds.length > 100) throw new RangeError('At most 100 leads per batch');
-    let keys: Record<string, AttributeValue>[] = [...new Set(leadIds)].map((id) => marshall(reviewKey(id)));
-    for (let attempt = 0; keys.length > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const answer = await this.#client.send(
-        new BatchGetItemCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of answer.Responses?.[this.#table] ?? []) {
-        const review = fromItem(item, ReviewRecordSchema);
-        reviews.set(review.leadId, review);
-      }
-      // Throttled keys come back unprocessed: ask again for those only.
-      keys = answer.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+    for (const item of items) {
+      const review = fromItem(item, ReviewRecordSchema);
+      reviews.set(review.leadId, review);
     }
     return reviews;
   }

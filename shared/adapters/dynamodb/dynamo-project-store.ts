@@ -5,7 +5,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ProjectStore, SupervisionStore } from '#shared/ports/projects.ts';
+import { PROJECTS_PER_GET, type ProjectStore, type SupervisionStore } from '#shared/ports/projects.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
   type PlanRecord,
@@ -19,6 +19,7 @@ import {
   type SupervisionItem,
   SupervisionItemSchema,
 } from '#shared/schemas/projects.ts';
+import { batchGet } from './batch-get.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { queryAll } from './query-pages.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
@@ -185,6 +186,15 @@ export class DynamoProjectStore implements ProjectStore {
         ? ({ index: 'bySeries', pk: ALL_PROJECTS } as const)
         : ({ index: 'bySector', pk: `PROJECTS#${sector}` } as const);
     return queryItems(this.#client, this.#table, partition, ProjectRecordSchema);
+  }
+
+  async getMany(projectIds: readonly string[]): Promise<ProjectRecord[]> {
+    if (projectIds.length > PROJECTS_PER_GET) throw new RangeError(`At most ${PROJECTS_PER_GET} projects`);
+    const keys = [...new Set(projectIds)].map((projectId) =>
+      marshall({ pk: projectPk(projectId), sk: PROJECT_SK }),
+    );
+    const items = await batchGet(this.#client, this.#table, keys);
+    return items.map((item) => fromItem(item, ProjectRecordSchema));
   }
 
   async projectOfLead(leadId: string): Promise<string | undefined> {

@@ -6,15 +6,22 @@
 import * as z from 'zod';
 import type { Principal } from '#shared/auth/principal.ts';
 import { hasRole, sectorsOf } from '#shared/auth/principal.ts';
+import { inLedger, yearBookOf } from '#shared/domain/projects/ledger.ts';
+import { yearOf } from '#shared/domain/projects/shanghai-time.ts';
 import { findSector } from '#shared/domain/sectors.ts';
 import type { ExportFile } from '#shared/ports/export-delivery.ts';
+import { PROJECTS_PER_GET } from '#shared/ports/projects.ts';
 import { MonthlyReportQuerySchema } from '#shared/schemas/projects.ts';
 import { oneOf } from '#shared/schemas/zod-text.ts';
 import type { Column } from '#shared/sheets/columns.ts';
+import { sectorScope, settingsOf, todayOf } from '#shared/use-cases/projects/project-context.ts';
 import {
-  type MonthlyReport,
-  monthlyReport,
+  type LedgerRow,
+  type LedgerScope,
+  ledgerRowOf,
+  ledgerTitle,
   type ReportDeps,
+  sectorOrder,
 } from '#shared/use-cases/projects/project-reports.ts';
 import { type ExportFormat, tableFile } from './export-format.ts';
 
@@ -28,8 +35,6 @@ export const MonthlyReportExportQuerySchema = MonthlyReportQuerySchema.extend({
     .meta({ description: 'json (default), xlsx (the titled 台账 sheet) or csv (its table, UTF-8 with BOM)' }),
 }).strict();
 export type MonthlyReportExportQuery = z.output<typeof MonthlyReportExportQuerySchema>;
-
-type LedgerRow = MonthlyReport['rows'][number];
 
 const KIND_ZH: Readonly<Record<LedgerRow['kind'], string>> = {
   new: '新开工',
@@ -111,12 +116,56 @@ export function monthlyLedgerColumns(monthNumber: number): readonly Column<Ledge
 }
 
 /** 填报单位: the sector team the ledger is of, the caller's own teams, or the zone. */
-function unitOf(report: MonthlyReport, principal: Principal, zoneUnit: string): string {
+function unitOf(sector: string | undefined, principal: Principal, zoneUnit: string): string {
   const teamName = (code: string) => `${findSector(code)?.zh ?? code}专班`;
-  if (report.sector !== null) return teamName(report.sector);
+  if (sector !== undefined) return teamName(sector);
   const seesAll = (['finance', 'auditor', 'admin'] as const).some((role) => hasRole(principal, role));
   const own = sectorsOf(principal);
   return !seesAll && own.length > 0 ? own.map(teamName).join('、') : zoneUnit;
+}
+
+/** Batches of 100 project ids read at once: DynamoDB answers a few batches in parallel. */
+const BATCHES_IN_FLIGHT = 4;
+
+/**
+ * The rows of the month's ledger: the JSON report's rows in its order (shared/use-cases/projects/
+ * project-reports.ts: the same callers, the same rows). The year's plans and reports say which projects
+ * are in the ledger; only those are read, 100 ids a batch, a few batches at once, and each is turned into
+ * its row at once, so no project record outlives its batch. The rows are then sorted and written.
+ */
+async function* ledgerRows(deps: ReportDeps, month: string, scope: LedgerScope): AsyncIterable<LedgerRow> {
+  const year = yearOf(month);
+  const [settings, plans, progress] = await Promise.all([
+    settingsOf(deps.reference),
+    deps.projects.plansOfYear(year),
+    deps.projects.progressOfYear(year),
+  ]);
+  const book = yearBookOf(year, plans, progress);
+  const today = todayOf(deps.clock);
+  const allowed = scope === undefined ? undefined : new Set(typeof scope === 'string' ? [scope] : scope);
+  const ids = [...new Set([...book.plans.keys(), ...book.progress.keys()])];
+  const rows: { readonly order: readonly [number, string, string]; readonly row: LedgerRow }[] = [];
+  let next = 0;
+  const reader = async () => {
+    while (next < ids.length) {
+      const batch = ids.slice(next, next + PROJECTS_PER_GET);
+      next += PROJECTS_PER_GET;
+      for (const project of await deps.projects.getMany(batch)) {
+        if (allowed !== undefined && !allowed.has(project.sector)) continue;
+        if (!inLedger(book, project.projectId)) continue;
+        rows.push({
+          order: [sectorOrder(project.sector), project.createdAt, project.projectId],
+          row: ledgerRowOf(project, book, month, today, settings),
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, reader));
+  rows.sort(
+    (a, b) =>
+      a.order[0] - b.order[0] || a.order[1].localeCompare(b.order[1]) || a.order[2].localeCompare(b.order[2]),
+  );
+  for (const { row } of rows) yield row;
 }
 
 export async function exportMonthlyLedger(
@@ -124,21 +173,18 @@ export async function exportMonthlyLedger(
   command: { principal: Principal; query: MonthlyReportExportQuery; format: ExportFormat },
 ): Promise<ExportFile> {
   const { principal, query, format } = command;
-  const report = await monthlyReport(deps, {
-    principal,
-    query: { month: query.month, sector: query.sector },
-  });
-  const monthNumber = Number(report.month.slice(5, 7));
+  const scope = sectorScope(principal, query.sector);
+  const monthNumber = Number(query.month.slice(5, 7));
   return tableFile(
     format,
-    `月度台账-${report.month}`,
+    `月度台账-${query.month}`,
     {
-      title: report.title.zh,
-      unit: unitOf(report, principal, deps.zoneUnit),
-      date: report.generatedOn,
-      sheetName: `台账${report.month}`,
+      title: ledgerTitle(query.month, query.sector, scope).zh,
+      unit: unitOf(query.sector, principal, deps.zoneUnit),
+      date: todayOf(deps.clock),
+      sheetName: `台账${query.month}`,
       columns: monthlyLedgerColumns(monthNumber),
     },
-    report.rows,
+    ledgerRows(deps, query.month, scope),
   );
 }

@@ -8,7 +8,13 @@ import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
 import { formatFen } from '#shared/domain/money.ts';
 import { percentOf } from '#shared/domain/projects/figure-format.ts';
 import { halfYearReview } from '#shared/domain/projects/half-year-review.ts';
-import { inLedger, projectFigures, yearBookOf, zoneRates } from '#shared/domain/projects/ledger.ts';
+import {
+  inLedger,
+  projectFigures,
+  type YearBook,
+  yearBookOf,
+  zoneRates,
+} from '#shared/domain/projects/ledger.ts';
 import { yearOf } from '#shared/domain/projects/shanghai-time.ts';
 import { rankTeams, type TeamRating } from '#shared/domain/projects/team-ranking.ts';
 import { DEFAULT_SECTORS, findSector } from '#shared/domain/sectors.ts';
@@ -24,7 +30,7 @@ import {
 import { PercentSchema, sectorScope, settingsOf, todayOf } from './project-context.ts';
 
 export interface ReportDeps {
-  readonly projects: Pick<ProjectStore, 'all' | 'plansOfYear' | 'progressOfYear'>;
+  readonly projects: Pick<ProjectStore, 'all' | 'getMany' | 'plansOfYear' | 'progressOfYear'>;
   readonly reference: Pick<ProjectReference, 'settings' | 'ratings'>;
   readonly clock: Clock;
 }
@@ -97,7 +103,8 @@ function sectorName(code: string) {
   return { zh: sector?.zh ?? code, en: sector?.en ?? code };
 }
 
-const sectorOrder = (code: string) => {
+/** A sector's place in the catalogue: the ledger's order (a code not in it last). */
+export const sectorOrder = (code: string) => {
   const index = DEFAULT_SECTORS.findIndex((sector) => sector.code === code);
   return index < 0 ? DEFAULT_SECTORS.length : index;
 };
@@ -113,6 +120,57 @@ async function yearData(deps: ReportDeps, year: number, scope: string | undefine
   return { projects, book: yearBookOf(year, plans, progress) };
 }
 
+export type LedgerRow = z.infer<typeof LedgerRowSchema>;
+
+/** One project's row of the month's ledger. */
+export function ledgerRowOf(
+  project: z.infer<typeof ProjectRecordSchema>,
+  book: YearBook,
+  month: string,
+  today: string,
+  settings: ProjectSettings,
+): LedgerRow {
+  const figures = projectFigures(project, book, month, today, settings);
+  return {
+    projectId: project.projectId,
+    name: project.name,
+    sector: project.sector,
+    sectorName: sectorName(project.sector),
+    kind: project.kind,
+    municipalMajor: project.municipalMajor,
+    stage: project.stage,
+    stageName: stageName(settings, project.stage),
+    team: project.team,
+    annualPlan: amount(figures.annualPlanFen),
+    planToDate: amount(figures.planToDateFen),
+    completedToDate: amount(figures.completedToDateFen),
+    scheduleRate: figures.scheduleRate,
+    annualRate: figures.annualRate,
+    light: figures.verdict.light,
+    reasons: [...figures.verdict.reasons],
+    reported: figures.reported,
+    late: book.progress.get(project.projectId)?.get(month)?.late ?? false,
+  };
+}
+
+/** The ledger's title: of a sector, of the caller's own teams, or of the zone. */
+export function ledgerTitle(month: string, sector: string | undefined, scope: LedgerScope) {
+  const own = typeof scope === 'object' ? scope : [];
+  const scopeName =
+    sector !== undefined
+      ? sectorName(sector)
+      : own.length > 0
+        ? { zh: own.map((code) => `${sectorName(code).zh}专班`).join('、'), en: own.join(', ') }
+        : { zh: '全区', en: 'the zone' };
+  const months = Number(month.slice(5, 7));
+  return {
+    zh: `${scopeName.zh}重点项目月度工作台账（1—${months}月）`,
+    en: `Monthly ledger of key projects of ${scopeName.en}, ${month.slice(0, 4)}, months 1–${months}`,
+  };
+}
+
+export type LedgerScope = ReturnType<typeof sectorScope>;
+
 /** `GET /reports/monthly?month=&sector=`: one row per project of the year's ledger and a 合计 row. */
 export async function monthlyReport(
   deps: ReportDeps,
@@ -127,29 +185,7 @@ export async function monthlyReport(
   const ledger = projects
     .filter((project) => inLedger(book, project.projectId))
     .sort((a, b) => sectorOrder(a.sector) - sectorOrder(b.sector) || a.createdAt.localeCompare(b.createdAt));
-  const rows = ledger.map((project) => {
-    const figures = projectFigures(project, book, month, today, settings);
-    return {
-      projectId: project.projectId,
-      name: project.name,
-      sector: project.sector,
-      sectorName: sectorName(project.sector),
-      kind: project.kind,
-      municipalMajor: project.municipalMajor,
-      stage: project.stage,
-      stageName: stageName(settings, project.stage),
-      team: project.team,
-      annualPlan: amount(figures.annualPlanFen),
-      planToDate: amount(figures.planToDateFen),
-      completedToDate: amount(figures.completedToDateFen),
-      scheduleRate: figures.scheduleRate,
-      annualRate: figures.annualRate,
-      light: figures.verdict.light,
-      reasons: [...figures.verdict.reasons],
-      reported: figures.reported,
-      late: book.progress.get(project.projectId)?.get(month)?.late ?? false,
-    };
-  });
+  const rows = ledger.map((project) => ledgerRowOf(project, book, month, today, settings));
   const sum = (pick: (row: (typeof rows)[number]) => number) =>
     rows.reduce((total, row) => total + pick(row), 0);
   const annual = sum((row) => row.annualPlan.fen);
@@ -157,20 +193,10 @@ export async function monthlyReport(
   const done = sum((row) => row.completedToDate.fen);
   const count = (light: string) => rows.filter((row) => row.light === light).length;
   const rates = zoneRates(ledger, book, month, settings);
-  const own = typeof scope === 'object' ? scope : [];
-  const scopeName =
-    query.sector !== undefined
-      ? sectorName(query.sector)
-      : own.length > 0
-        ? { zh: own.map((code) => `${sectorName(code).zh}专班`).join('、'), en: own.join(', ') }
-        : { zh: '全区', en: 'the zone' };
   return {
     month,
     sector: query.sector ?? null,
-    title: {
-      zh: `${scopeName.zh}重点项目月度工作台账（1—${Number(month.slice(5, 7))}月）`,
-      en: `Monthly ledger of key projects of ${scopeName.en}, ${month.slice(0, 4)}, months 1–${Number(month.slice(5, 7))}`,
-    },
+    title: ledgerTitle(month, query.sector, scope),
     generatedOn: today,
     rows,
     total: {
