@@ -370,9 +370,17 @@ export const functions = [
     entry: 'functions/review-reward/handler.ts',
     timeoutSeconds: 15,
     memoryMb: 512,
-    description: 'Finance review: GET /rewards, approve, reject, case outcome, paid (maker-checker)',
-    // Reference: the published policies, whose payout rules gate approval (issue 17).
-    tables: { Leads: 'readWrite', Funds: 'readWrite', Audit: 'readAppend', Reference: 'read' },
+    description:
+      'Finance review: GET /rewards, approve, reject, case outcome, paid, staged payment (maker-checker)',
+    // Reference: the published policies, whose payout rules gate approval (issue 17); Projects: a linked
+    // project's stage is a staged payment's condition.
+    tables: {
+      Leads: 'readWrite',
+      Funds: 'readWrite',
+      Audit: 'readAppend',
+      Reference: 'read',
+      Projects: 'read',
+    },
     queues: {},
   },
   {
@@ -593,6 +601,25 @@ export const routes = [
   { method: 'POST', path: '/leads/{id}/reject', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/case-outcome', functionId: 'review-reward', access: ['finance'] },
   { method: 'POST', path: '/leads/{id}/paid', functionId: 'review-reward', access: ['finance'] },
+  // Staged payment (issue 17, part 5): each stage approved and paid on its own.
+  {
+    method: 'GET',
+    path: '/leads/{id}/stages',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head', 'auditor'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/stages/{stage}/approval',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/stages/{stage}/paid',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
   // 公示 (issue 17, part 4): the public list needs no token; objections are recorded by the admin.
   { method: 'GET', path: '/public/notices', functionId: 'public-notices', access: 'public' },
   {

@@ -1,5 +1,9 @@
 import { routeAccess } from '#infra/resources.ts';
+import { dynamoDbClient } from '#shared/adapters/aws-clients.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
+import { DynamoProjectStore } from '#shared/adapters/dynamodb/dynamo-project-store.ts';
+import { DynamoStageStore } from '#shared/adapters/dynamodb/dynamo-stage-store.ts';
+import { ValidationError } from '#shared/errors.ts';
 import { byRoute, withHttp, zodBody, zodQuery } from '#shared/middleware/with-http.ts';
 import {
   ApproveBodySchema,
@@ -7,19 +11,31 @@ import {
   PaidBodySchema,
   RejectBodySchema,
 } from '#shared/schemas/fund.ts';
+import { StageApprovalBodySchema, StagePaidBodySchema } from '#shared/schemas/stage.ts';
 import { listRewards } from '#shared/use-cases/list-rewards.ts';
-import {
-  approveReward,
-  markPaid,
-  type ReviewDeps,
-  recordCaseOutcome,
-  rejectReward,
-} from '#shared/use-cases/review-reward.ts';
+import { approveReward, markPaid, recordCaseOutcome, rejectReward } from '#shared/use-cases/review-reward.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
+import { approveStage, payStage, type StageDeps, stagesOfLead } from '#shared/use-cases/staged-payment.ts';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+function idempotencyKeyOf(headers: Readonly<Record<string, string>>): string | undefined {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError([
+      {
+        field: 'Idempotency-Key',
+        message: { zh: '须为 1 到 128 个可见 ASCII 字符', en: 'must be 1 to 128 visible ASCII characters' },
+      },
+    ]);
+  }
+  return key;
+}
 
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
-export function createHandler(deps: ReviewDeps) {
+export function createHandler(deps: StageDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
+  const stage = (p: Readonly<Record<string, string>>) => Number(p.stage ?? '0');
   const routes = {
     'GET /rewards': withHttp(
       { access: routeAccess, query: zodQuery(RewardsQuerySchema) },
@@ -68,8 +84,47 @@ export function createHandler(deps: ReviewDeps) {
         reference: r.body.reference,
       }),
     })),
+    // Staged payment (issue 17, part 5).
+    'GET /leads/{id}/stages': withHttp({ access: routeAccess }, async (r) => ({
+      statusCode: 200,
+      body: await stagesOfLead(deps, leadId(r.pathParameters)),
+    })),
+    'POST /leads/{id}/stages/{stage}/approval': withHttp(
+      { access: routeAccess, body: zodBody(StageApprovalBodySchema) },
+      async (r) => ({
+        statusCode: 201,
+        body: await approveStage(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          stage: stage(r.pathParameters),
+          note: r.body.note,
+        }),
+      }),
+    ),
+    'POST /leads/{id}/stages/{stage}/paid': withHttp(
+      { access: routeAccess, body: zodBody(StagePaidBodySchema) },
+      async (r) => {
+        const answer = await payStage(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          stage: stage(r.pathParameters),
+          reference: r.body.reference,
+          idempotencyKey: idempotencyKeyOf(r.headers),
+        });
+        return {
+          statusCode: answer.replayed ? 200 : 201,
+          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+          body: answer.record,
+        };
+      },
+    ),
   };
   return byRoute(routes, routeAccess);
 }
 
-export const handler = createHandler(productionAdapters());
+const adapters = productionAdapters();
+export const handler = createHandler({
+  ...adapters,
+  stages: new DynamoStageStore(dynamoDbClient, adapters.config.LEADS_TABLE, adapters.audit, adapters.leads),
+  projects: new DynamoProjectStore(dynamoDbClient, adapters.config.PROJECTS_TABLE, adapters.audit),
+});

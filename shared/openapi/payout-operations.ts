@@ -21,6 +21,12 @@ import {
   ReferrerRegistrationBodySchema,
   ReferrerRegistrationSchema,
 } from '#shared/schemas/referrer-registration.ts';
+import {
+  StageApprovalBodySchema,
+  StagePaidBodySchema,
+  StageRecordSchema,
+  StagesViewSchema,
+} from '#shared/schemas/stage.ts';
 import { body, json, type Operation } from './operation.ts';
 
 export const payoutOperations: Readonly<Record<string, Operation>> = {
@@ -116,5 +122,39 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     requestBody: body(ResolutionBodySchema, 'ObjectionResolutionRequest'),
     responses: { 201: json(NoticeViewSchema, 'Resolved'), 200: json(NoticeViewSchema, 'A retry') },
     errors: [400, 404, 409],
+  },
+  'GET /leads/{id}/stages': {
+    summary:
+      'The stages a reward is paid in (分期支付): each stage’s amount in fen, condition, whether it is met, status',
+    description:
+      'Under a policy with `payout.stages`: each stage’s share (basis points) and exact amount (the last takes the fen left by rounding), its condition in words and what the record shows, and `status` `waiting` (condition not met), `ready`, `approved`, `paid`; `paidFen` so far of `rewardFen`. `staged: false` and no stages when the policy sets none: the reward is paid at once (POST /leads/{id}/paid).',
+    responses: { 200: json(StagesViewSchema.meta({ id: 'StagesView' }), 'The stages') },
+    errors: [404],
+  },
+  'POST /leads/{id}/stages/{stage}/approval': {
+    summary:
+      'Approve one stage of a staged reward (finance), once the reward is approved and the stage’s condition met',
+    description:
+      'The same rules as the reward’s approval: maker-checker (403 `maker_checker`, `approver_recorded_evidence`) and every gate again (legal basis, registration, evidence). 409 `not_approved` (approve the reward first: its approval runs the tiers and opens the 公示), `not_staged`, `stage_condition_not_met` (the detail names the condition and what the record shows), `stage_already_approved`. Audited `reward.stage_approved`.',
+    requestBody: body(StageApprovalBodySchema, 'StageApprovalRequest'),
+    responses: { 201: json(StageRecordSchema.meta({ id: 'StageRecord' }), 'Approved') },
+    errors: [400, 403, 404, 409],
+  },
+  'POST /leads/{id}/stages/{stage}/paid': {
+    summary: 'Mark one approved stage paid (finance; not anyone who approved the reward or the stage): once',
+    description:
+      'Stages are paid in order (409 `previous_stage_unpaid`), only once the 公示 has ended clean (409 `notice_open`, `objection_pending`, `objection_upheld`, checked again inside the transaction), with the condition still met (409 `stage_condition_not_met`). A stage is paid once: 409 `stage_already_paid`; with an `Idempotency-Key`, a retry answers the same payment (200, `Idempotent-Replayed: true`), the same key with another reference is 409 `idempotency_key_reused`. The last stage moves the lead and its review to PAID. Audited `reward.stage_paid`.',
+    requestParams: {
+      header: z.object({
+        'idempotency-key': z
+          .string()
+          .regex(/^[\x21-\x7e]{1,128}$/)
+          .optional()
+          .meta({ description: 'Same key and reference: the same payment; same key, other reference: 409' }),
+      }),
+    },
+    requestBody: body(StagePaidBodySchema, 'StagePaidRequest'),
+    responses: { 201: json(StageRecordSchema, 'Paid'), 200: json(StageRecordSchema, 'A retry') },
+    errors: [400, 403, 404, 409],
   },
 };

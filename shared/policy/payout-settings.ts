@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import { fenSchema } from '#shared/domain/money.ts';
+import { zodMessage } from '#shared/schemas/zod-text.ts';
 
 export const RegistrationSettingsSchema = z
   .object({
@@ -74,6 +75,60 @@ export const NoticeSettingsSchema = z
   .strict();
 export type NoticeSettings = z.infer<typeof NoticeSettingsSchema>;
 
+/**
+ * A stage's condition (issue 17, part 5): `investment_in_place` — the investment in place (the latest audit
+ * report's certified amount, else the reported actual investment) is at least `percent` % of the lead's
+ * planned investment; `stage_reached` — the project the lead became (issue 15) is at this project stage
+ * (a code of the project settings' `stages`, e.g. `in_production` 竣工投产) or a later one.
+ */
+export const StageConditionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('investment_in_place'), percent: z.number().int().min(1).max(100) }).strict(),
+  z
+    .object({
+      kind: z.literal('stage_reached'),
+      stage: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,39}$/)
+        .meta({ description: 'a project stage code' }),
+    })
+    .strict(),
+]);
+export type StageCondition = z.infer<typeof StageConditionSchema>;
+
+/** The whole reward in basis points: the stages' shares add up to exactly this. */
+export const WHOLE_BASIS_POINTS = 10_000;
+
+/**
+ * Staged payment: the reward split into stages, each approved and paid on its own once its condition is
+ * met. Shares in basis points (5000 = 50%) adding up to exactly 10000; the last stage takes the fen the
+ * rounding down of the others leaves, so the stages always add up to the reward exactly.
+ */
+export const StagesSettingsSchema = z
+  .array(
+    z
+      .object({
+        shareBasisPoints: z.number().int().min(1).max(WHOLE_BASIS_POINTS),
+        /** Absent: the stage is payable as soon as the reward is approved. */
+        condition: StageConditionSchema.optional(),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(10)
+  .superRefine((stages, context) => {
+    const total = stages.reduce((sum, stage) => sum + stage.shareBasisPoints, 0);
+    if (total !== WHOLE_BASIS_POINTS) {
+      context.addIssue({
+        code: 'custom',
+        message: zodMessage({
+          zh: `各期比例（shareBasisPoints）之和须恰为 ${WHOLE_BASIS_POINTS}（100%），现为 ${total}`,
+          en: `the shares (shareBasisPoints) must add up to exactly ${WHOLE_BASIS_POINTS} (100%), not ${total}`,
+        }),
+      });
+    }
+  });
+export type StagesSettings = z.infer<typeof StagesSettingsSchema>;
+
 export const PayoutSettingsSchema = z
   .object({
     registration: RegistrationSettingsSchema,
@@ -86,11 +141,13 @@ export const PayoutSettingsSchema = z
     approvals: ApprovalSettingsSchema.optional(),
     /** Absent from a policy's own section (published before the notice existed): no notice, as it meant. */
     notice: NoticeSettingsSchema.optional(),
+    /** Absent (the default): the whole reward is paid at once, as before stages existed. */
+    stages: StagesSettingsSchema.optional(),
   })
   .strict()
   .meta({
     description:
-      'Payout rules (兑付规则: registration, evidence, approval tiers, public notice); the defaults of the domain brief apply when absent',
+      'Payout rules (兑付规则: registration, evidence, approval tiers, public notice, staged payment); the defaults of the domain brief apply when absent',
   });
 export type PayoutSettings = z.infer<typeof PayoutSettingsSchema>;
 
@@ -135,4 +192,9 @@ export function approvalSettingsOf(settings: PayoutSettings): ApprovalSettings {
 /** How many working days an approval's public notice runs; 0: none (a section without one, or 0/null). */
 export function noticeWorkingDaysOf(settings: PayoutSettings): number {
   return settings.notice?.workingDays ?? 0;
+}
+
+/** The stages a policy sets; none (the default): one payment of the whole reward. */
+export function stagesOf(settings: PayoutSettings): StagesSettings | undefined {
+  return settings.stages;
 }

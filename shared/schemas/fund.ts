@@ -126,6 +126,11 @@ export const ReviewRecordSchema = z.object({
   decidedAt: instant,
   note: z.string().nullable(),
   payment: z.object({ reference: z.string(), paidBy: ActorSchema, paidAt: instant }).nullable(),
+  /**
+   * Staged payment (issue 17, part 5): what the paid stages add up to so far; absent when the reward is
+   * paid at once. `payment` is the last stage's once every stage is paid.
+   */
+  paidFen: fenSchema.optional(),
 });
 export type ReviewRecord = z.infer<typeof ReviewRecordSchema>;
 

@@ -65,10 +65,20 @@ export const ObjectionIdParamSchema = z
   )
   .meta({ description: 'The objection id (ob_…)' });
 
+/** A stage of a staged payment (issue 17, part 5): 1, 2, … in the policy's order. */
+export const StageParamSchema = z
+  .string()
+  .regex(
+    /^[1-9]\d?$/,
+    zodMessage({ zh: '必须是期数：1 到 99 的整数', en: 'must be a stage number from 1 to 99' }),
+  )
+  .meta({ description: 'The stage number (1, 2, …)' });
+
 export const pathParameterSchemas = {
   id: LeadIdParamSchema,
   noticeId: NoticeIdParamSchema,
   objectionId: ObjectionIdParamSchema,
+  stage: StageParamSchema,
   importId: ImportIdParamSchema,
   fundId: FundIdParamSchema,
   revision: RevisionParamSchema,

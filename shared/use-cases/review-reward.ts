@@ -43,6 +43,7 @@ import {
   rewardToApproveFen,
   whyNotPayable,
 } from '#shared/domain/review-rules.ts';
+import { stagePlanOf } from '#shared/domain/staged-payment.ts';
 import {
   ConflictError,
   DuplicateProjectError,
@@ -112,20 +113,20 @@ export type ApprovalAnswer =
     };
 
 /** The payout rules of the policy version a decision was made under (the defaults if it sets none). */
-async function payoutSettingsFor(deps: ReviewDeps, decision: DecisionRecord): Promise<PayoutSettings> {
+export async function payoutSettingsFor(deps: ReviewDeps, decision: DecisionRecord): Promise<PayoutSettings> {
   const policy = (await deps.policies.all()).find((p) => p.version === decision.policyVersion);
   // A decision's policy is always published; were it not, the strict defaults apply rather than none.
   return policy === undefined ? DEFAULT_PAYOUT_SETTINGS : payoutSettingsOf(policy);
 }
 
-function refusePayout(refusal: PayoutRefusal | undefined): void {
+export function refusePayout(refusal: PayoutRefusal | undefined): void {
   if (refusal !== undefined) throw new ConflictError(refusal.code, refusal.message, refusal.missing);
 }
 
 const OPEN: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
 
 /** The review context of the latest decision, with every revision (paying looks at the approved one). */
-async function load(
+export async function load(
   deps: ReviewDeps,
   leadId: string,
 ): Promise<ReviewContext & { readonly decisions: readonly DecisionRecord[] }> {
@@ -629,6 +630,20 @@ export async function markPaid(
       zh: `线索 ${lead.leadId} 的奖励已标记为已支付（${reference}）。`,
       en: `The reward of lead ${lead.leadId} is already marked paid (${reference}).`,
     });
+  }
+  // Staged payment (issue 17, part 5): a reward the policy splits is paid stage by stage, never at once.
+  if (approvedRevision !== undefined) {
+    const payout = await payoutSettingsFor(deps, approvedRevision);
+    if (stagePlanOf(payout.stages, review.rewardFen) !== undefined) {
+      throw new ConflictError(
+        'staged_payment',
+        {
+          zh: `线索 ${lead.leadId} 的奖励按政策分期支付：请逐期批准并标记已支付（POST /leads/${lead.leadId}/stages/{n}/approval、/paid）。`,
+          en: `The reward of lead ${lead.leadId} is paid in stages under its policy: approve and mark each stage paid (POST /leads/${lead.leadId}/stages/{n}/approval, /paid).`,
+        },
+        ['stagePayments'],
+      );
+    }
   }
   const now = deps.clock.now();
   const at = now.toISOString();

@@ -362,6 +362,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leads/{id}/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stages a reward is paid in (分期支付): each stage’s amount in fen, condition, whether it is met, status
+         * @description Under a policy with `payout.stages`: each stage’s share (basis points) and exact amount (the last takes the fen left by rounding), its condition in words and what the record shows, and `status` `waiting` (condition not met), `ready`, `approved`, `paid`; `paidFen` so far of `rewardFen`. `staged: false` and no stages when the policy sets none: the reward is paid at once (POST /leads/{id}/paid).
+         */
+        get: operations["review-reward:get:/leads/{id}/stages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/stages/{stage}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve one stage of a staged reward (finance), once the reward is approved and the stage’s condition met
+         * @description The same rules as the reward’s approval: maker-checker (403 `maker_checker`, `approver_recorded_evidence`) and every gate again (legal basis, registration, evidence). 409 `not_approved` (approve the reward first: its approval runs the tiers and opens the 公示), `not_staged`, `stage_condition_not_met` (the detail names the condition and what the record shows), `stage_already_approved`. Audited `reward.stage_approved`.
+         */
+        post: operations["review-reward:post:/leads/{id}/stages/{stage}/approval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/stages/{stage}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one approved stage paid (finance; not anyone who approved the reward or the stage): once
+         * @description Stages are paid in order (409 `previous_stage_unpaid`), only once the 公示 has ended clean (409 `notice_open`, `objection_pending`, `objection_upheld`, checked again inside the transaction), with the condition still met (409 `stage_condition_not_met`). A stage is paid once: 409 `stage_already_paid`; with an `Idempotency-Key`, a retry answers the same payment (200, `Idempotent-Replayed: true`), the same key with another reference is 409 `idempotency_key_reused`. The last stage moves the lead and its review to PAID. Audited `reward.stage_paid`.
+         */
+        post: operations["review-reward:post:/leads/{id}/stages/{stage}/paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/notices": {
         parameters: {
             query?: never;
@@ -952,6 +1012,12 @@ export interface components {
         PaidRequest: {
             reference: string;
         };
+        StageApprovalRequest: {
+            note?: string;
+        };
+        StagePaidRequest: {
+            reference: string;
+        };
         ObjectionRequest: {
             /** Format: date */
             receivedOn: string;
@@ -1023,7 +1089,7 @@ export interface components {
                     note?: string;
                 };
             })[];
-            /** @description Payout rules (兑付规则: registration, evidence, approval tiers, public notice); the defaults of the domain brief apply when absent */
+            /** @description Payout rules (兑付规则: registration, evidence, approval tiers, public notice, staged payment); the defaults of the domain brief apply when absent */
             payout?: {
                 registration: {
                     required: boolean;
@@ -1045,6 +1111,19 @@ export interface components {
                 notice?: {
                     workingDays: number | null;
                 };
+                stages?: {
+                    shareBasisPoints: number;
+                    condition?: {
+                        /** @constant */
+                        kind: "investment_in_place";
+                        percent: number;
+                    } | {
+                        /** @constant */
+                        kind: "stage_reached";
+                        /** @description a project stage code */
+                        stage: string;
+                    };
+                }[];
             };
         };
         OpenFundRequest: {
@@ -1498,6 +1577,7 @@ export interface components {
                     /** Format: date-time */
                     paidAt: string;
                 } | null;
+                paidFen?: number;
             } | null;
             caseOutcome: {
                 rewardFen: number;
@@ -2062,6 +2142,7 @@ export interface components {
                         /** Format: date-time */
                         paidAt: string;
                     } | null;
+                    paidFen?: number;
                 } | null;
             } | {
                 leadId: string;
@@ -2095,6 +2176,7 @@ export interface components {
                 /** Format: date-time */
                 paidAt: string;
             } | null;
+            paidFen?: number;
             signOffs: {
                 signOffId: string;
                 leadId: string;
@@ -2163,6 +2245,7 @@ export interface components {
                 /** Format: date-time */
                 paidAt: string;
             } | null;
+            paidFen?: number;
         };
         CaseOutcome: {
             rewardFen: number;
@@ -2175,6 +2258,87 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             revision: number;
+        };
+        StagesView: {
+            leadId: string;
+            staged: boolean;
+            rewardFen: number;
+            paidFen: number;
+            approved: boolean;
+            stages: {
+                stage: number;
+                shareBasisPoints: number;
+                amountFen: number;
+                condition: ({
+                    /** @constant */
+                    kind: "investment_in_place";
+                    percent: number;
+                } | {
+                    /** @constant */
+                    kind: "stage_reached";
+                    /** @description a project stage code */
+                    stage: string;
+                }) | null;
+                conditionText: {
+                    zh: string;
+                    en: string;
+                };
+                conditionMet: boolean;
+                finding: {
+                    zh: string;
+                    en: string;
+                };
+                /** @enum {string} */
+                status: "waiting" | "ready" | "approved" | "paid";
+                approval: {
+                    approvedBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    approvedAt: string;
+                    note: string | null;
+                } | null;
+                payment: {
+                    reference: string;
+                    paidBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    paidAt: string;
+                } | null;
+            }[];
+        };
+        StageRecord: {
+            leadId: string;
+            stage: number;
+            revision: number;
+            amountFen: number;
+            shareBasisPoints: number;
+            /** @enum {string} */
+            state: "APPROVED" | "PAID";
+            approvedBy: {
+                userId: string;
+                role: string;
+            };
+            /** Format: date-time */
+            approvedAt: string;
+            note: string | null;
+            conditionFinding: {
+                zh: string;
+                en: string;
+            };
+            payment: {
+                reference: string;
+                paidBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                paidAt: string;
+                idempotencyKey: string | null;
+            } | null;
         };
         PublicNoticePage: {
             items: {
@@ -4515,6 +4679,309 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewRecord"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:get:/leads/{id}/stages": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagesView"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/stages/{stage}/approval": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The stage number (1, 2, …) */
+                stage: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageRecord"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/stages/{stage}/paid": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and reference: the same payment; same key, other reference: 409 */
+                "idempotency-key"?: string;
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The stage number (1, 2, …) */
+                stage: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagePaidRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        leadId: string;
+                        stage: number;
+                        revision: number;
+                        amountFen: number;
+                        shareBasisPoints: number;
+                        /** @enum {string} */
+                        state: "APPROVED" | "PAID";
+                        approvedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        approvedAt: string;
+                        note: string | null;
+                        conditionFinding: {
+                            zh: string;
+                            en: string;
+                        };
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            idempotencyKey: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Paid */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        leadId: string;
+                        stage: number;
+                        revision: number;
+                        amountFen: number;
+                        shareBasisPoints: number;
+                        /** @enum {string} */
+                        state: "APPROVED" | "PAID";
+                        approvedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        approvedAt: string;
+                        note: string | null;
+                        conditionFinding: {
+                            zh: string;
+                            en: string;
+                        };
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            idempotencyKey: string | null;
+                        } | null;
+                    };
                 };
             };
             /** @description Invalid request: every bad field or parameter is named */
