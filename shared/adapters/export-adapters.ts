@@ -1,12 +1,12 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '#shared/config.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ExportDelivery } from '#shared/ports/export-delivery.ts';
 import { leadStores } from './lead-adapters.ts';
-import { inlineDelivery, S3ExportDelivery } from './s3/s3-export-delivery.ts';
 
-/** Built once per execution environment; unused (and left out of the bundle's work) without a bucket. */
-const s3Client = /* @__PURE__ */ new S3Client({ maxAttempts: 5 });
+/** Delivery in the local cloud: its gateway has no response size limit, so every file goes inline. */
+export const inlineDelivery: ExportDelivery = {
+  deliver: async (file) => ({ kind: 'inline', file }),
+};
 
 /**
  * How exports reach the caller, by configuration: with an exports bucket (the cloud) big files go through
@@ -14,15 +14,23 @@ const s3Client = /* @__PURE__ */ new S3Client({ maxAttempts: 5 });
  */
 export function exportDeliveryOf(config: Config, clock: Clock): ExportDelivery {
   if (config.EXPORTS_BUCKET === undefined) return inlineDelivery;
-  return new S3ExportDelivery(
-    s3Client,
-    {
-      bucket: config.EXPORTS_BUCKET,
-      maxInlineBytes: config.EXPORT_INLINE_MAX_BYTES,
-      linkSeconds: config.EXPORT_LINK_SECONDS,
+  const settings = {
+    bucket: config.EXPORTS_BUCKET,
+    maxInlineBytes: config.EXPORT_INLINE_MAX_BYTES,
+    linkSeconds: config.EXPORT_LINK_SECONDS,
+  };
+  // The S3 client and the presigner (~30 MB resident) load with the first file too big to answer inline:
+  // most exports never need them, and every export function would otherwise carry them from its start.
+  let viaBucket: Promise<ExportDelivery> | undefined;
+  return {
+    async deliver(file) {
+      if (file.bytes.byteLength <= settings.maxInlineBytes) return { kind: 'inline', file };
+      viaBucket ??= import('./s3/s3-export-delivery.ts').then(
+        ({ S3ExportDelivery, exportsS3Client }) => new S3ExportDelivery(exportsS3Client(), settings, clock),
+      );
+      return (await viaBucket).deliver(file);
     },
-    clock,
-  );
+  };
 }
 
 /** The payment list's and the audit extract's adapters: the lead and audit stores (read), delivery. */

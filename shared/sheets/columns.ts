@@ -88,5 +88,18 @@ export function excelSerialOf(day: string): number {
   return (utc - Date.UTC(1899, 11, 30)) / 86_400_000;
 }
 
+/** A row already turned into the values of its columns, in their order. */
+export type Cells = readonly (string | number | null)[];
+
+/** A row's cells: what an export that must hold its rows before writing them (to sort them) keeps. */
+export function cellsOf<Row>(columns: readonly Column<Row>[], row: Row): Cells {
+  return columns.map((column) => column.value(row));
+}
+
+/** The same columns, reading rows already turned into their cells by {@link cellsOf}. */
+export function columnsOverCells<Row>(columns: readonly Column<Row>[]): readonly Column<Cells>[] {
+  return columns.map((column, index) => ({ ...column, value: (cells: Cells) => cells[index] ?? null }));
+}
+
 /** Where rows come from: an array, a generator, or pages read from a store one after another. */
 export type RowSource<Row> = AsyncIterable<Row> | Iterable<Row>;

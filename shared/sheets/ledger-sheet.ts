@@ -20,7 +20,7 @@
  * even when someone edits it in Excel.
  */
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   AMOUNT_UNIT,
   addFen,
@@ -119,7 +119,9 @@ export async function xlsxBytes(
     sink.on('end', resolve);
     sink.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  // Loaded with the first sheet: a CSV or JSON answer never needs exceljs (~30 MB resident once loaded).
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookWriter({
     stream: sink,
     useStyles: true,
     useSharedStrings: true,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { contentDisposition } from '#shared/middleware/with-http.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -76,7 +76,10 @@ export class S3ExportDelivery implements ExportDelivery {
   }
 }
 
-/** Delivery in the local cloud: its gateway has no response size limit, so every file goes inline. */
-export const inlineDelivery: ExportDelivery = {
-  deliver: async (file) => ({ kind: 'inline', file }),
-};
+let client: S3Client | undefined;
+
+/** One S3 client per execution environment, made when the first file goes through the bucket. */
+export function exportsS3Client(): S3Client {
+  client ??= new S3Client({ maxAttempts: 5 });
+  return client;
+}
