@@ -133,14 +133,16 @@ interface ReviewedPage {
 
 /** Every lead of the status and period, newest first, each with its review, one page at a time. */
 async function* paymentRows(deps: PaymentListDeps, query: RewardsExportQuery): AsyncIterable<PaymentRow> {
-  const pageAt = async (cursor: string | undefined): Promise<ReviewedPage> => {
-    const page = await deps.leads.list({
+  const listAt = (cursor: string | undefined): Promise<LeadPage> =>
+    deps.leads.list({
       status: query.status,
       ...(query.from === undefined ? {} : { from: query.from }),
       ...(query.to === undefined ? {} : { to: query.to }),
       ...(cursor === undefined ? {} : { cursor }),
       limit: PAGE_SIZE,
     });
+  const reviewed = async (listing: Promise<LeadPage>): Promise<ReviewedPage> => {
+    const page = await listing;
     const ids = page.leads.map((lead) => lead.leadId);
     // BatchGetItem takes 100 keys: a page's batches go out together.
     const batches = await Promise.all(
@@ -148,16 +150,21 @@ async function* paymentRows(deps: PaymentListDeps, query: RewardsExportQuery): A
         deps.reviews.reviewsOf(ids.slice(index * REVIEWS_PER_BATCH, (index + 1) * REVIEWS_PER_BATCH)),
       ),
     );
-    const reviews = new Map(batches.flatMap((batch) => [...batch]));
-    return { page, reviews };
+    return { page, reviews: new Map(batches.flatMap((batch) => [...batch])) };
   };
-  // The next page is read while this one is written: the sheet and the table's round trips overlap.
-  let next: Promise<ReviewedPage> | undefined = pageAt(undefined);
-  while (next !== undefined) {
-    const { page, reviews }: ReviewedPage = await next;
-    next = page.nextCursor === null || page.nextCursor === undefined ? undefined : pageAt(page.nextCursor);
-    // If the writer stops first, a failure of this read must not surface as an unhandled rejection.
-    next?.catch(() => undefined);
+  // The listing runs ahead: as soon as a page of leads is in, the next page's query leaves, while this
+  // page's reviews are read and its rows written. Each read's failure is caught here so that a writer
+  // that stops first leaves no unhandled rejection; awaiting it below still throws.
+  let listing: Promise<LeadPage> | undefined = listAt(undefined);
+  let current: Promise<ReviewedPage> | undefined = reviewed(listing);
+  while (listing !== undefined && current !== undefined) {
+    const { nextCursor }: LeadPage = await listing;
+    listing = nextCursor === null || nextCursor === undefined ? undefined : listAt(nextCursor);
+    const upcoming = listing === undefined ? undefined : reviewed(listing);
+    listing?.catch(() => undefined);
+    upcoming?.catch(() => undefined);
+    const { page, reviews }: ReviewedPage = await current;
+    current = upcoming;
     for (const lead of page.leads) yield { lead, review: reviews.get(lead.leadId) };
   }
 }
