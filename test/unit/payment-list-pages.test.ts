@@ -6,7 +6,7 @@ import {
   RewardsExportQuerySchema,
 } from '#shared/use-cases/exports/payment-list-export.ts';
 import { receivedLeadRecord } from '#test/fixtures/lead-records.ts';
-import { leadInput } from '#test/fixtures/leads.ts';
+import { makeLead } from '#test/fixtures/leads.ts';
 
 const LEADS = 11;
 const PER_PAGE = 3;
@@ -14,7 +14,7 @@ const PER_PAGE = 3;
 /** A store that answers in pages of three, each a little late: the export must chain the pages in order. */
 function pagedDeps() {
   const leads = Array.from({ length: LEADS }, (_, index) =>
-    receivedLeadRecord(leadInput({ projectName: `分页项目 ${index}` }), { status: 'APPROVED' }),
+    receivedLeadRecord(makeLead({ projectName: `分页项目 ${index}` }), { status: 'APPROVED' }),
   );
   const listed: (string | undefined)[] = [];
   const reviewed: string[][] = [];
