@@ -4,6 +4,7 @@
  */
 import type { LocalText } from '#shared/errors.ts';
 import { type StageCondition, WHOLE_BASIS_POINTS } from '#shared/policy/payout-settings.ts';
+import { formatFen } from './money-format.ts';
 
 /**
  * The amount of each stage: every stage but the last gets its share of the reward rounded down to the fen,
@@ -66,8 +67,8 @@ export function judgeCondition(condition: StageCondition | undefined, facts: Sta
         en: `investment in place reaches ${condition.percent}% of the planned investment`,
       },
       finding: {
-        zh: `到位投资 ${inPlace} 分，为计划投资额 ${planned} 分的 ${share}`,
-        en: `investment in place ${inPlace} fen, ${share} of the planned ${planned} fen`,
+        zh: `到位投资 ${formatFen(inPlace)}，为计划投资额 ${formatFen(planned)} 的 ${share}`,
+        en: `investment in place ${formatFen(inPlace)}, ${share} of the planned ${formatFen(planned)}`,
       },
     };
   }
