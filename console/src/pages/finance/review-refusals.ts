@@ -120,6 +120,11 @@ const CONFLICT_WORDS: Readonly<Record<string, Words>> = {
     zh: '公示异议经核实成立：此奖励不予支付',
     en: 'An objection to the public notice was upheld: this reward is not paid',
   },
+  // 分期支付 (issue 17, part 5).
+  staged_payment: {
+    zh: '此奖励按政策分期支付：请在“分期支付”中逐期批准、标记已支付',
+    en: 'This reward is paid in stages under its policy: approve and mark each stage paid under “Staged payment”',
+  },
 };
 
 export function conflictWords(code: string | undefined, language: Language): string | undefined {

@@ -28,6 +28,7 @@ import { ActualInvestmentForm } from './ActualInvestmentForm.tsx';
 import { FinanceActions } from './FinanceActions.tsx';
 import { ALLOCATION_NAMES, BASIS_NAMES, CATEGORY_NAMES, INTRODUCER_NAMES } from './lead-names.ts';
 import { ReplayAction } from './ReplayAction.tsx';
+import { StagesSection } from './StagesSection.tsx';
 
 const texts = {
   zh: {
@@ -462,6 +463,17 @@ export default function LeadPage() {
         <Card>
           <NoticeSection key={lead.status} leadId={lead.leadId} />
         </Card>
+      ) : null}
+
+      {/* 分期支付 (issue 17, part 5): shown only when the lead's policy splits the reward. */}
+      {(kinds.includes('finance') || kinds.includes('finance-head') || kinds.includes('auditor')) &&
+      lead.latestRevision > 0 ? (
+        <StagesSection
+          key={`${lead.status}-${lead.latestRevision}`}
+          leadId={lead.leadId}
+          canAct={kinds.includes('finance')}
+          onChanged={changed}
+        />
       ) : null}
 
       {isSectorTeam && lead.latestRevision > 0 ? (
