@@ -26,6 +26,8 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /leads/{id}/actual-investment': { amount: '1.2亿', evidence: '验资报告' },
   'POST /leads/{id}/approve': { note: 'ok' },
   'POST /leads/{id}/reject': { reason: 'not eligible' },
+  'POST /leads/{id}/stages/{stage}/approval': {},
+  'POST /leads/{id}/stages/{stage}/paid': { reference: 'BANK-1' },
   'POST /leads/{id}/case-outcome': { rewardFen: 0, fundFen: 0, reason: '一事一议纪要' },
   'POST /leads/{id}/paid': { reference: 'PAY-1' },
   'POST /funds/{fundId}/top-up': { amount: '100万' },
@@ -52,6 +54,7 @@ const VALID_PARAMS: Readonly<Record<string, string>> = {
   half: '1',
   noticeId: `nt_${'0'.repeat(24)}`,
   objectionId: `ob_${'0'.repeat(20)}`,
+  stage: '1',
 };
 
 function expectRefused(answer: ApiAnswer<Problem>, field: string, label: string): void {
