@@ -49,8 +49,11 @@ export interface ProjectStore {
   progress(projectId: string): Promise<ProgressEntry[]>;
   /** `conflict`: that month's sequence number was taken meanwhile. */
   addProgress(entry: ProgressEntry, audit: AuditEntryDraft): Promise<'added' | 'conflict'>;
-  /** Every plan revision of a year, all projects. */
-  plansOfYear(year: number): Promise<PlanRecord[]>;
+  /**
+   * Every plan revision of a year, all projects; `onPlan` sees each as it is read (a caller may start
+   * work on it before the last page is in).
+   */
+  plansOfYear(year: number, onPlan?: (plan: PlanRecord) => void): Promise<PlanRecord[]>;
   /** Every monthly entry of a year, all projects (corrections included). */
   progressOfYear(year: number): Promise<ProgressEntry[]>;
 }

@@ -108,6 +108,7 @@ async function queryItems<T>(
   table: string,
   input: { index?: keyof typeof INDEX_KEYS; pk: string; skPrefix?: string },
   schema: { parse: (value: unknown) => T },
+  onItem?: (item: T) => void,
 ): Promise<T[]> {
   const [pkName, skName] = input.index === undefined ? ['pk', 'sk'] : INDEX_KEYS[input.index];
   const values: Record<string, string> = { ':pk': input.pk };
@@ -126,7 +127,11 @@ async function queryItems<T>(
     // Reads of the table itself see every acknowledged write; an index follows a moment later.
     ConsistentRead: input.index === undefined ? true : undefined,
   });
-  for await (const item of items) results.push(fromItem(item, schema));
+  for await (const item of items) {
+    const parsed = fromItem(item, schema);
+    results.push(parsed);
+    onItem?.(parsed);
+  }
   return results;
 }
 
@@ -295,12 +300,13 @@ export class DynamoProjectStore implements ProjectStore {
     return outcome === 'applied' ? 'added' : 'conflict';
   }
 
-  plansOfYear(year: number): Promise<PlanRecord[]> {
+  plansOfYear(year: number, onPlan?: (plan: PlanRecord) => void): Promise<PlanRecord[]> {
     return queryItems(
       this.#client,
       this.#table,
       { index: 'bySeries', pk: `PLANS#${year}` },
       PlanRecordSchema,
+      onPlan,
     );
   }
 

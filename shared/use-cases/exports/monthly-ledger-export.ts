@@ -6,11 +6,13 @@
 import * as z from 'zod';
 import type { Principal } from '#shared/auth/principal.ts';
 import { hasRole, sectorsOf } from '#shared/auth/principal.ts';
-import { inLedger, yearBookOf } from '#shared/domain/projects/ledger.ts';
+import { inLedger, type YearBook, yearBookOf } from '#shared/domain/projects/ledger.ts';
 import { yearOf } from '#shared/domain/projects/shanghai-time.ts';
 import { findSector } from '#shared/domain/sectors.ts';
 import type { ExportFile } from '#shared/ports/export-delivery.ts';
 import { PROJECTS_PER_GET } from '#shared/ports/projects.ts';
+import type { ProjectSettings } from '#shared/schemas/project-settings.ts';
+import type { ProjectRecord } from '#shared/schemas/projects.ts';
 import { MonthlyReportQuerySchema } from '#shared/schemas/projects.ts';
 import { oneOf } from '#shared/schemas/zod-text.ts';
 import { type Cells, type Column, cellsOf, columnsOverCells } from '#shared/sheets/columns.ts';
@@ -128,10 +130,72 @@ function unitOf(sector: string | undefined, principal: Principal, zoneUnit: stri
 const BATCHES_IN_FLIGHT = 4;
 
 /**
+ * Reads projects by id while the ids are still arriving: an id is queued once, and up to
+ * {@link BATCHES_IN_FLIGHT} batches of {@link PROJECTS_PER_GET} are read at once; a short batch only once
+ * no more ids will come. `done()` resolves when every queued id has been read.
+ */
+function projectReader(
+  getMany: (ids: readonly string[]) => Promise<readonly ProjectRecord[]>,
+  onProject: (project: ProjectRecord) => void,
+) {
+  const queued = new Set<string>();
+  const waiting: string[] = [];
+  const reads: Promise<void>[] = [];
+  let inFlight = 0;
+  let closed = false;
+  let failure: { readonly error: unknown } | undefined;
+  const pump = () => {
+    while (
+      failure === undefined &&
+      inFlight < BATCHES_IN_FLIGHT &&
+      (waiting.length >= PROJECTS_PER_GET || (closed && waiting.length > 0))
+    ) {
+      const batch = waiting.splice(0, PROJECTS_PER_GET);
+      inFlight += 1;
+      reads.push(
+        getMany(batch)
+          .then((projects) => {
+            for (const project of projects) onProject(project);
+          })
+          // Kept for done(): a read that fails before anyone awaits it must not go unhandled.
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => {
+            inFlight -= 1;
+            pump();
+          }),
+      );
+    }
+  };
+  return {
+    add(projectId: string) {
+      if (queued.has(projectId)) return;
+      queued.add(projectId);
+      waiting.push(projectId);
+      pump();
+    },
+    async done(): Promise<void> {
+      closed = true;
+      pump();
+      // A settled read may have started others: wait until no read is left.
+      let seen = 0;
+      while (seen < reads.length) {
+        const pending = reads.slice(seen);
+        seen = reads.length;
+        await Promise.all(pending);
+      }
+      if (failure !== undefined) throw failure.error;
+    },
+  };
+}
+
+/**
  * The rows of the month's ledger: the JSON report's rows in its order (shared/use-cases/projects/
  * project-reports.ts: the same callers, the same rows). The year's plans and reports say which projects
- * are in the ledger; only those are read, 100 ids a batch, a few batches at once, and each is turned into
- * its row's cells at once, so no project record outlives its batch. The rows are then sorted and written.
+ * are in the ledger, and only those are read: by id, 100 a batch, a few batches at once, starting while
+ * the plans are still being read. A project read before the year's book is complete waits for it; after,
+ * it becomes its row's cells at once. The rows are held as cells only, sorted, and written.
  */
 async function* ledgerRows(
   deps: ReportDeps,
@@ -140,36 +204,39 @@ async function* ledgerRows(
   columns: readonly Column<LedgerRow>[],
 ): AsyncIterable<Cells> {
   const year = yearOf(month);
-  const [settings, plans, progress] = await Promise.all([
-    settingsOf(deps.reference),
-    deps.projects.plansOfYear(year),
-    deps.projects.progressOfYear(year),
-  ]);
-  const book = yearBookOf(year, plans, progress);
   const today = todayOf(deps.clock);
   const allowed = scope === undefined ? undefined : new Set(typeof scope === 'string' ? [scope] : scope);
-  const ids = [...new Set([...book.plans.keys(), ...book.progress.keys()])];
-  // A row is held as its cells only (a sixth of a ledger row's objects): 10,000 of them must wait for the sort.
   const rows: { readonly order: readonly [number, string, string]; readonly cells: Cells }[] = [];
-  let next = 0;
-  const reader = async () => {
-    while (next < ids.length) {
-      const batch = ids.slice(next, next + PROJECTS_PER_GET);
-      next += PROJECTS_PER_GET;
-      for (const project of await deps.projects.getMany(batch)) {
-        if (allowed !== undefined && !allowed.has(project.sector)) continue;
-        if (!inLedger(book, project.projectId)) continue;
-        rows.push({
-          order: [sectorOrder(project.sector), project.createdAt, project.projectId],
-          cells: cellsOf(columns, ledgerRowOf(project, book, month, today, settings)),
-        });
-      }
-    }
+  let ready: { readonly book: YearBook; readonly settings: ProjectSettings } | undefined;
+  const early: ProjectRecord[] = [];
+  const addRow = (project: ProjectRecord, { book, settings }: NonNullable<typeof ready>) => {
+    if (!inLedger(book, project.projectId)) return;
+    rows.push({
+      order: [sectorOrder(project.sector), project.createdAt, project.projectId],
+      cells: cellsOf(columns, ledgerRowOf(project, book, month, today, settings)),
+    });
   };
-  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, reader));
+  const reader = projectReader(
+    (ids) => deps.projects.getMany(ids),
+    (project) => {
+      if (allowed !== undefined && !allowed.has(project.sector)) return;
+      if (ready === undefined) early.push(project);
+      else addRow(project, ready);
+    },
+  );
+  const [settings, plans, progress] = await Promise.all([
+    settingsOf(deps.reference),
+    deps.projects.plansOfYear(year, (plan) => reader.add(plan.projectId)),
+    deps.projects.progressOfYear(year),
+  ]);
+  for (const entry of progress) reader.add(entry.projectId);
+  ready = { book: yearBookOf(year, plans, progress), settings };
+  for (const project of early.splice(0)) addRow(project, ready);
+  await reader.done();
+  // Code-unit order (ISO instants, ids of hex digits): what the index's sort keys follow.
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   rows.sort(
-    (a, b) =>
-      a.order[0] - b.order[0] || a.order[1].localeCompare(b.order[1]) || a.order[2].localeCompare(b.order[2]),
+    (a, b) => a.order[0] - b.order[0] || compare(a.order[1], b.order[1]) || compare(a.order[2], b.order[2]),
   );
   for (const { cells } of rows) yield cells;
 }
