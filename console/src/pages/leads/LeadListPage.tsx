@@ -1,11 +1,17 @@
 import { PlusOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
 import { Button, Flex, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { formatFen } from '#shared/domain/money-format.ts';
 import { type Problem, problemOf } from '../../api/client.ts';
-import { filtersOf, leadListQuery, loadLeadPage, PAGE_SIZES } from '../../api/lead-list.ts';
+import {
+  filtersOf,
+  leadListQuery,
+  loadLeadPage,
+  PAGE_SIZES,
+  takeAnsweredLeadPage,
+} from '../../api/lead-list.ts';
 import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
 import { formatInstant } from '../../components/instant.ts';
@@ -88,11 +94,20 @@ export default function LeadListPage() {
   const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key: filterKey, stack: [] });
   const stack = cursors.key === filterKey ? cursors.stack : [];
   const cursor = stack.at(-1);
-  const [page, setPage] = useState<{ items: LeadSummary[]; nextCursor: string | null }>();
-  const [loading, setLoading] = useState(true);
+  // On a cold load the first page has usually come before this chunk ran: drawn at once, asked no more.
+  const [answered] = useState(() =>
+    takeAnsweredLeadPage(leadListQuery({ status, month, sector }, pageSize, cursor)),
+  );
+  const [page, setPage] = useState<{ items: LeadSummary[]; nextCursor: string | null } | undefined>(answered);
+  const [loading, setLoading] = useState(answered === undefined);
   const [problem, setProblem] = useState<Problem>();
+  const firstPageTaken = useRef(answered !== undefined);
 
   useEffect(() => {
+    if (firstPageTaken.current) {
+      firstPageTaken.current = false;
+      return;
+    }
     let current = true;
     setLoading(true);
     void loadLeadPage(leadListQuery({ status, month, sector }, pageSize, cursor))
