@@ -1,6 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINK_SECONDS, S3ExportDelivery } from '#shared/adapters/s3/s3-export-delivery.ts';
+import { exportDeliveryOf } from '#shared/adapters/export-adapters.ts';
+import {
+  exportsS3Client,
+  MAX_LINK_SECONDS,
+  S3ExportDelivery,
+} from '#shared/adapters/s3/s3-export-delivery.ts';
+import type { Config } from '#shared/config.ts';
 
 const NOW = new Date('2026-03-01T02:00:00.000Z');
 const clock = { now: () => NOW };
@@ -57,5 +63,36 @@ describe('export delivery through S3', () => {
     const delivered = await s3.deliver(file(1));
     expect(delivered.kind === 'link' && new URL(delivered.url).searchParams.get('X-Amz-Expires')).toBe('300');
     expect(() => delivery(901)).toThrow(RangeError);
+  });
+});
+
+describe('export delivery by configuration', () => {
+  it('answers inline without a bucket, and with one loads S3 only for a file too big to answer', async () => {
+    const small = file(10);
+    expect(await exportDeliveryOf({} as Config, clock).deliver(small)).toEqual({
+      kind: 'inline',
+      file: small,
+    });
+
+    Object.assign(process.env, {
+      AWS_REGION: 'cn-north-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret-example',
+    });
+    const config = {
+      EXPORTS_BUCKET: 'exports-bucket',
+      EXPORT_INLINE_MAX_BYTES: 100,
+      EXPORT_LINK_SECONDS: 600,
+    } as Config;
+    const configured = exportDeliveryOf(config, clock);
+    const puts: unknown[] = [];
+    Object.assign(exportsS3Client(), {
+      send: async (command: { input: unknown }) => puts.push(command.input),
+    });
+    expect(await configured.deliver(file(100))).toMatchObject({ kind: 'inline' });
+    expect(puts).toHaveLength(0);
+    const delivered = await configured.deliver(file(101));
+    expect(puts).toEqual([expect.objectContaining({ Bucket: 'exports-bucket' })]);
+    expect(delivered).toMatchObject({ kind: 'link', expiresAt: '2026-03-01T02:10:00.000Z' });
   });
 });
