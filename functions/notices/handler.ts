@@ -2,7 +2,7 @@ import { routeAccess } from '#infra/resources.ts';
 import { dynamoDbClient } from '#shared/adapters/aws-clients.ts';
 import { DynamoNoticeStore } from '#shared/adapters/dynamodb/dynamo-notice-store.ts';
 import { leadStores } from '#shared/adapters/lead-adapters.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { optionalIdempotencyKey } from '#shared/middleware/idempotency-key.ts';
 import { byRoute, withHttp, zodBody } from '#shared/middleware/with-http.ts';
 import { ObjectionBodySchema, ResolutionBodySchema } from '#shared/schemas/notice.ts';
 import {
@@ -11,21 +11,6 @@ import {
   recordObjection,
   resolveObjection,
 } from '#shared/use-cases/public-notices.ts';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
-function idempotencyKeyOf(headers: Readonly<Record<string, string>>): string | undefined {
-  const key = headers['idempotency-key'];
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ValidationError([
-      {
-        field: 'Idempotency-Key',
-        message: { zh: '须为 1 到 128 个可见 ASCII 字符', en: 'must be 1 to 128 visible ASCII characters' },
-      },
-    ]);
-  }
-  return key;
-}
 
 const replayHeader = (replayed: boolean) => (replayed ? { 'idempotent-replayed': 'true' } : undefined);
 
@@ -43,7 +28,7 @@ export function createHandler(deps: NoticeDeps) {
           principal,
           noticeId: pathParameters.noticeId ?? '',
           objection: body,
-          idempotencyKey: idempotencyKeyOf(headers),
+          idempotencyKey: optionalIdempotencyKey(headers),
         });
         return {
           statusCode: answer.replayed ? 200 : 201,

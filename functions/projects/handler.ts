@@ -1,6 +1,6 @@
 import { routeAccess } from '#infra/resources.ts';
 import { projectAdapters } from '#shared/adapters/project-adapters.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { optionalIdempotencyKey } from '#shared/middleware/idempotency-key.ts';
 import { byRoute, withHttp, zodBody, zodQuery } from '#shared/middleware/with-http.ts';
 import {
   CreateProjectBodySchema,
@@ -19,21 +19,6 @@ import { listSupervision, resolveSupervision } from '#shared/use-cases/projects/
 
 type Deps = ReturnType<typeof projectAdapters>;
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
-function idempotencyKeyOf(headers: Readonly<Record<string, string>>): string | undefined {
-  const key = headers['idempotency-key'];
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ValidationError([
-      {
-        field: 'Idempotency-Key',
-        message: { zh: '须为 1 到 128 个可见 ASCII 字符', en: 'must be 1 to 128 visible ASCII characters' },
-      },
-    ]);
-  }
-  return key;
-}
-
 /** Projects after signing and their 督办: one function, a thin chain per route. */
 export function createHandler(deps: Deps) {
   const projectId = (p: Readonly<Record<string, string>>) => p.projectId ?? '';
@@ -41,7 +26,7 @@ export function createHandler(deps: Deps) {
     'POST /projects': withHttp(
       { access: routeAccess, body: zodBody(CreateProjectBodySchema) },
       async ({ principal, body, rawBody, headers }) => {
-        const idempotencyKey = idempotencyKeyOf(headers);
+        const idempotencyKey = optionalIdempotencyKey(headers);
         const { project, replayed } = await registerProject(deps, {
           principal,
           body,
