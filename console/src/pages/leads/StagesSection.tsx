@@ -1,4 +1,4 @@
-import { App, Button, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatBasisPoints, formatFen } from '#shared/domain/money-format.ts';
@@ -71,6 +71,8 @@ const texts = {
     refused: 'Not done',
   },
 };
+
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 const fill = (text: string, values: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
@@ -165,9 +167,17 @@ export function StagesSection({
     paid: t.paid,
   };
   const columns: ColumnsType<Stage> = [
-    { title: t.stage, dataIndex: 'stage', render: (n: number) => fill(t.nth, { n }) },
+    {
+      title: t.stage,
+      dataIndex: 'stage',
+      render: (n: number) => <span style={NOWRAP}>{fill(t.nth, { n })}</span>,
+    },
     { title: t.share, dataIndex: 'shareBasisPoints', render: (bp: number) => formatBasisPoints(bp) },
-    { title: t.amount, dataIndex: 'amountFen', render: (fen: number) => formatFen(fen) },
+    {
+      title: t.amount,
+      dataIndex: 'amountFen',
+      render: (fen: number) => <span style={NOWRAP}>{formatFen(fen)}</span>,
+    },
     { title: t.condition, key: 'condition', render: (_, stage) => pick(language, stage.conditionText) },
     { title: t.finding, key: 'finding', render: (_, stage) => pick(language, stage.finding) },
     {
@@ -179,7 +189,7 @@ export function StagesSection({
     ...(canAct
       ? [
           {
-            title: t.actions,
+            title: <span style={NOWRAP}>{t.actions}</span>,
             key: 'actions',
             render: (_: unknown, stage: Stage) => (
               <Space>
@@ -214,38 +224,40 @@ export function StagesSection({
   ];
 
   return (
-    <section aria-label={t.title}>
-      <Typography.Title level={3} style={{ marginTop: 0, fontSize: 16 }}>
-        {t.title}
-      </Typography.Title>
-      <Typography.Paragraph>
-        {fill(t.paidSoFar, { paid: formatFen(view.paidFen), total: formatFen(view.rewardFen) })}
-        {view.approved ? null : t.notApprovedYet}
-      </Typography.Paragraph>
-      <ProblemAlert problem={problem} fallbackTitle={t.refused} />
-      <Table<Stage>
-        rowKey="stage"
-        size="small"
-        pagination={false}
-        columns={columns}
-        dataSource={view.stages}
-        aria-label={t.caption}
-      />
-      <Modal
-        open={paying !== undefined}
-        title={fill(t.payTitle, { n: paying?.stage ?? '' })}
-        okText={t.confirm}
-        cancelText={t.cancel}
-        onOk={() => void pay()}
-        onCancel={() => setPaying(undefined)}
-        destroyOnHidden
-      >
-        <Form form={payForm} layout="vertical" preserve={false}>
-          <Form.Item name="reference" label={t.reference} rules={[{ required: true, message: t.required }]}>
-            <Input />
-          </Form.Item>
-        </Form>
-      </Modal>
-    </section>
+    <Card>
+      <section aria-label={t.title}>
+        <Typography.Title level={3} style={{ marginTop: 0, fontSize: 16 }}>
+          {t.title}
+        </Typography.Title>
+        <Typography.Paragraph>
+          {fill(t.paidSoFar, { paid: formatFen(view.paidFen), total: formatFen(view.rewardFen) })}
+          {view.approved ? null : t.notApprovedYet}
+        </Typography.Paragraph>
+        <ProblemAlert problem={problem} fallbackTitle={t.refused} />
+        <Table<Stage>
+          rowKey="stage"
+          size="small"
+          pagination={false}
+          columns={columns}
+          dataSource={view.stages}
+          aria-label={t.caption}
+        />
+        <Modal
+          open={paying !== undefined}
+          title={fill(t.payTitle, { n: paying?.stage ?? '' })}
+          okText={t.confirm}
+          cancelText={t.cancel}
+          onOk={() => void pay()}
+          onCancel={() => setPaying(undefined)}
+          destroyOnHidden
+        >
+          <Form form={payForm} layout="vertical" preserve={false}>
+            <Form.Item name="reference" label={t.reference} rules={[{ required: true, message: t.required }]}>
+              <Input />
+            </Form.Item>
+          </Form>
+        </Modal>
+      </section>
+    </Card>
   );
 }
