@@ -3,7 +3,7 @@ import { dynamoDbClient } from '#shared/adapters/aws-clients.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { DynamoProjectStore } from '#shared/adapters/dynamodb/dynamo-project-store.ts';
 import { DynamoStageStore } from '#shared/adapters/dynamodb/dynamo-stage-store.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { optionalIdempotencyKey } from '#shared/middleware/idempotency-key.ts';
 import { byRoute, withHttp, zodBody, zodQuery } from '#shared/middleware/with-http.ts';
 import {
   ApproveBodySchema,
@@ -16,21 +16,6 @@ import { listRewards } from '#shared/use-cases/list-rewards.ts';
 import { approveReward, markPaid, recordCaseOutcome, rejectReward } from '#shared/use-cases/review-reward.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { approveStage, payStage, type StageDeps, stagesOfLead } from '#shared/use-cases/staged-payment.ts';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
-function idempotencyKeyOf(headers: Readonly<Record<string, string>>): string | undefined {
-  const key = headers['idempotency-key'];
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ValidationError([
-      {
-        field: 'Idempotency-Key',
-        message: { zh: '须为 1 到 128 个可见 ASCII 字符', en: 'must be 1 to 128 visible ASCII characters' },
-      },
-    ]);
-  }
-  return key;
-}
 
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
 export function createHandler(deps: StageDeps) {
@@ -109,7 +94,7 @@ export function createHandler(deps: StageDeps) {
           leadId: leadId(r.pathParameters),
           stage: stage(r.pathParameters),
           reference: r.body.reference,
-          idempotencyKey: idempotencyKeyOf(r.headers),
+          idempotencyKey: optionalIdempotencyKey(r.headers),
         });
         return {
           statusCode: answer.replayed ? 200 : 201,

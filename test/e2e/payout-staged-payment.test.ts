@@ -222,6 +222,12 @@ describe('staged payment over HTTP', () => {
       body: { reference: 'X' },
     });
     expect([notNumber.status, notNumber.body.errors?.map((e) => e.field)]).toEqual([400, ['stage']]);
+    const badKey = await api<Problem>('POST', `/leads/${leadId}/stages/2/paid`, {
+      token: payer,
+      headers: { 'idempotency-key': 'not a key' },
+      body: { reference: 'X' },
+    });
+    expect([badKey.status, badKey.body.errors?.map((e) => e.field)]).toEqual([400, ['Idempotency-Key']]);
     expect(
       (await api('POST', `/leads/${leadId}/stages/3/approval`, { token: stageApprover, body: {} })).status,
     ).toBe(404);
