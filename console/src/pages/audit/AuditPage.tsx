@@ -139,6 +139,8 @@ const ACTIONS: Record<string, { zh: string; en: string }> = {
   'reward.approved': { zh: '批准奖励', en: 'reward approved' },
   'reward.rejected': { zh: '驳回', en: 'reward rejected' },
   'reward.paid': { zh: '标记已支付', en: 'reward paid' },
+  'reward.stage_approved': { zh: '批准分期', en: 'stage approved' },
+  'reward.stage_paid': { zh: '分期标记已支付', en: 'stage paid' },
   'policy.published': { zh: '发布政策版本', en: 'policy published' },
 };
 
