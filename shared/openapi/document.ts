@@ -29,6 +29,7 @@ import {
 import { LeadSchema } from '#shared/schemas/lead.ts';
 import { LeadStatusSchema } from '#shared/schemas/lead-record.ts';
 import { isPathParameterName, pathParameterSchemas } from '#shared/schemas/path-parameters.ts';
+import { ReferrerRegistrationSchema } from '#shared/schemas/referrer-registration.ts';
 import { LeadViewSchema } from '#shared/use-cases/get-lead.ts';
 import { LeadListSchema, ListLeadsQuerySchema } from '#shared/use-cases/list-leads.ts';
 import { RewardListSchema } from '#shared/use-cases/list-rewards.ts';
@@ -51,6 +52,8 @@ const { $schema: _draft, ...PARSED_LEAD_JSON_SCHEMA } = z.toJSONSchema(
     plannedInvestment: fenSchema,
     actualInvestment: fenSchema.optional(),
     fundRequest: fenSchema.optional(),
+    /** The referrer's registration (报备), once recorded (issue 17). */
+    referrerRegistration: ReferrerRegistrationSchema.optional(),
   }),
   { io: 'output', unrepresentable: 'any' },
 );

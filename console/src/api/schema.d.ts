@@ -1344,6 +1344,32 @@ export interface components {
                     name: string;
                     phone?: string;
                 };
+                referrerRegistration?: {
+                    /** Format: date */
+                    registeredOn: string;
+                    /** Format: date */
+                    contractSignedOn: string;
+                    publicPayrollStaff: boolean;
+                    tiedToInvestor: boolean;
+                    confirmations: {
+                        investor: {
+                            name: string;
+                            /** Format: date */
+                            on: string;
+                        };
+                        team: {
+                            name: string;
+                            /** Format: date */
+                            on: string;
+                        };
+                        park: {
+                            name: string;
+                            /** Format: date */
+                            on: string;
+                        };
+                    };
+                    note?: string;
+                };
             };
             inputHash: string;
             inputHashForm?: {
@@ -1413,6 +1439,32 @@ export interface components {
                     responsibleOfficer?: {
                         name: string;
                         phone?: string;
+                    };
+                    referrerRegistration?: {
+                        /** Format: date */
+                        registeredOn: string;
+                        /** Format: date */
+                        contractSignedOn: string;
+                        publicPayrollStaff: boolean;
+                        tiedToInvestor: boolean;
+                        confirmations: {
+                            investor: {
+                                name: string;
+                                /** Format: date */
+                                on: string;
+                            };
+                            team: {
+                                name: string;
+                                /** Format: date */
+                                on: string;
+                            };
+                            park: {
+                                name: string;
+                                /** Format: date */
+                                on: string;
+                            };
+                        };
+                        note?: string;
                     };
                 };
                 policyVersion: string;

@@ -25,8 +25,10 @@ import { type LeadStatus, LeadStatusTag, leadStatusName } from '../../components
 import { type Language, pick, useLanguage, useTexts } from '../../i18n/language.ts';
 import { NoticeSection } from '../notices/NoticeSection.tsx';
 import { ActualInvestmentForm } from './ActualInvestmentForm.tsx';
+import { EvidenceSection } from './EvidenceForms.tsx';
 import { FinanceActions } from './FinanceActions.tsx';
 import { ALLOCATION_NAMES, BASIS_NAMES, CATEGORY_NAMES, INTRODUCER_NAMES } from './lead-names.ts';
+import { ReferrerRegistrationSection } from './ReferrerRegistrationForm.tsx';
 import { ReplayAction } from './ReplayAction.tsx';
 import { StagesSection } from './StagesSection.tsx';
 
@@ -486,6 +488,26 @@ export default function LeadPage() {
             <Typography.Text type="secondary">{t.reportClosed}</Typography.Text>
           )}
         </Card>
+      ) : null}
+
+      {/* 引荐人报备 and 投资证据 (issue 17, parts 1–2): the sector team records them; finance and auditors read them. */}
+      {lead.latestRevision > 0 &&
+      (isSectorTeam ||
+        kinds.includes('finance') ||
+        kinds.includes('finance-head') ||
+        kinds.includes('auditor')) ? (
+        <>
+          <ReferrerRegistrationSection
+            view={lead}
+            canRecord={isSectorTeam && REPORTABLE.includes(lead.status) && lead.pendingRevision === undefined}
+            onRecorded={changed}
+          />
+          <EvidenceSection
+            leadId={lead.leadId}
+            actualInvestmentFen={decision?.lead.actualInvestment}
+            canRecord={isSectorTeam && REPORTABLE.includes(lead.status)}
+          />
+        </>
       ) : null}
 
       <Card title={<SectionTitle>{t.revisions}</SectionTitle>}>
