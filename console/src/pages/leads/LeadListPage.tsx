@@ -102,6 +102,19 @@ export default function LeadListPage() {
   const [loading, setLoading] = useState(answered === undefined);
   const [problem, setProblem] = useState<Problem>();
   const firstPageTaken = useRef(answered !== undefined);
+  // The filters' widgets (date picker, selects: their chunk and their first render) come a frame after the
+  // page's first paint, so a cold load draws the rows first.
+  const [filtersShown, setFiltersShown] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setFiltersShown(true));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
 
   useEffect(() => {
     if (firstPageTaken.current) {
@@ -201,19 +214,23 @@ export default function LeadListPage() {
           </Space>
         ) : null}
       </Flex>
-      {/* The filters' widgets (date picker, selects) load beside the rows, not before them. */}
+      {/* The filters' widgets (date picker, selects) load once the rows are drawn, not before them. */}
       <Suspense fallback={<div style={{ minHeight: 32 }} />}>
-        <LeadListFilters
-          texts={t}
-          month={month}
-          status={status}
-          sector={sector}
-          sectorOptions={seesAll || ownSectors.length > 1 ? sectorOptions : undefined}
-          anySector={seesAll}
-          pageSize={pageSize}
-          onFilter={setFilter}
-          onPageSize={setPageSize}
-        />
+        {filtersShown ? (
+          <LeadListFilters
+            texts={t}
+            month={month}
+            status={status}
+            sector={sector}
+            sectorOptions={seesAll || ownSectors.length > 1 ? sectorOptions : undefined}
+            anySector={seesAll}
+            pageSize={pageSize}
+            onFilter={setFilter}
+            onPageSize={setPageSize}
+          />
+        ) : (
+          <div style={{ minHeight: 32 }} />
+        )}
       </Suspense>
       <ListTable<LeadSummary>
         caption={t.caption}
