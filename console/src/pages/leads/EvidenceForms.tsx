@@ -498,7 +498,13 @@ function AuditReportForm({ leadId, onRecorded }: { leadId: string; onRecorded: (
   }
 
   return (
-    <Form<AuditReportValues> form={form} layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
+    <Form<AuditReportValues>
+      form={form}
+      name="auditReport"
+      layout="vertical"
+      onFinish={record}
+      style={{ maxWidth: 720 }}
+    >
       <ProblemText problem={problem} t={t} />
       <Space wrap size="large" align="start">
         <Form.Item name="kind" label={t.kind} rules={required(t.kind)}>
@@ -614,7 +620,13 @@ function SiteCheckForm({ leadId, onRecorded }: { leadId: string; onRecorded: () 
   }
 
   return (
-    <Form<SiteCheckValues> form={form} layout="vertical" onFinish={record} style={{ maxWidth: 720 }}>
+    <Form<SiteCheckValues>
+      form={form}
+      name="siteCheck"
+      layout="vertical"
+      onFinish={record}
+      style={{ maxWidth: 720 }}
+    >
       <ProblemText problem={problem} t={t} />
       <Space wrap size="large" align="start">
         <Form.Item name="checkedBy" label={t.checkedBy} rules={required(t.checkedBy)}>

@@ -315,6 +315,7 @@ function RegistrationForm({
   return (
     <Form<RegistrationForm>
       form={form}
+      name="referrerRegistration"
       layout="vertical"
       onFinish={record}
       style={{ maxWidth: 720 }}
