@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { api, evaluatedLead, tokenFor } from './support/api.ts';
+import { auditReport, siteCheck } from '#test/fixtures/evidence.ts';
+import { referrerRegistration } from '#test/fixtures/referrer-registration.ts';
+import { api, evaluatedLead, eventually, tokenFor } from './support/api.ts';
 import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn } from './support/browser.ts';
 
 /**
@@ -118,5 +120,52 @@ describe('报备 and 投资证据 on the lead page', () => {
       ['audit_report', officer],
       ['site_check', colleague],
     ]);
+  });
+
+  it('finance sees evidence recorded by one person and approval refused in plain words', async () => {
+    const officer = `evidence-alone-${randomUUID().slice(0, 8)}`;
+    const { leadId, token } = await evaluatedLead(SECTOR, officer);
+    const registered = await api<{ revision: number }>('POST', `/leads/${leadId}/referrer-registration`, {
+      token,
+      body: referrerRegistration(),
+    });
+    expect(registered.status).toBe(202);
+    await eventually(async () => {
+      const view = await api<{ latestRevision: number; pendingRevision?: number }>(
+        'GET',
+        `/leads/${leadId}`,
+        {
+          token,
+        },
+      );
+      return view.body.latestRevision >= registered.body.revision && view.body.pendingRevision === undefined
+        ? true
+        : undefined;
+    });
+    // One officer records both items: the API takes each entry; the approval is what refuses.
+    const stored = await api<{ lead: { actualInvestment?: number; plannedInvestment: number } }>(
+      'GET',
+      `/leads/${leadId}`,
+      { token },
+    );
+    const amountFen = stored.body.lead.actualInvestment ?? stored.body.lead.plannedInvestment;
+    for (const [path, body] of [
+      ['audit-report', auditReport(amountFen)],
+      ['site-check', siteCheck()],
+    ] as const) {
+      expect((await api('POST', `/leads/${leadId}/evidence/${path}`, { token, body })).status).toBe(201);
+    }
+
+    const page = await browser.newPage();
+    await signIn(page, 'finance', `fin-evidence-${randomUUID().slice(0, 6)}`, `/console/leads/${leadId}`);
+    const evidence = page.getByRole('region', { name: '投资证据' });
+    await evidence.getByText('同一人登记了审计报告和现场核查', { exact: false }).waitFor(SLOW);
+    expect(await evidence.getByRole('button').count()).toBe(0);
+    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确认批准' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: '投资证据不完整' });
+    await refusal.first().waitFor(SLOW);
+    expect(await refusal.first().textContent()).toContain('由不同人员登记的审计报告与现场核查（现为同一人）');
+    expectCleanConsole(page, [/status of 409/]);
   });
 });

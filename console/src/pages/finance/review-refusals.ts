@@ -120,6 +120,19 @@ const CONFLICT_WORDS: Readonly<Record<string, Words>> = {
     zh: '公示异议经核实成立：此奖励不予支付',
     en: 'An objection to the public notice was upheld: this reward is not paid',
   },
+  // 报备 and 投资证据 (issue 17, parts 1–2): the server's detail names each missing item.
+  registration_missing: {
+    zh: '没有引荐人报备记录：须先由招商专班在线索页登记“引荐人报备”，重新评估后方可批准奖励',
+    en: 'No referrer registration on record: the sector team records it on the lead page first, and the reward is approved once the lead is evaluated again',
+  },
+  evidence_missing: {
+    zh: '投资证据不完整，不能批准：请招商专班在线索页“投资证据”中补齐（审计报告与现场核查须由两位不同人员登记）',
+    en: 'The investment evidence is incomplete, so nothing can be approved: the sector team completes it under “Investment evidence” on the lead page (two different people record the audit report and the on-site check)',
+  },
+  legal_basis_missing: {
+    zh: '所批准金额依据的政策规则没有法律依据，不能批准：须发布载明依据的政策版本并重新评估',
+    en: 'The rule the amount rests on cites no legal basis, so it cannot be approved: publish a policy version that cites one and re-evaluate',
+  },
   // 分期支付 (issue 17, part 5).
   staged_payment: {
     zh: '此奖励按政策分期支付：请在“分期支付”中逐期批准、标记已支付',
