@@ -502,11 +502,14 @@ export default function LeadPage() {
             canRecord={isSectorTeam && REPORTABLE.includes(lead.status) && lead.pendingRevision === undefined}
             onRecorded={changed}
           />
-          <EvidenceSection
-            leadId={lead.leadId}
-            actualInvestmentFen={decision?.lead.actualInvestment}
-            canRecord={isSectorTeam && REPORTABLE.includes(lead.status)}
-          />
+          {/* GET /leads/{id}/evidence answers the sector team, finance and auditors (not the head alone: 403). */}
+          {isSectorTeam || kinds.includes('finance') || kinds.includes('auditor') ? (
+            <EvidenceSection
+              leadId={lead.leadId}
+              actualInvestmentFen={decision?.lead.actualInvestment}
+              canRecord={isSectorTeam && REPORTABLE.includes(lead.status)}
+            />
+          ) : null}
         </>
       ) : null}
 
