@@ -588,7 +588,8 @@ export const routes = [
     method: 'GET',
     path: '/leads/{id}/evidence',
     functionId: 'record-evidence',
-    access: ['sector', 'finance', 'auditor'],
+    // The finance head reads what it signs on; only the team and finance record it.
+    access: ['sector', 'finance', 'finance-head', 'auditor'],
   },
   { method: 'GET', path: '/rewards', functionId: 'review-reward', access: ['finance', 'finance-head'] },
   // Each approver's sign-off (issue 17): finance, and the finance head above the first tier.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hasRole, type Principal, sectorsOf } from '#shared/auth/principal.ts';
-import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { EvidenceStore } from '#shared/ports/evidence.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
@@ -21,12 +21,13 @@ export interface EvidenceDeps {
 
 const OPEN: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
 
-/** Finance and auditors reach every lead; a sector team only its own (another's answers 404). */
+/** Finance, the finance head and auditors reach every lead; a sector team only its own (another's: 404). */
 async function leadFor(deps: EvidenceDeps, principal: Principal, leadId: string): Promise<LeadRecord> {
   const lead = await deps.leads.get(leadId);
   const visible =
     lead !== undefined &&
     (hasRole(principal, 'finance') ||
+      hasRole(principal, 'finance-head') ||
       hasRole(principal, 'auditor') ||
       sectorsOf(principal).includes(lead.sector));
   if (!visible) {
@@ -64,6 +65,13 @@ async function record(
   details: (record: EvidenceRecord) => Record<string, string | number | boolean | null>,
 ): Promise<EvidenceRecord> {
   const lead = await leadFor(deps, principal, leadId);
+  // The finance head and auditors read the evidence; only the lead's team and finance record it.
+  if (!hasRole(principal, 'finance') && !sectorsOf(principal).includes(lead.sector)) {
+    throw new ForbiddenError({
+      zh: '审核证据只能由该线索的专班或财政局登记。',
+      en: "Evidence is recorded only by the lead's sector team or finance.",
+    });
+  }
   requireOpen(lead);
   const recordedAt = deps.clock.now().toISOString();
   const evidence = entry({

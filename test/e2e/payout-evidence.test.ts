@@ -116,6 +116,15 @@ describe('evidence before approval', () => {
     // Every entry stays, in order; each is in the audit trail; nothing is recorded once finance decided.
     const listed = await api<EvidenceList>('GET', `/leads/${leadId}/evidence`, { token: auditor });
     expect(listed.status).toBe(200);
+    // The finance head, who signs above the first tier, reads the same list and records nothing.
+    const head = await tokenFor('finance-head', `head-${randomUUID().slice(0, 8)}`);
+    const headReads = await api<EvidenceList>('GET', `/leads/${leadId}/evidence`, { token: head });
+    expect(headReads.body.items).toHaveLength(listed.body.items.length);
+    const headRecords = await api('POST', `/leads/${leadId}/evidence/site-check`, {
+      token: head,
+      body: siteCheck(),
+    });
+    expect(headRecords.status).toBe(403);
     expect(listed.body.items.map((e) => e.kind)).toEqual([
       'audit_report',
       'site_check',

@@ -502,14 +502,11 @@ export default function LeadPage() {
             canRecord={isSectorTeam && REPORTABLE.includes(lead.status) && lead.pendingRevision === undefined}
             onRecorded={changed}
           />
-          {/* GET /leads/{id}/evidence answers the sector team, finance and auditors (not the head alone: 403). */}
-          {isSectorTeam || kinds.includes('finance') || kinds.includes('auditor') ? (
-            <EvidenceSection
-              leadId={lead.leadId}
-              actualInvestmentFen={decision?.lead.actualInvestment}
-              canRecord={isSectorTeam && REPORTABLE.includes(lead.status)}
-            />
-          ) : null}
+          <EvidenceSection
+            leadId={lead.leadId}
+            actualInvestmentFen={decision?.lead.actualInvestment}
+            canRecord={isSectorTeam && REPORTABLE.includes(lead.status)}
+          />
         </>
       ) : null}
 
