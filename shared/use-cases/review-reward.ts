@@ -123,6 +123,20 @@ export function refusePayout(refusal: PayoutRefusal | undefined): void {
   if (refusal !== undefined) throw new ConflictError(refusal.code, refusal.message, refusal.missing);
 }
 
+/**
+ * 公示 (issue 17, part 4): a payment waits until the approval's notice has ended clean at `now`. An
+ * approval without a notice (the policy set none, or it came before notices existed) is paid as before.
+ */
+export async function refuseUntilNoticeClear(
+  notices: Pick<NoticeStore, 'objections'>,
+  notice: NoticeRecord | undefined,
+  now: Date,
+): Promise<void> {
+  if (notice === undefined) return;
+  const { objections, resolutions } = await notices.objections(notice.leadId);
+  refusePayout(noticeRefusal(notice, objections, resolutions, now));
+}
+
 const OPEN: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVIEW'];
 
 /** The review context of the latest decision, with every revision (paying looks at the approved one). */
@@ -647,15 +661,8 @@ export async function markPaid(
   }
   const now = deps.clock.now();
   const at = now.toISOString();
-  // 公示 (issue 17, part 4): paid only once the approval's notice has ended clean. An approval without a
-  // notice (the policy set none, or it came before notices existed) is paid as before.
   const notice = await deps.notices.notice(lead.leadId);
-  const noticeHold = async () => {
-    if (notice === undefined) return;
-    const { objections, resolutions } = await deps.notices.objections(lead.leadId);
-    refusePayout(noticeRefusal(notice, objections, resolutions, now));
-  };
-  await noticeHold();
+  await refuseUntilNoticeClear(deps.notices, notice, now);
   const paid: ReviewRecord = {
     ...review,
     state: 'PAID',
@@ -682,7 +689,7 @@ export async function markPaid(
   );
   if (outcome === 'conflict') {
     // An objection recorded meanwhile holds it; else somebody paid it first.
-    await noticeHold();
+    await refuseUntilNoticeClear(deps.notices, notice, now);
     throw new ConflictError('already_paid', {
       zh: `线索 ${lead.leadId} 的奖励刚刚已被他人标记为已支付。`,
       en: `The reward of lead ${lead.leadId} was marked paid meanwhile.`,

@@ -13,7 +13,6 @@ import {
   legalBasisRefusal,
   registrationRefusal,
 } from '#shared/domain/payout-rules.ts';
-import { noticeRefusal } from '#shared/domain/public-notice.ts';
 import { makerCheckerRefusal, rewardToApproveFen } from '#shared/domain/review-rules.ts';
 import {
   type ConditionJudgement,
@@ -32,7 +31,13 @@ import type { ReviewRecord } from '#shared/schemas/fund.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 import type { StageRecord, StagesView } from '#shared/schemas/stage.ts';
 import { settingsOf } from './projects/project-context.ts';
-import { load, payoutSettingsFor, type ReviewDeps, refusePayout } from './review-reward.ts';
+import {
+  load,
+  payoutSettingsFor,
+  type ReviewDeps,
+  refusePayout,
+  refuseUntilNoticeClear,
+} from './review-reward.ts';
 
 export interface StageDeps extends ReviewDeps {
   readonly stages: StageStore;
@@ -372,12 +377,7 @@ export async function payStage(
   const now = deps.clock.now();
   const at = now.toISOString();
   const notice = await deps.notices.notice(lead.leadId);
-  const noticeHold = async () => {
-    if (notice === undefined) return;
-    const { objections, resolutions } = await deps.notices.objections(lead.leadId);
-    refusePayout(noticeRefusal(notice, objections, resolutions, now));
-  };
-  await noticeHold();
+  await refuseUntilNoticeClear(deps.notices, notice, now);
   const evidence = await deps.evidence.evidence(lead.leadId);
   const judged = judgeCondition(planned.condition, await factsOf(deps, decision, evidence));
   if (!judged.met) throw conditionNotMet(lead.leadId, planned.stage, judged);
@@ -441,7 +441,7 @@ export async function payStage(
       if (replay !== undefined) return replay;
       throw stagePaidAlready(lead.leadId, planned.stage, now2.payment?.reference);
     }
-    await noticeHold();
+    await refuseUntilNoticeClear(deps.notices, notice, now);
     throw new ConflictError('concurrent_change', {
       zh: `记录期间线索 ${lead.leadId} 的支付记录已发生变化；请重新查看后再试。`,
       en: `The payment records of lead ${lead.leadId} changed while this was being recorded; look again and retry.`,

@@ -20,6 +20,7 @@ import {
 import { BATCH_GET_KEYS, batchGet } from './batch-get.ts';
 import { leadKey } from './dynamo-lead-store.ts';
 import { queryAll, queryUpTo } from './query-pages.ts';
+import { recordOf } from './stored-item.ts';
 import { TransactionConditionFailedError, transactWrite } from './transactions.ts';
 
 /**
@@ -50,11 +51,8 @@ const PendingImportItemSchema = z.object({
 
 const KEYS = ['pk', 'sk', 'pendingKind', 'pendingOrder'];
 
-function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T {
-  const stored = unmarshall(item);
-  for (const key of KEYS) delete stored[key];
-  return schema.parse(stored);
-}
+const fromItem = <T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T =>
+  recordOf(item, schema, KEYS);
 
 const BATCH_WRITE_SIZE = 25;
 

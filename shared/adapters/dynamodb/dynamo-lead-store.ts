@@ -45,6 +45,7 @@ import { between, decodeCursor, encodeCursor, exactly, resumeKeySchema } from '.
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { noticeClearCheck, openNoticeItem } from './dynamo-notice-store.ts';
 import { type Item, queryAll, queryUpTo } from './query-pages.ts';
+import { recordOf } from './stored-item.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
@@ -108,11 +109,8 @@ export function indexKeys(lead: LeadRecord) {
 
 const STRIP = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
 
-function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T {
-  const stored = unmarshall(item);
-  for (const key of STRIP) delete stored[key];
-  return schema.parse(stored);
-}
+const fromItem = <T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T =>
+  recordOf(item, schema, STRIP);
 
 export class DynamoLeadStore
   implements LeadStore, ReviewStore, ActualInvestmentStore, LeadRevisionStore, PendingWorkStore

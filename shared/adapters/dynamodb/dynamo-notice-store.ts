@@ -1,5 +1,10 @@
-import { type DynamoDBClient, GetItemCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { NoticeStore } from '#shared/ports/notices.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
@@ -13,6 +18,7 @@ import {
 import { decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { queryAll, queryUpTo } from './query-pages.ts';
+import { recordOf } from './stored-item.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 /**
@@ -64,10 +70,8 @@ export function noticeClearCheck(table: string, leadId: string, at: string): Tra
   };
 }
 
-function parse<T>(item: Record<string, unknown>, schema: { parse(value: unknown): T }): T {
-  const stored = Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.includes(key)));
-  return schema.parse(stored);
-}
+const fromItem = <T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T =>
+  recordOf(item, schema, STRIP);
 
 export class DynamoNoticeStore implements NoticeStore {
   readonly #client: DynamoDBClient;
@@ -84,17 +88,20 @@ export class DynamoNoticeStore implements NoticeStore {
     const { Item } = await this.#client.send(
       new GetItemCommand({ TableName: this.#table, Key: marshall(noticeKey(leadId)), ConsistentRead: true }),
     );
-    return Item === undefined ? undefined : parse(unmarshall(Item), NoticeRecordSchema);
+    return Item === undefined ? undefined : fromItem(Item, NoticeRecordSchema);
   }
 
   async objections(leadId: string) {
     const objections: ObjectionRecord[] = [];
     const resolutions: ResolutionRecord[] = [];
     for (const [prefix, push] of [
-      ['OBJECTION#', (item: Record<string, unknown>) => objections.push(parse(item, ObjectionRecordSchema))],
+      [
+        'OBJECTION#',
+        (item: Record<string, AttributeValue>) => objections.push(fromItem(item, ObjectionRecordSchema)),
+      ],
       [
         'RESOLUTION#',
-        (item: Record<string, unknown>) => resolutions.push(parse(item, ResolutionRecordSchema)),
+        (item: Record<string, AttributeValue>) => resolutions.push(fromItem(item, ResolutionRecordSchema)),
       ],
     ] as const) {
       const items = queryAll(this.#client, {
@@ -103,7 +110,7 @@ export class DynamoNoticeStore implements NoticeStore {
         ExpressionAttributeValues: marshall({ ':pk': `LEAD#${leadId}`, ':prefix': prefix }),
         ConsistentRead: true,
       });
-      for await (const item of items) push(unmarshall(item));
+      for await (const item of items) push(item);
     }
     objections.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
     resolutions.sort((a, b) => a.resolvedAt.localeCompare(b.resolvedAt));
@@ -200,7 +207,7 @@ export class DynamoNoticeStore implements NoticeStore {
       query.limit,
     );
     return {
-      notices: items.map((item) => parse(unmarshall(item), NoticeRecordSchema)),
+      notices: items.map((item) => fromItem(item, NoticeRecordSchema)),
       nextCursor: encodeCursor(lastKey),
     };
   }

@@ -22,6 +22,7 @@ import {
 import { batchGet } from './batch-get.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { queryAll } from './query-pages.ts';
+import { recordOf } from './stored-item.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 /**
@@ -48,11 +49,8 @@ const supervisionKey = (itemId: string) => ({ pk: `SUPERVISION#${itemId}`, sk: '
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
 
-function fromItem<T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T {
-  const stored = unmarshall(item);
-  for (const key of KEY_ATTRIBUTES) delete stored[key];
-  return schema.parse(stored);
-}
+const fromItem = <T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T =>
+  recordOf(item, schema, KEY_ATTRIBUTES);
 
 function projectItem(project: ProjectRecord) {
   const order = `${project.createdAt}#${project.projectId}`;

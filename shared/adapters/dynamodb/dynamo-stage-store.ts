@@ -1,5 +1,5 @@
 import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { StagePayment, StageStore } from '#shared/ports/stages.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import { type StageRecord, StageRecordSchema } from '#shared/schemas/stage.ts';
@@ -7,6 +7,7 @@ import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import type { DynamoLeadStore } from './dynamo-lead-store.ts';
 import { noticeClearCheck } from './dynamo-notice-store.ts';
 import { queryAll } from './query-pages.ts';
+import { recordOf } from './stored-item.ts';
 import { TransactionConditionFailedError } from './transactions.ts';
 
 /**
@@ -48,10 +49,7 @@ export class DynamoStageStore implements StageStore {
       ExpressionAttributeValues: marshall({ ':pk': `LEAD#${leadId}`, ':prefix': 'STAGE#' }),
       ConsistentRead: true,
     });
-    for await (const item of items) {
-      const { pk: _pk, sk: _sk, ...stored } = unmarshall(item);
-      records.push(StageRecordSchema.parse(stored));
-    }
+    for await (const item of items) records.push(recordOf(item, StageRecordSchema, ['pk', 'sk']));
     return records.sort((a, b) => a.stage - b.stage);
   }
 
