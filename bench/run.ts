@@ -60,7 +60,7 @@ if (parts.has('engine')) {
   const engine = await runEngineBench({ leads: settings.leads, rounds: settings.rounds });
   report = { ...report, engine };
   log(
-    `  json-rules-engine ${Math.round(engine.rates.jsonRulesEngine)}/s, full ${Math.round(engine.rates.full)}/s (${engine.ratios.full.toFixed(2)}×), bare ${Math.round(engine.rates.bare)}/s (${engine.ratios.bare.toFixed(1)}×), ${engine.agreement.fenDisagreements} one-fen disagreements`,
+    `  json-rules-engine ${Math.round(engine.rates.jsonRulesEngine)}/s, full ${Math.round(engine.rates.full)}/s (${engine.ratios.full.toFixed(2)}×), replay ${Math.round(engine.rates.replay)}/s (${engine.ratios.replay.toFixed(2)}×), bare ${Math.round(engine.rates.bare)}/s (${engine.ratios.bare.toFixed(1)}×), ${engine.agreement.fenDisagreements} one-fen disagreements`,
   );
 }
 if (parts.has('cold-start')) {

@@ -1,6 +1,6 @@
 /**
  * The full decision of the rules engine: the bare outcome (compute-outcome.ts) with explanations (zh/en),
- * legal bases, the policy version and both hashes. Pure: the same lead, policy and input-hash key give
+ * legal bases, the policy version and both hashes. Pure: the same lead, policy and input hash give
  * byte-identical canonical output, which is what a replay compares.
  */
 import { hashCanonical } from '#shared/domain/canonical-json.ts';
@@ -9,7 +9,7 @@ import type { Decision, Flag } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 import { computeOutcome, rulesOf } from './compute-outcome.ts';
 import { explainFund, explainOneCaseOnePolicy, explainReferral } from './decision-texts.ts';
-import { type InputHashing, leadHash } from './input-hash.ts';
+import { type InputHashing, leadHash, type StoredInputHash } from './input-hash.ts';
 import { perPolicy } from './per-policy.ts';
 import type { Policy } from './policy-schema.ts';
 
@@ -17,11 +17,23 @@ import type { Policy } from './policy-schema.ts';
 export const policyHash: (policy: Policy) => string = perPolicy(hashCanonical);
 
 /**
- * The full decision: the outcome with explanations, legal bases, the policy version and both hashes. The
- * input hash is made as `hashing` says (form 2 with the deployment's current key for every new decision,
- * the recorded form on replay; see input-hash.ts) and a form-2 decision records which key.
+ * The full decision, hashing the lead here: the input hash is made as `hashing` says (the recorded form on
+ * replay, which must recompute it; see input-hash.ts) and a form-2 decision records which key.
  */
 export function evaluateLead(lead: Lead, policy: Policy, hashing: InputHashing): Decision {
+  return evaluateLeadWithInputHash(lead, policy, {
+    inputHash: leadHash(lead, hashing),
+    inputHashForm: hashing.version === 1 ? undefined : hashing.form,
+  });
+}
+
+/**
+ * The full decision with the input hash given: the pipeline hashes a lead revision once, at intake (or when
+ * its investment or referrer registration is recorded), stores the hash with it, and evaluation passes it
+ * here instead of hashing the lead again. The caller vouches that `input` is the hash of `lead`; replay
+ * recomputes it (evaluateLead) and reports any difference.
+ */
+export function evaluateLeadWithInputHash(lead: Lead, policy: Policy, input: StoredInputHash): Decision {
   const outcome = computeOutcome(lead, policy);
   const { referralRule, caseRule, fundRule } = rulesOf(policy);
   const { referral, fund } = outcome;
@@ -48,9 +60,9 @@ export function evaluateLead(lead: Lead, policy: Policy, hashing: InputHashing):
     decisionSchemaVersion: 1,
     policyVersion: policy.version,
     policyHash: policyHash(policy),
-    inputHash: leadHash(lead, hashing),
+    inputHash: input.inputHash,
     // Absent in form 1, so decisions recorded before form 2 replay byte for byte.
-    ...(hashing.version === 1 ? {} : { inputHashForm: hashing.form }),
+    ...(input.inputHashForm === undefined ? {} : { inputHashForm: input.inputHashForm }),
     legalBasis: policy.legalBasis,
     referralReward: {
       ruleId: referralRule.id,

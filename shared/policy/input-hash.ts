@@ -68,6 +68,22 @@ export function hashedFormOf(lead: Lead, key: Pseudonymizer): Lead {
   return hashed;
 }
 
+/** An input hash made earlier and stored with the lead revision, with its form (absent: form 1). */
+export interface StoredInputHash {
+  readonly inputHash: string;
+  readonly inputHashForm?: InputHashForm | undefined;
+}
+
+/**
+ * Whether a stored input hash is in the form a new decision must record (form 2 under the keyring's current
+ * key), so evaluation may take it as it is. A hash stored before form 2, or under a key since rotated out
+ * of `current`, is made again.
+ */
+export function isCurrentForm(stored: StoredInputHash, keyring: IdentifierKeyring): boolean {
+  const form = stored.inputHashForm;
+  return form !== undefined && form.keyId === keyring.current.keyId;
+}
+
 /** The input hash of a lead in the given form. */
 export function leadHash(lead: Lead, hashing: InputHashing): string {
   return hashCanonical(hashing.version === 1 ? lead : hashedFormOf(lead, hashing.key));

@@ -1,13 +1,19 @@
+import type { IdentifierKeyring } from '#shared/domain/identifier-keys.ts';
 import { isDuplicateProject, settleDecision } from '#shared/domain/lead-outcome.ts';
-import { evaluateLead } from '#shared/policy/evaluate-lead.ts';
-import { currentInputHashing } from '#shared/policy/input-hash.ts';
+import { evaluateLeadWithInputHash } from '#shared/policy/evaluate-lead.ts';
+import {
+  currentInputHashing,
+  isCurrentForm,
+  leadHash,
+  type StoredInputHash,
+} from '#shared/policy/input-hash.ts';
 import { selectPolicy } from '#shared/policy/select-policy.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { AllocationQueue } from '#shared/ports/queues.ts';
-import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
+import type { DecisionRecord, LeadRecord } from '#shared/schemas/lead-record.ts';
 import type { AllocateFundMessage, EvaluateLeadMessage } from '#shared/schemas/messages.ts';
 
 export interface EvaluateLeadDeps {
@@ -55,7 +61,11 @@ export async function evaluateLeadRevision(
   }
 
   const policy = selectPolicy(await deps.policies.all(), lead.submittedAt);
-  const decision = evaluateLead(lead.lead, policy, currentInputHashing(await deps.identifierKeys.keyring()));
+  const decision = evaluateLeadWithInputHash(
+    lead.lead,
+    policy,
+    inputHashOf(lead, await deps.identifierKeys.keyring()),
+  );
   const evaluatedAt = deps.clock.now().toISOString();
   const record: DecisionRecord = {
     leadId: lead.leadId,
@@ -97,6 +107,19 @@ export async function evaluateLeadRevision(
   );
   if (outcome === 'recorded') await forwardToAllocation(deps, record);
   return outcome;
+}
+
+/**
+ * The input hash the decision records. The lead revision was hashed when it was stored (intake, a reported
+ * investment, a referrer registration: each writes the lead and its hash in one update), so evaluation
+ * takes that hash instead of hashing the lead again; replay recomputes it and reports a mismatch. A lead
+ * stored before form 2, or under a key rotated out since, is hashed again under the current key, as every
+ * new decision records the current form.
+ */
+function inputHashOf(lead: LeadRecord, keyring: IdentifierKeyring): StoredInputHash {
+  if (isCurrentForm(lead, keyring)) return { inputHash: lead.inputHash, inputHashForm: lead.inputHashForm };
+  const hashing = currentInputHashing(keyring);
+  return { inputHash: leadHash(lead.lead, hashing), inputHashForm: hashing.form };
 }
 
 /** The allocation message a decision asks for, if it asks the fund for anything. */

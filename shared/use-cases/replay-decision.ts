@@ -45,7 +45,9 @@ export function revisionOf(raw: string | undefined): number {
 /**
  * Recomputes decision revision N of a lead from the inputs it recorded, the policy version it recorded
  * (not the one in force today) and the input-hash form and key it recorded (form 1 for decisions made
- * before form 2), and compares the two as canonical JSON.
+ * before form 2), and compares the two as canonical JSON. Evaluation records the input hash stored with the
+ * lead revision at intake without hashing the lead again; here it is made again from the recorded lead, so a
+ * stored hash that is not the lead's shows as `inputHashMatches: false` (and not identical).
  */
 export async function replayDecision(
   deps: ReplayDecisionDeps,
