@@ -368,6 +368,8 @@ export const functions = [
   {
     id: 'review-reward',
     entry: 'functions/review-reward/handler.ts',
+    // The identifier keyring: a clawback's offset follows the introducer's keyed pseudonym (issue 17).
+    secrets: ['IdentifierKeys'],
     timeoutSeconds: 15,
     memoryMb: 512,
     description:
@@ -618,6 +620,32 @@ export const routes = [
   {
     method: 'POST',
     path: '/leads/{id}/stages/{stage}/paid',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
+  // Clawback (issue 17, part 6): finance proposes, another member decides, finance records the refund.
+  {
+    method: 'GET',
+    path: '/leads/{id}/clawbacks',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head', 'auditor'],
+  },
+  { method: 'POST', path: '/leads/{id}/clawbacks', functionId: 'review-reward', access: ['finance'] },
+  {
+    method: 'POST',
+    path: '/leads/{id}/clawbacks/{clawbackId}/approval',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/clawbacks/{clawbackId}/rejection',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/clawbacks/{clawbackId}/refund',
     functionId: 'review-reward',
     access: ['finance'],
   },

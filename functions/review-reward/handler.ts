@@ -1,10 +1,16 @@
 import { routeAccess } from '#infra/resources.ts';
 import { dynamoDbClient } from '#shared/adapters/aws-clients.ts';
-import { productionAdapters } from '#shared/adapters/composition.ts';
 import { DynamoProjectStore } from '#shared/adapters/dynamodb/dynamo-project-store.ts';
 import { DynamoStageStore } from '#shared/adapters/dynamodb/dynamo-stage-store.ts';
+import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
 import { optionalIdempotencyKey } from '#shared/middleware/idempotency-key.ts';
 import { byRoute, withHttp, zodBody, zodQuery } from '#shared/middleware/with-http.ts';
+import {
+  ClawbackBodySchema,
+  ClawbackDecisionBodySchema,
+  ClawbackRejectionBodySchema,
+  RefundReceivedBodySchema,
+} from '#shared/schemas/clawback.ts';
 import {
   ApproveBodySchema,
   CaseOutcomeBodySchema,
@@ -12,15 +18,23 @@ import {
   RejectBodySchema,
 } from '#shared/schemas/fund.ts';
 import { StageApprovalBodySchema, StagePaidBodySchema } from '#shared/schemas/stage.ts';
+import {
+  type ClawbackDeps,
+  clawbacksOf,
+  decideClawback,
+  proposeClawback,
+  recordRefundReceived,
+} from '#shared/use-cases/clawback.ts';
 import { listRewards } from '#shared/use-cases/list-rewards.ts';
 import { approveReward, markPaid, recordCaseOutcome, rejectReward } from '#shared/use-cases/review-reward.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { approveStage, payStage, type StageDeps, stagesOfLead } from '#shared/use-cases/staged-payment.ts';
 
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
-export function createHandler(deps: StageDeps) {
+export function createHandler(deps: StageDeps & ClawbackDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
   const stage = (p: Readonly<Record<string, string>>) => Number(p.stage ?? '0');
+  const clawbackId = (p: Readonly<Record<string, string>>) => p.clawbackId ?? '';
   const routes = {
     'GET /rewards': withHttp(
       { access: routeAccess, query: zodQuery(RewardsQuerySchema) },
@@ -103,11 +117,73 @@ export function createHandler(deps: StageDeps) {
         };
       },
     ),
+    // Clawback (issue 17, part 6): proposed by finance, decided by another member, recovered into the fund.
+    'GET /leads/{id}/clawbacks': withHttp({ access: routeAccess }, async (r) => ({
+      statusCode: 200,
+      body: await clawbacksOf(deps, leadId(r.pathParameters)),
+    })),
+    'POST /leads/{id}/clawbacks': withHttp(
+      { access: routeAccess, body: zodBody(ClawbackBodySchema) },
+      async (r) => ({
+        statusCode: 201,
+        body: await proposeClawback(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          amountFen: r.body.amount,
+          reason: r.body.reason,
+          method: r.body.method,
+        }),
+      }),
+    ),
+    'POST /leads/{id}/clawbacks/{clawbackId}/approval': withHttp(
+      { access: routeAccess, body: zodBody(ClawbackDecisionBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await decideClawback(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          clawbackId: clawbackId(r.pathParameters),
+          outcome: 'approved',
+          note: r.body.note,
+        }),
+      }),
+    ),
+    'POST /leads/{id}/clawbacks/{clawbackId}/rejection': withHttp(
+      { access: routeAccess, body: zodBody(ClawbackRejectionBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await decideClawback(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          clawbackId: clawbackId(r.pathParameters),
+          outcome: 'rejected',
+          note: r.body.reason,
+        }),
+      }),
+    ),
+    'POST /leads/{id}/clawbacks/{clawbackId}/refund': withHttp(
+      { access: routeAccess, body: zodBody(RefundReceivedBodySchema) },
+      async (r) => {
+        const answer = await recordRefundReceived(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          clawbackId: clawbackId(r.pathParameters),
+          reference: r.body.reference,
+          receivedOn: r.body.receivedOn,
+        });
+        return {
+          statusCode: answer.replayed ? 200 : 201,
+          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+          body: answer.record,
+        };
+      },
+    ),
   };
   return byRoute(routes, routeAccess);
 }
 
-const adapters = productionAdapters();
+// The identifier keyring: an offset follows the introducer's keyed pseudonym (issue 17, part 6).
+const adapters = keyedHashingAdapters();
 export const handler = createHandler({
   ...adapters,
   stages: new DynamoStageStore(dynamoDbClient, adapters.config.LEADS_TABLE, adapters.audit, adapters.leads),

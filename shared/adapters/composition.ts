@@ -4,6 +4,7 @@ import { metrics } from '#shared/observability.ts';
 import type { FundMetrics } from '#shared/ports/funds.ts';
 import { AllocateFundMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
+import { DynamoClawbackStore } from './dynamodb/dynamo-clawback-store.ts';
 import { DynamoEvidenceStore } from './dynamodb/dynamo-evidence-store.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
 import { DynamoNoticeStore } from './dynamodb/dynamo-notice-store.ts';
@@ -44,6 +45,8 @@ export function productionAdapters() {
     signOffs: new DynamoSignOffStore(dynamoDbClient, config.LEADS_TABLE, audit),
     // Public notices (issue 17, part 4), and the working-day calendar their deadlines are counted on.
     notices: new DynamoNoticeStore(dynamoDbClient, config.LEADS_TABLE, audit),
+    // Clawbacks of paid rewards (issue 17, part 6): recovered money returns to the fund.
+    clawbacks: new DynamoClawbackStore(dynamoDbClient, config.LEADS_TABLE, config.FUNDS_TABLE, audit),
     calendar: new DynamoProjectReference(dynamoDbClient, config.REFERENCE_TABLE, audit),
     funds,
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),

@@ -14,7 +14,7 @@ export function leadStores() {
     config,
     clock: systemClock,
     audit,
-    leads: new DynamoLeadStore(dynamoDbClient, config.LEADS_TABLE, audit),
+    leads: new DynamoLeadStore(dynamoDbClient, config.LEADS_TABLE, audit, config.FUNDS_TABLE),
   };
 }
 

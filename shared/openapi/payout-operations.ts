@@ -4,6 +4,14 @@
  */
 import * as z from 'zod';
 import {
+  ClawbackBodySchema,
+  ClawbackDecisionBodySchema,
+  ClawbackRecordSchema,
+  ClawbackRejectionBodySchema,
+  ClawbacksViewSchema,
+  RefundReceivedBodySchema,
+} from '#shared/schemas/clawback.ts';
+import {
   AuditReportBodySchema,
   EvidenceListSchema,
   EvidenceRecordSchema,
@@ -156,5 +164,45 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     requestBody: body(StagePaidBodySchema, 'StagePaidRequest'),
     responses: { 201: json(StageRecordSchema, 'Paid'), 200: json(StageRecordSchema, 'A retry') },
     errors: [400, 403, 404, 409],
+  },
+  'GET /leads/{id}/clawbacks': {
+    summary:
+      'A lead’s clawbacks (追回) and its reward gross, recovered and net (finance, the finance head, auditors)',
+    description:
+      '`summary.grossFen` is what was paid of the reward (all of it, or the stages paid so far), `recoveredFen` the clawbacks approved (the reversals), `netFen` the difference, `receivedFen` what is back in the fund already. `claimableFen`: what may still be proposed.',
+    responses: {
+      200: json(ClawbacksViewSchema.meta({ id: 'ClawbacksView' }), 'The clawbacks, oldest first'),
+    },
+    errors: [404],
+  },
+  'POST /leads/{id}/clawbacks': {
+    summary: 'Propose a clawback of a paid reward (finance): amount, reason, method refund or offset',
+    description:
+      'At most what was paid less what is proposed or approved already (409 `clawback_exceeds_paid`; nothing paid: 409 `not_paid`), checked again inside the transaction, so proposals at once never claim more. `offset` needs an introducer with a resident ID or credit code (409 `offset_not_possible`). Another member of finance decides it. Audited `reward.clawback_proposed`.',
+    requestBody: body(ClawbackBodySchema, 'ClawbackRequest'),
+    responses: { 201: json(ClawbackRecordSchema.meta({ id: 'ClawbackRecord' }), 'Proposed') },
+    errors: [400, 404, 409],
+  },
+  'POST /leads/{id}/clawbacks/{clawbackId}/approval': {
+    summary: 'Approve a proposed clawback (finance, not the proposer): the reversal entry',
+    description:
+      'The lead’s recovered amount rises by the clawback; the payment itself is never edited. An `offset` opens against the introducer’s later reward payments, a `refund` waits for the money (POST …/refund). 403 `maker_checker` (the proposer), 409 `clawback_decided`. Audited `reward.clawback_approved` with `reversalFen`.',
+    requestBody: body(ClawbackDecisionBodySchema, 'ClawbackApprovalRequest'),
+    responses: { 200: json(ClawbackRecordSchema, 'Approved') },
+    errors: [400, 403, 404, 409],
+  },
+  'POST /leads/{id}/clawbacks/{clawbackId}/rejection': {
+    summary: 'Reject a proposed clawback (finance, not the proposer), with the reason',
+    requestBody: body(ClawbackRejectionBodySchema, 'ClawbackRejectionRequest'),
+    responses: { 200: json(ClawbackRecordSchema, 'Rejected') },
+    errors: [400, 403, 404, 409],
+  },
+  'POST /leads/{id}/clawbacks/{clawbackId}/refund': {
+    summary: 'Record an approved refund clawback’s money received (finance): it returns to the fund',
+    description:
+      'In one transaction the clawback becomes RECOVERED and the fund’s total and available rise by the amount (then the fund’s waitlist is served). `receivedOn` between the proposal day and today (else 400). The same reference again: 200 with `Idempotent-Replayed: true`; another: 409 `already_recovered`. An offset: 409 `not_a_refund`; not approved: 409 `clawback_not_approved`. Audited `reward.clawback_refund_received`.',
+    requestBody: body(RefundReceivedBodySchema, 'RefundReceivedRequest'),
+    responses: { 201: json(ClawbackRecordSchema, 'Recovered'), 200: json(ClawbackRecordSchema, 'A retry') },
+    errors: [400, 404, 409],
   },
 };

@@ -2,6 +2,7 @@ import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { CaseOutcomeRecord, ReviewRecord } from '#shared/schemas/fund.ts';
 import type { LeadStatus } from '#shared/schemas/lead-record.ts';
 import type { NoticeRecord } from '#shared/schemas/notice.ts';
+import type { OffsetSettlement } from './clawbacks.ts';
 
 /**
  * A lead's move under finance review, written in the same transaction as the fund change it goes with:
@@ -20,6 +21,8 @@ export interface LeadTransition {
   readonly notice?: NoticeRecord;
   /** Marking paid: only if the lead's notice has ended by `at` with no objection open or upheld. */
   readonly noticeClear?: boolean;
+  /** Offsets of the introducer's clawbacks deducted from this payment (issue 17, part 6). */
+  readonly offsets?: readonly OffsetSettlement[];
 }
 
 /** Finance's records about a lead, besides its decisions. */

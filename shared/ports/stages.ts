@@ -1,6 +1,7 @@
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { ReviewRecord } from '#shared/schemas/fund.ts';
 import type { StageRecord } from '#shared/schemas/stage.ts';
+import type { OffsetSettlement } from './clawbacks.ts';
 import type { LeadTransition } from './reviews.ts';
 
 /** The payment of one stage, written in one transaction with its audit entry (issue 17, part 5). */
@@ -15,6 +16,8 @@ export interface StagePayment {
   readonly paidSoFar?: { readonly review: ReviewRecord; readonly before: number; readonly after: number };
   /** The last stage: the lead and its review move to PAID. */
   readonly final?: LeadTransition;
+  /** Not the last stage: offsets deducted from this stage's payment (the last carries them in `final`). */
+  readonly offsets?: readonly OffsetSettlement[];
 }
 
 /** The stage records of a staged payment, beside the lead. */

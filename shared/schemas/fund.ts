@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { fenSchema, moneySchema } from '#shared/domain/money.ts';
+import { PaymentDeductionSchema } from './clawback.ts';
 import { APPROVAL_REQUIREMENTS, CollectiveDecisionSchema, SignOffRecordSchema } from './sign-off.ts';
 import { atMostCharacters, MUST_BE_TEXT, NOT_EMPTY, requiredOr, zodMessage } from './zod-text.ts';
 
@@ -125,7 +126,15 @@ export const ReviewRecordSchema = z.object({
   decidedBy: ActorSchema,
   decidedAt: instant,
   note: z.string().nullable(),
-  payment: z.object({ reference: z.string(), paidBy: ActorSchema, paidAt: instant }).nullable(),
+  payment: z
+    .object({
+      reference: z.string(),
+      paidBy: ActorSchema,
+      paidAt: instant,
+      /** Offsets of the introducer's earlier clawbacks deducted from this payment (issue 17, part 6). */
+      deductions: z.array(PaymentDeductionSchema).optional(),
+    })
+    .nullable(),
   /**
    * Staged payment (issue 17, part 5): what the paid stages add up to so far; absent when the reward is
    * paid at once. `payment` is the last stage's once every stage is paid.

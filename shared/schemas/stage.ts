@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { fenSchema } from '#shared/domain/money.ts';
 import { StageConditionSchema } from '#shared/policy/payout-settings.ts';
+import { PaymentDeductionSchema } from './clawback.ts';
 import { atMostCharacters, MUST_BE_TEXT, NOT_EMPTY, requiredOr } from './zod-text.ts';
 
 const instant = z.iso.datetime({ offset: true });
@@ -23,6 +24,8 @@ export const StagePaymentSchema = z.object({
   paidAt: instant,
   /** The Idempotency-Key the payment was marked with: a retry with it answers this payment. */
   idempotencyKey: z.string().nullable(),
+  /** Offsets of the introducer's earlier clawbacks deducted from this payment (issue 17, part 6). */
+  deductions: z.array(PaymentDeductionSchema).optional(),
 });
 
 export const StageRecordSchema = z.object({

@@ -58,8 +58,10 @@ import {
   type PayoutSettings,
   payoutSettingsOf,
 } from '#shared/policy/payout-settings.ts';
+import type { ClawbackStore } from '#shared/ports/clawbacks.ts';
 import type { EvidenceStore } from '#shared/ports/evidence.ts';
 import type { FundChange } from '#shared/ports/funds.ts';
+import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { NoticeStore } from '#shared/ports/notices.ts';
 import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
@@ -84,6 +86,7 @@ import {
   stepDetails,
   unlessStale,
 } from './allocate-fund.ts';
+import { afterOffsets, offsetsForPayment } from './clawback.ts';
 import { calendarOf, settingsOf } from './projects/project-context.ts';
 
 export interface ReviewDeps extends FundDeps {
@@ -99,6 +102,9 @@ export interface ReviewDeps extends FundDeps {
   readonly notices: Pick<NoticeStore, 'notice' | 'objections'>;
   /** The working-day calendar the admin keeps (and its default weekdays): a notice's deadline. */
   readonly calendar: Pick<ProjectReference, 'calendar' | 'settings'>;
+  /** Offsets of earlier clawbacks deducted from a payment to the same introducer (issue 17, part 6). */
+  readonly clawbacks: Pick<ClawbackStore, 'openOffsets' | 'clawbacks'>;
+  readonly identifierKeys: IdentifierKeys;
 }
 
 /** An approval's answer: the review once complete (200), or what is still missing (202). */
@@ -663,37 +669,54 @@ export async function markPaid(
   const at = now.toISOString();
   const notice = await deps.notices.notice(lead.leadId);
   await refuseUntilNoticeClear(deps.notices, notice, now);
-  const paid: ReviewRecord = {
-    ...review,
-    state: 'PAID',
-    payment: { reference: command.reference, paidBy: actorOf(command.principal), paidAt: at },
-  };
-  const outcome = await deps.reviews.transition(
-    {
-      leadId: lead.leadId,
-      revision: lead.latestRevision,
-      fromStatus: 'APPROVED',
-      toStatus: 'PAID',
-      at,
-      review: { before: review, after: paid },
-      ...(notice === undefined ? {} : { noticeClear: true }),
-    },
-    audit(at, command.principal, 'reward.paid', context, {
-      from: 'APPROVED',
-      to: 'PAID',
-      rewardFen: review.rewardFen,
-      reference: command.reference,
-      noticeId: notice?.noticeId ?? null,
-      objectionDeadline: notice?.objectionDeadline ?? null,
-    }),
-  );
-  if (outcome === 'conflict') {
-    // An objection recorded meanwhile holds it; else somebody paid it first.
+  // Offsets of the introducer's earlier clawbacks come off this payment, in its transaction; a payment that
+  // lost the race for an offset reads the offsets again.
+  for (let attempt = 0; ; attempt += 1) {
+    const offsets = await offsetsForPayment(deps, lead, { amountFen: review.rewardFen, stage: null, at });
+    const paid: ReviewRecord = {
+      ...review,
+      state: 'PAID',
+      payment: {
+        reference: command.reference,
+        paidBy: actorOf(command.principal),
+        paidAt: at,
+        ...(offsets.deductions.length === 0 ? {} : { deductions: [...offsets.deductions] }),
+      },
+    };
+    const outcome = await deps.reviews.transition(
+      {
+        leadId: lead.leadId,
+        revision: lead.latestRevision,
+        fromStatus: 'APPROVED',
+        toStatus: 'PAID',
+        at,
+        review: { before: review, after: paid },
+        ...(notice === undefined ? {} : { noticeClear: true }),
+        ...(offsets.settlements.length === 0 ? {} : { offsets: offsets.settlements }),
+      },
+      audit(at, command.principal, 'reward.paid', context, {
+        from: 'APPROVED',
+        to: 'PAID',
+        rewardFen: review.rewardFen,
+        reference: command.reference,
+        noticeId: notice?.noticeId ?? null,
+        objectionDeadline: notice?.objectionDeadline ?? null,
+        deductedFen: offsets.deductedFen,
+        netPaidFen: review.rewardFen - offsets.deductedFen,
+        offsetClawbacks: offsets.deductions.map((d) => `${d.clawbackId}@${d.fromLeadId}`).join(',') || null,
+      }),
+    );
+    if (outcome === 'applied') {
+      await afterOffsets(deps, offsets);
+      return paid;
+    }
+    // An objection recorded meanwhile holds it; else somebody paid it first, or took an offset first.
     await refuseUntilNoticeClear(deps.notices, notice, now);
+    const current = await deps.reviews.review(lead.leadId);
+    if (current?.state === 'APPROVED' && offsets.settlements.length > 0 && attempt < 3) continue;
     throw new ConflictError('already_paid', {
       zh: `线索 ${lead.leadId} 的奖励刚刚已被他人标记为已支付。`,
       en: `The reward of lead ${lead.leadId} was marked paid meanwhile.`,
     });
   }
-  return paid;
 }

@@ -30,6 +30,7 @@ import type { EvidenceRecord } from '#shared/schemas/evidence.ts';
 import type { ReviewRecord } from '#shared/schemas/fund.ts';
 import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
 import type { StageRecord, StagesView } from '#shared/schemas/stage.ts';
+import { afterOffsets, offsetsForPayment } from './clawback.ts';
 import { settingsOf } from './projects/project-context.ts';
 import {
   load,
@@ -383,6 +384,14 @@ export async function payStage(
   if (!judged.met) throw conditionNotMet(lead.leadId, planned.stage, judged);
 
   const paidBy = { userId: command.principal.userId, role: 'finance' };
+  // Offsets of the introducer's earlier clawbacks (issue 17, part 6) come off this stage's payment.
+  const offsets = await offsetsForPayment(deps, lead, {
+    amountFen: record.amountFen,
+    stage: planned.stage,
+    at,
+  });
+  const deductions = offsets.deductions.length === 0 ? {} : { deductions: [...offsets.deductions] };
+  const settlements = offsets.settlements.length === 0 ? {} : { offsets: offsets.settlements };
   const paid: StageRecord = {
     ...record,
     state: 'PAID',
@@ -391,6 +400,7 @@ export async function payStage(
       paidBy,
       paidAt: at,
       idempotencyKey: command.idempotencyKey ?? null,
+      ...deductions,
     },
   };
   const before = review.paidFen ?? 0;
@@ -414,13 +424,14 @@ export async function payStage(
                 after: {
                   ...review,
                   state: 'PAID',
-                  payment: { reference: command.reference, paidBy, paidAt: at },
+                  payment: { reference: command.reference, paidBy, paidAt: at, ...deductions },
                   paidFen: after,
                 },
               },
+              ...settlements,
             },
           }
-        : { paidSoFar: { review, before, after } }),
+        : { paidSoFar: { review, before, after }, ...settlements }),
     },
     stageAudit(at, paidBy, 'reward.stage_paid', staged, {
       reference: command.reference,
@@ -430,6 +441,9 @@ export async function payStage(
       noticeId: notice?.noticeId ?? null,
       objectionDeadline: notice?.objectionDeadline ?? null,
       idempotencyKey: command.idempotencyKey ?? null,
+      deductedFen: offsets.deductedFen,
+      netPaidFen: record.amountFen - offsets.deductedFen,
+      offsetClawbacks: offsets.deductions.map((d) => `${d.clawbackId}@${d.fromLeadId}`).join(',') || null,
     }),
   );
   if (outcome === 'conflict') {
@@ -447,6 +461,7 @@ export async function payStage(
       en: `The payment records of lead ${lead.leadId} changed while this was being recorded; look again and retry.`,
     });
   }
+  await afterOffsets(deps, offsets);
   return { record: paid, replayed: false };
 }
 

@@ -192,6 +192,21 @@ export class DynamoFundStore implements FundStore {
 }
 
 /**
+ * Money back into a fund (a clawback recovered, issue 17 part 6) as one item of another store's
+ * transaction: the same update as an admin's top-up, on a fund that exists.
+ */
+export function fundTopUpItem(
+  table: string,
+  fundId: string,
+  amountFen: number,
+  at: string,
+): TransactWriteItem {
+  const update = balanceUpdateOf({ fundId, at, move: { kind: 'top_up', amountFen } });
+  if (update === undefined) throw new RangeError('A top-up moves more than 0 fen');
+  return { Update: { TableName: table, Key: marshall(balanceKey(fundId)), ...update } };
+}
+
+/**
  * The one update of the balance item a change needs: the move, the waiting count, and their conditions
  * (the store enforces what the transition checked on the balance it read). Undefined when the balance is
  * untouched.

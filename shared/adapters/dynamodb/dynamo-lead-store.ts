@@ -26,6 +26,7 @@ import {
   type PendingWorkKind,
   type PendingWorkStore,
 } from '#shared/ports/pending-work.ts';
+import type { OffsetSettlement } from '#shared/ports/clawbacks.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
@@ -43,6 +44,7 @@ import {
 import { batchGet } from './batch-get.ts';
 import { between, decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
+import { offsetSettlementItems } from './dynamo-clawback-store.ts';
 import { noticeClearCheck, openNoticeItem } from './dynamo-notice-store.ts';
 import { type Item, queryAll, queryUpTo } from './query-pages.ts';
 import { recordOf } from './stored-item.ts';
@@ -119,10 +121,14 @@ export class DynamoLeadStore
   readonly #table: string;
   readonly #audit: DynamoAuditTrail;
 
-  constructor(client: DynamoDBClient, table: string, audit: DynamoAuditTrail) {
+  /** The Funds table: a payment that deducts a clawback's offset returns that money to its fund. */
+  readonly #fundsTable: string | undefined;
+
+  constructor(client: DynamoDBClient, table: string, audit: DynamoAuditTrail, fundsTable?: string) {
     this.#client = client;
     this.#table = table;
     this.#audit = audit;
+    this.#fundsTable = fundsTable;
   }
 
   async get(leadId: string): Promise<LeadRecord | undefined> {
@@ -501,7 +507,16 @@ export class DynamoLeadStore
     if (transition.noticeClear === true) {
       items.push(noticeClearCheck(this.#table, transition.leadId, transition.at));
     }
+    if (transition.offsets !== undefined) items.push(...this.offsetItems(transition.offsets, transition.at));
     return items;
+  }
+
+  /** The items of offsets deducted from a payment (issue 17, part 6), for the payment's transaction. */
+  offsetItems(settlements: readonly OffsetSettlement[], at: string): TransactWriteItem[] {
+    if (settlements.length === 0) return [];
+    if (this.#fundsTable === undefined)
+      throw new Error('DynamoLeadStore: deducting an offset needs the Funds table');
+    return offsetSettlementItems({ leads: this.#table, funds: this.#fundsTable }, settlements, at);
   }
 
   async reportActualInvestment(

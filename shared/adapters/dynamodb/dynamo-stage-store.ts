@@ -27,13 +27,13 @@ export class DynamoStageStore implements StageStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #audit: DynamoAuditTrail;
-  readonly #leads: Pick<DynamoLeadStore, 'transitionItems'>;
+  readonly #leads: Pick<DynamoLeadStore, 'transitionItems' | 'offsetItems'>;
 
   constructor(
     client: DynamoDBClient,
     table: string,
     audit: DynamoAuditTrail,
-    leads: Pick<DynamoLeadStore, 'transitionItems'>,
+    leads: Pick<DynamoLeadStore, 'transitionItems' | 'offsetItems'>,
   ) {
     this.#client = client;
     this.#table = table;
@@ -136,6 +136,8 @@ export class DynamoStageStore implements StageStore {
       }
       if (payment.noticeClear)
         items.push(noticeClearCheck(this.#table, paid.leadId, paid.payment?.paidAt ?? ''));
+      if (payment.offsets !== undefined)
+        items.push(...this.#leads.offsetItems(payment.offsets, paid.payment?.paidAt ?? ''));
     }
     try {
       await this.#audit.appendWithin(audit, items);

@@ -31,6 +31,7 @@ export function fundTestKit(adapters: Adapters) {
     evidence: adapters.evidence,
     signOffs: adapters.signOffs,
     notices: adapters.notices,
+    clawbacks: adapters.clawbacks,
     calendar: adapters.calendar,
     clock: adapters.clock,
     fundMetrics: noFundMetrics,
@@ -42,10 +43,16 @@ export function fundTestKit(adapters: Adapters) {
   const submitter: Principal = { userId: `officer-${fundId}`, roles: ['sector:optoelectronics'] };
 
   /** Stores a lead (planned only unless `actualFen`) and records decision revision 1. */
-  async function evaluatedLead(fields: { plannedFen?: number; actualFen?: number; fundRequestFen: number }) {
+  async function evaluatedLead(fields: {
+    plannedFen?: number;
+    actualFen?: number;
+    fundRequestFen: number;
+    introducer?: Lead['introducer'];
+  }) {
     const lead: Lead = leadInFen({
       plannedFen: fields.plannedFen ?? 12_000_000_000,
       fundRequestFen: fields.fundRequestFen,
+      ...(fields.introducer === undefined ? {} : { introducer: fields.introducer }),
       ...(fields.actualFen === undefined ? {} : { actualFen: fields.actualFen }),
     });
     const leadId = `ld_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
