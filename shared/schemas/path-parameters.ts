@@ -74,8 +74,21 @@ export const StageParamSchema = z
   )
   .meta({ description: 'The stage number (1, 2, …)' });
 
+/** A clawback (issue 17, part 6): `cb_` and 24 lower-case hex digits. */
+export const ClawbackIdParamSchema = z
+  .string()
+  .regex(
+    /^cb_[0-9a-f]{24}$/,
+    zodMessage({
+      zh: '必须是追回编号：cb_ 加 24 位小写十六进制数字',
+      en: 'must be a clawback id: cb_ and 24 lower-case hex digits',
+    }),
+  )
+  .meta({ description: 'The clawback id (cb_…)' });
+
 export const pathParameterSchemas = {
   id: LeadIdParamSchema,
+  clawbackId: ClawbackIdParamSchema,
   noticeId: NoticeIdParamSchema,
   objectionId: ObjectionIdParamSchema,
   stage: StageParamSchema,

@@ -422,6 +422,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leads/{id}/clawbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead’s clawbacks (追回) and its reward gross, recovered and net (finance, the finance head, auditors)
+         * @description `summary.grossFen` is what was paid of the reward (all of it, or the stages paid so far), `recoveredFen` the clawbacks approved (the reversals), `netFen` the difference, `receivedFen` what is back in the fund already. `claimableFen`: what may still be proposed.
+         */
+        get: operations["review-reward:get:/leads/{id}/clawbacks"];
+        put?: never;
+        /**
+         * Propose a clawback of a paid reward (finance): amount, reason, method refund or offset
+         * @description At most what was paid less what is proposed or approved already (409 `clawback_exceeds_paid`; nothing paid: 409 `not_paid`), checked again inside the transaction, so proposals at once never claim more. `offset` needs an introducer with a resident ID or credit code (409 `offset_not_possible`). Another member of finance decides it. Audited `reward.clawback_proposed`.
+         */
+        post: operations["review-reward:post:/leads/{id}/clawbacks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/clawbacks/{clawbackId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposed clawback (finance, not the proposer): the reversal entry
+         * @description The lead’s recovered amount rises by the clawback; the payment itself is never edited. An `offset` opens against the introducer’s later reward payments, a `refund` waits for the money (POST …/refund). 403 `maker_checker` (the proposer), 409 `clawback_decided`. Audited `reward.clawback_approved` with `reversalFen`.
+         */
+        post: operations["review-reward:post:/leads/{id}/clawbacks/{clawbackId}/approval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/clawbacks/{clawbackId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a proposed clawback (finance, not the proposer), with the reason */
+        post: operations["review-reward:post:/leads/{id}/clawbacks/{clawbackId}/rejection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/clawbacks/{clawbackId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an approved refund clawback’s money received (finance): it returns to the fund
+         * @description In one transaction the clawback becomes RECOVERED and the fund’s total and available rise by the amount (then the fund’s waitlist is served). `receivedOn` between the proposal day and today (else 400). The same reference again: 200 with `Idempotent-Replayed: true`; another: 409 `already_recovered`. An offset: 409 `not_a_refund`; not approved: 409 `clawback_not_approved`. Audited `reward.clawback_refund_received`.
+         */
+        post: operations["review-reward:post:/leads/{id}/clawbacks/{clawbackId}/refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/notices": {
         parameters: {
             query?: never;
@@ -1017,6 +1098,23 @@ export interface components {
         };
         StagePaidRequest: {
             reference: string;
+        };
+        ClawbackRequest: {
+            amount: string | number;
+            reason: string;
+            /** @enum {string} */
+            method: "refund" | "offset";
+        };
+        ClawbackApprovalRequest: {
+            note?: string;
+        };
+        ClawbackRejectionRequest: {
+            reason: string;
+        };
+        RefundReceivedRequest: {
+            reference: string;
+            /** Format: date */
+            receivedOn: string;
         };
         ObjectionRequest: {
             /** Format: date */
@@ -1628,6 +1726,11 @@ export interface components {
                     };
                     /** Format: date-time */
                     paidAt: string;
+                    deductions?: {
+                        clawbackId: string;
+                        fromLeadId: string;
+                        amountFen: number;
+                    }[];
                 } | null;
                 paidFen?: number;
             } | null;
@@ -2193,6 +2296,11 @@ export interface components {
                         };
                         /** Format: date-time */
                         paidAt: string;
+                        deductions?: {
+                            clawbackId: string;
+                            fromLeadId: string;
+                            amountFen: number;
+                        }[];
                     } | null;
                     paidFen?: number;
                 } | null;
@@ -2227,6 +2335,11 @@ export interface components {
                 };
                 /** Format: date-time */
                 paidAt: string;
+                deductions?: {
+                    clawbackId: string;
+                    fromLeadId: string;
+                    amountFen: number;
+                }[];
             } | null;
             paidFen?: number;
             signOffs: {
@@ -2296,6 +2409,11 @@ export interface components {
                 };
                 /** Format: date-time */
                 paidAt: string;
+                deductions?: {
+                    clawbackId: string;
+                    fromLeadId: string;
+                    amountFen: number;
+                }[];
             } | null;
             paidFen?: number;
         };
@@ -2359,6 +2477,11 @@ export interface components {
                     };
                     /** Format: date-time */
                     paidAt: string;
+                    deductions?: {
+                        clawbackId: string;
+                        fromLeadId: string;
+                        amountFen: number;
+                    }[];
                 } | null;
             }[];
         };
@@ -2390,7 +2513,118 @@ export interface components {
                 /** Format: date-time */
                 paidAt: string;
                 idempotencyKey: string | null;
+                deductions?: {
+                    clawbackId: string;
+                    fromLeadId: string;
+                    amountFen: number;
+                }[];
             } | null;
+        };
+        ClawbacksView: {
+            leadId: string;
+            summary: {
+                grossFen: number;
+                recoveredFen: number;
+                netFen: number;
+                receivedFen: number;
+            };
+            claimableFen: number;
+            clawbacks: {
+                clawbackId: string;
+                leadId: string;
+                revision: number;
+                fundId: string;
+                amountFen: number;
+                reason: string;
+                /** @enum {string} */
+                method: "refund" | "offset";
+                /** @enum {string} */
+                state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+                proposedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                proposedAt: string;
+                decision: {
+                    /** @enum {string} */
+                    outcome: "approved" | "rejected";
+                    by: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    at: string;
+                    note: string | null;
+                } | null;
+                receivedFen: number;
+                refund: {
+                    reference: string;
+                    /** Format: date */
+                    receivedOn: string;
+                    recordedBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    recordedAt: string;
+                } | null;
+                deductions: {
+                    leadId: string;
+                    stage: number | null;
+                    amountFen: number;
+                    /** Format: date-time */
+                    at: string;
+                }[];
+            }[];
+        };
+        ClawbackRecord: {
+            clawbackId: string;
+            leadId: string;
+            revision: number;
+            fundId: string;
+            amountFen: number;
+            reason: string;
+            /** @enum {string} */
+            method: "refund" | "offset";
+            /** @enum {string} */
+            state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+            proposedBy: {
+                userId: string;
+                role: string;
+            };
+            /** Format: date-time */
+            proposedAt: string;
+            decision: {
+                /** @enum {string} */
+                outcome: "approved" | "rejected";
+                by: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                at: string;
+                note: string | null;
+            } | null;
+            receivedFen: number;
+            refund: {
+                reference: string;
+                /** Format: date */
+                receivedOn: string;
+                recordedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                recordedAt: string;
+            } | null;
+            deductions: {
+                leadId: string;
+                stage: number | null;
+                amountFen: number;
+                /** Format: date-time */
+                at: string;
+            }[];
         };
         PublicNoticePage: {
             items: {
@@ -4994,6 +5228,11 @@ export interface operations {
                             /** Format: date-time */
                             paidAt: string;
                             idempotencyKey: string | null;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
                         } | null;
                     };
                 };
@@ -5032,7 +5271,613 @@ export interface operations {
                             /** Format: date-time */
                             paidAt: string;
                             idempotencyKey: string | null;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
                         } | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:get:/leads/{id}/clawbacks": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clawbacks, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClawbacksView"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/clawbacks": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClawbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Proposed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClawbackRecord"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/clawbacks/{clawbackId}/approval": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The clawback id (cb_…) */
+                clawbackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClawbackApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clawbackId: string;
+                        leadId: string;
+                        revision: number;
+                        fundId: string;
+                        amountFen: number;
+                        reason: string;
+                        /** @enum {string} */
+                        method: "refund" | "offset";
+                        /** @enum {string} */
+                        state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        decision: {
+                            /** @enum {string} */
+                            outcome: "approved" | "rejected";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        } | null;
+                        receivedFen: number;
+                        refund: {
+                            reference: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        deductions: {
+                            leadId: string;
+                            stage: number | null;
+                            amountFen: number;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/clawbacks/{clawbackId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The clawback id (cb_…) */
+                clawbackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClawbackRejectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clawbackId: string;
+                        leadId: string;
+                        revision: number;
+                        fundId: string;
+                        amountFen: number;
+                        reason: string;
+                        /** @enum {string} */
+                        method: "refund" | "offset";
+                        /** @enum {string} */
+                        state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        decision: {
+                            /** @enum {string} */
+                            outcome: "approved" | "rejected";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        } | null;
+                        receivedFen: number;
+                        refund: {
+                            reference: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        deductions: {
+                            leadId: string;
+                            stage: number | null;
+                            amountFen: number;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/clawbacks/{clawbackId}/refund": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The clawback id (cb_…) */
+                clawbackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundReceivedRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clawbackId: string;
+                        leadId: string;
+                        revision: number;
+                        fundId: string;
+                        amountFen: number;
+                        reason: string;
+                        /** @enum {string} */
+                        method: "refund" | "offset";
+                        /** @enum {string} */
+                        state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        decision: {
+                            /** @enum {string} */
+                            outcome: "approved" | "rejected";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        } | null;
+                        receivedFen: number;
+                        refund: {
+                            reference: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        deductions: {
+                            leadId: string;
+                            stage: number | null;
+                            amountFen: number;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Recovered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clawbackId: string;
+                        leadId: string;
+                        revision: number;
+                        fundId: string;
+                        amountFen: number;
+                        reason: string;
+                        /** @enum {string} */
+                        method: "refund" | "offset";
+                        /** @enum {string} */
+                        state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        decision: {
+                            /** @enum {string} */
+                            outcome: "approved" | "rejected";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        } | null;
+                        receivedFen: number;
+                        refund: {
+                            reference: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        deductions: {
+                            leadId: string;
+                            stage: number | null;
+                            amountFen: number;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
                     };
                 };
             };
