@@ -141,6 +141,10 @@ const ACTIONS: Record<string, { zh: string; en: string }> = {
   'reward.paid': { zh: '标记已支付', en: 'reward paid' },
   'reward.stage_approved': { zh: '批准分期', en: 'stage approved' },
   'reward.stage_paid': { zh: '分期标记已支付', en: 'stage paid' },
+  'reward.clawback_proposed': { zh: '申请追回', en: 'clawback proposed' },
+  'reward.clawback_approved': { zh: '批准追回（冲减）', en: 'clawback approved (reversal)' },
+  'reward.clawback_rejected': { zh: '驳回追回', en: 'clawback rejected' },
+  'reward.clawback_refund_received': { zh: '追回退款到账', en: 'clawback refund received' },
   'policy.published': { zh: '发布政策版本', en: 'policy published' },
 };
 

@@ -9,6 +9,8 @@ import { QUIET_TEXT } from '../../components/a11y.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { useLanguage, useTexts } from '../../i18n/language.ts';
 import { conflictWords, type FinanceAction, makerCheckerWords } from '../finance/review-refusals.ts';
+import { netPaidFen } from './PaymentDeductions.tsx';
+import { readStages } from './StagesSection.tsx';
 
 type LeadView = components['schemas']['LeadView'];
 type ModalAction = 'approve' | 'reject' | 'mark_paid';
@@ -60,6 +62,8 @@ const texts = {
     approved: '已由 {user} 于 {at} 批准：奖励 {reward}，专项基金 {fund}',
     rejected: '已由 {user} 于 {at} 驳回：{note}',
     paid: '已由 {user} 于 {at} 标记已支付，凭证号 {reference}',
+    deducted: '抵扣追回款 {amount}，来自线索 {lead}',
+    netPaid: '实付 {amount}',
     caseRecorded: '一事一议结果已由 {user} 登记：奖励 {reward}，专项基金 {fund}（{reason}）',
     notReviewable: '此线索当前没有待财务处理的事项。',
     refused: '操作未完成',
@@ -118,6 +122,8 @@ const texts = {
     approved: 'Approved by {user} at {at}: reward {reward}, fund {fund}',
     rejected: 'Rejected by {user} at {at}: {note}',
     paid: 'Marked paid by {user} at {at}, reference {reference}',
+    deducted: 'Clawback offset {amount} deducted, from lead {lead}',
+    netPaid: 'Net paid {amount}',
     caseRecorded: 'Case outcome recorded by {user}: reward {reward}, fund {fund} ({reason})',
     notReviewable: 'Nothing on this lead waits for finance.',
     refused: 'Not done',
@@ -151,12 +157,20 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
   const [open, setOpen] = useState<ModalAction>();
   const [refusal, setRefusal] = useState<Refusal>();
   const [missingSignOffs, setMissingSignOffs] = useState<readonly SignOffSlot[]>([]);
+  // A staged reward (issue 17, part 5) is paid stage by stage, never at once: undefined until known.
+  const [staged, setStaged] = useState<boolean>();
 
   const load = useCallback(async () => {
     const { data, error, response } = await api.GET('/leads/{id}', { params: { path: { id: leadId } } });
     if (data === undefined) setLoadProblem(problemOf(error, response.status));
     else setLead(data);
   }, [leadId]);
+
+  const approved = lead?.status === 'APPROVED';
+  useEffect(() => {
+    if (!approved) return;
+    void readStages(leadId).then(({ data }) => setStaged(data?.staged ?? false));
+  }, [approved, leadId]);
 
   useEffect(() => {
     void load();
@@ -249,12 +263,15 @@ export function FinanceActions({ leadId, onChanged }: { leadId: string; onChange
           {isFinance && (lead.status === 'PENDING_FINANCE' || lead.status === 'PENDING_CASE_REVIEW') ? (
             <Button onClick={() => setOpen('reject')}>{t.reject}</Button>
           ) : null}
-          {isFinance && lead.status === 'APPROVED' ? (
+          {isFinance && lead.status === 'APPROVED' && staged === false ? (
             <Button type="primary" onClick={() => setOpen('mark_paid')}>
               {t.markPaid}
             </Button>
           ) : null}
         </Space>
+        {isFinance && lead.status === 'APPROVED' && staged === true ? (
+          <Alert type="info" showIcon title={conflictWords('staged_payment', language)} />
+        ) : null}
         {['PENDING_FINANCE', 'PENDING_CASE_REVIEW', 'APPROVED'].includes(lead.status) ||
         lead.review !== null ? null : (
           <Typography.Text style={QUIET_TEXT}>{t.notReviewable}</Typography.Text>
@@ -316,6 +333,14 @@ function ReviewSummary({ lead, t, language }: { lead: LeadView; t: Texts; langua
           reference: review.payment.reference,
         }),
       );
+      // Clawback offsets deducted from a whole-reward payment (a staged one's show under 分期支付).
+      const deductions = review.paidFen === undefined ? (review.payment.deductions ?? []) : [];
+      for (const deduction of deductions) {
+        lines.push(fill(t.deducted, { amount: formatFen(deduction.amountFen), lead: deduction.fromLeadId }));
+      }
+      if (deductions.length > 0) {
+        lines.push(fill(t.netPaid, { amount: formatFen(netPaidFen(review.rewardFen, deductions)) }));
+      }
     }
   }
   if (lines.length === 0) return null;

@@ -25,9 +25,11 @@ import { type LeadStatus, LeadStatusTag, leadStatusName } from '../../components
 import { type Language, pick, useLanguage, useTexts } from '../../i18n/language.ts';
 import { NoticeSection } from '../notices/NoticeSection.tsx';
 import { ActualInvestmentForm } from './ActualInvestmentForm.tsx';
+import { ClawbackSection } from './ClawbackSection.tsx';
 import { EvidenceSection } from './EvidenceForms.tsx';
 import { FinanceActions } from './FinanceActions.tsx';
 import { ALLOCATION_NAMES, BASIS_NAMES, CATEGORY_NAMES, INTRODUCER_NAMES } from './lead-names.ts';
+import { PaymentDeductions } from './PaymentDeductions.tsx';
 import { ReferrerRegistrationSection } from './ReferrerRegistrationForm.tsx';
 import { ReplayAction } from './ReplayAction.tsx';
 import { StagesSection } from './StagesSection.tsx';
@@ -117,6 +119,7 @@ const texts = {
     paymentReference: '支付凭证号',
     paidBy: '支付经办人',
     paidAt: '支付时间',
+    deductions: '抵扣追回款',
     caseOutcome: '一事一议结果',
     caseReward: '协商奖励',
     caseFund: '协商基金',
@@ -217,6 +220,7 @@ const texts = {
     paymentReference: 'Payment reference',
     paidBy: 'Paid by',
     paidAt: 'Paid at',
+    deductions: 'Clawback offsets',
     caseOutcome: 'One-case-one-policy outcome',
     caseReward: 'Negotiated reward',
     caseFund: 'Negotiated fund',
@@ -475,6 +479,18 @@ export default function LeadPage() {
           leadId={lead.leadId}
           canAct={kinds.includes('finance')}
           onChanged={changed}
+        />
+      ) : null}
+
+      {/* 追回 (issue 17, part 6): once something of the reward is paid. */}
+      {(kinds.includes('finance') || kinds.includes('finance-head') || kinds.includes('auditor')) &&
+      me !== undefined &&
+      (lead.status === 'PAID' || (lead.review?.paidFen ?? 0) > 0) ? (
+        <ClawbackSection
+          key={`${lead.status}-${lead.review?.paidFen ?? 0}`}
+          leadId={lead.leadId}
+          userId={me.userId}
+          canAct={kinds.includes('finance')}
         />
       ) : null}
 
@@ -813,6 +829,22 @@ function reviewItems(view: LeadView, t: Texts, language: Language): Descriptions
                 { key: 'reference', label: t.paymentReference, children: review.payment.reference },
                 { key: 'paidBy', label: t.paidBy, children: review.payment.paidBy.userId },
                 { key: 'paidAt', label: t.paidAt, children: formatInstant(review.payment.paidAt, language) },
+                // A staged reward's payment is its last stage's: the stages section shows each one's.
+                ...((review.payment.deductions ?? []).length === 0 || review.paidFen !== undefined
+                  ? []
+                  : [
+                      {
+                        key: 'deductions',
+                        label: t.deductions,
+                        span: 'filled' as const,
+                        children: (
+                          <PaymentDeductions
+                            amountFen={review.rewardFen}
+                            deductions={review.payment.deductions}
+                          />
+                        ),
+                      },
+                    ]),
               ]),
         ]),
   ];

@@ -7,6 +7,7 @@ import type { components } from '../../api/schema.d.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { pick, useLanguage, useTexts } from '../../i18n/language.ts';
+import { PaymentDeductions } from './PaymentDeductions.tsx';
 
 type StagesView = components['schemas']['StagesView'];
 type Stage = StagesView['stages'][number];
@@ -74,6 +75,14 @@ const texts = {
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
+/**
+ * A lead's stages as `GET /leads/{id}/stages` answers them: `staged` says whether the policy splits the
+ * reward (then `POST /leads/{id}/paid` is refused; each stage is paid here). Finance's actions read it too.
+ */
+export function readStages(leadId: string) {
+  return api.GET('/leads/{id}/stages', { params: { path: { id: leadId } } });
+}
+
 const fill = (text: string, values: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
@@ -103,9 +112,7 @@ export function StagesSection({
   const [payForm] = Form.useForm<{ reference: string }>();
 
   const load = useCallback(async () => {
-    const { data, error, response } = await api.GET('/leads/{id}/stages', {
-      params: { path: { id: leadId } },
-    });
+    const { data, error, response } = await readStages(leadId);
     if (data !== undefined) {
       setView(data);
       setProblem(undefined);
@@ -183,8 +190,14 @@ export function StagesSection({
     {
       title: t.status,
       dataIndex: 'status',
-      // The words carry the status; the tag's colour only repeats them.
-      render: (status: Stage['status']) => <Tag>{statusText[status]}</Tag>,
+      // The words carry the status; the tag's colour only repeats them. A paid stage shows the clawback
+      // offsets deducted from its payment (issue 17, part 6) and the net paid.
+      render: (status: Stage['status'], stage: Stage) => (
+        <>
+          <Tag>{statusText[status]}</Tag>
+          <PaymentDeductions amountFen={stage.amountFen} deductions={stage.payment?.deductions} />
+        </>
+      ),
     },
     ...(canAct
       ? [
