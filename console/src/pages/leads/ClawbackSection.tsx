@@ -443,7 +443,6 @@ export function ClawbackSection({
             dataSource={view.clawbacks}
             aria-label={t.caption}
             locale={{ emptyText: <Typography.Text>{t.none}</Typography.Text> }}
-            scroll={{ x: 'max-content' }}
           />
         </div>
         {canAct && view.claimableFen > 0 ? (
