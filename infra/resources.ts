@@ -16,6 +16,8 @@ export interface TableDefinition {
     readonly name: string;
     readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
     readonly sortKey?: { readonly name: string; readonly type: 'S' | 'N' };
+    /** What the index holds beside its keys: every attribute (the default), or the keys only. */
+    readonly projection?: 'ALL' | 'KEYS_ONLY';
   }[];
   readonly ttlAttribute?: string;
   /** Append-only tables: writers may only put, never update or delete (enforced by IAM in the cloud). */
@@ -154,6 +156,17 @@ export const tables = [
       { name: 'byStatus', partitionKey: stringKey('gsi2pk'), sortKey: stringKey('gsi2sk') },
       // All leads, newest first, sharded by month: gsi3pk = MONTH#<yyyy-mm>, gsi3sk = <submittedAt>#<leadId>
       { name: 'byMonth', partitionKey: stringKey('gsi3pk'), sortKey: stringKey('gsi3sk') },
+      // GET /leads without sector or status (issue 18, part 4): every lead in one partition, newest first,
+      // gsi4pk = LEADS, gsi4sk = <submittedAt>#<leadId>; a page is one query here and one BatchGetItem of the
+      // items. Keys only, and both keys are fixed when the lead is made: each lead writes this index once
+      // (one write unit), never on its later updates, so the one partition's ~1,000 writes/s are 1,000 new
+      // leads/s. Leads stored before it: `npm run cli -- backfill-lead-list` (lead-list-backfill.ts).
+      {
+        name: 'newestFirst',
+        partitionKey: stringKey('gsi4pk'),
+        sortKey: stringKey('gsi4sk'),
+        projection: 'KEYS_ONLY',
+      },
       // Work waiting in the table, oldest first (sparse: only the PENDING# marker items carry these):
       // pendingKind = EVALUATION | ALLOCATION, pendingOrder = <waiting since>#<leadId>. The reconciler's query.
       { name: 'pendingWork', partitionKey: stringKey('pendingKind'), sortKey: stringKey('pendingOrder') },

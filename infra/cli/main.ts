@@ -24,6 +24,11 @@ const commands: Record<string, Command> = {
     summary: 'redrive [--queue Evaluation|Allocation] [--data-dir DIR]: move dead-lettered messages back',
     load: () => import('./redrive.ts'),
   },
+  'backfill-lead-list': {
+    summary:
+      'backfill-lead-list [--data-dir DIR]: give leads stored before the newestFirst index its keys (once, after deploying it)',
+    load: () => import('./backfill-lead-list.ts'),
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

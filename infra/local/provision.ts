@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -50,6 +51,46 @@ async function tableExists(client: DynamoDBClient, name: string): Promise<boolea
   }
 }
 
+/**
+ * A table kept in a data dir from before an index was defined gets that index (as a deployment adding it
+ * would); items written before it carry its keys only once backfilled (e.g. `cli backfill-lead-list`).
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  table: TableDefinition,
+  log: LocalLog,
+): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table.id }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of table.globalIndexes) {
+    if (present.has(index.name)) continue;
+    // One index per UpdateTable, as DynamoDB allows.
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.id,
+        AttributeDefinitions: attributeDefinitions(table),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: keySchema(index.partitionKey, index.sortKey),
+              Projection: { ProjectionType: index.projection ?? 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+    // Writes wait until the index is built (DynamoDB Local refuses them meanwhile).
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const described = await client.send(new DescribeTableCommand({ TableName: table.id }));
+      const status = described.Table?.GlobalSecondaryIndexes?.find((gsi) => gsi.IndexName === index.name);
+      if (status?.IndexStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    log('info', 'index added', { table: table.id, index: index.name });
+  }
+}
+
 /** Creates every table that does not exist yet (a persistent data dir keeps the others, with their data). */
 export async function provisionTables(
   client: DynamoDBClient,
@@ -65,6 +106,7 @@ export async function provisionTables(
       if (await tableExists(client, name)) {
         log('info', 'table kept', { table: name });
         kept.push(name);
+        await addMissingIndexes(client, table, log);
         return;
       }
       await client.send(
@@ -79,7 +121,7 @@ export async function provisionTables(
                 GlobalSecondaryIndexes: table.globalIndexes.map((index) => ({
                   IndexName: index.name,
                   KeySchema: keySchema(index.partitionKey, index.sortKey),
-                  Projection: { ProjectionType: 'ALL' },
+                  Projection: { ProjectionType: index.projection ?? 'ALL' },
                 })),
               }),
         }),

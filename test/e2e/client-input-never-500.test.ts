@@ -174,25 +174,30 @@ describe('forged cursors', () => {
     },
   );
 
-  // Without a sector or status the listing walks the month partitions; its cursor names a month.
+  // Without a sector or status the listing reads the one-partition, key-only newestFirst index (issue 18).
   it.each([
-    ['a month that is not one', { gsi3pk: { S: 'MONTH#x' } }],
-    ['a month before the range', { gsi3pk: { S: 'MONTH#2018-12' } }],
-    ['a month with other attributes', { gsi3pk: { S: 'MONTH#2026-01' }, gsi1pk: { S: 'SECTOR#food' } }],
+    ['a month cursor of the former listing', { gsi3pk: { S: 'MONTH#2026-01' } }],
     [
-      'a key of a month after the range',
-      marshall({ pk: 'LEAD#x', sk: 'LEAD', gsi3pk: 'MONTH#2026-03', gsi3sk: AT }),
+      'a key of another partition',
+      marshall({ pk: 'LEAD#x', sk: 'LEAD', gsi4pk: 'OTHER', gsi4sk: `${AT}#x` }),
     ],
-  ])('GET /leads (by month) refuses %s with 400', async (_name, key) => {
+    [
+      'a key after the range',
+      marshall({ pk: 'LEAD#x', sk: 'LEAD', gsi4pk: 'LEADS', gsi4sk: '2026-03-01T00:00:00.000Z#x' }),
+    ],
+    [
+      'a key with other attributes',
+      marshall({ pk: 'LEAD#x', sk: 'LEAD', gsi4pk: 'LEADS', gsi4sk: `${AT}#x`, gsi1pk: 'SECTOR#food' }),
+    ],
+  ])('GET /leads (newest first) refuses %s with 400', async (_name, key) => {
     const cursor = wrapCursor(base64url(key), { to: '2026-02-28T15:59:59.999Z' }) ?? '';
     const answer = await api<Problem>('GET', `/leads?to=2026-02-28&cursor=${cursor}`, { token: finance });
     expectRefused(answer, 'cursor', JSON.stringify(key));
   });
 
-  it('GET /leads (by month) still takes its own month cursor', async () => {
-    const cursor = wrapCursor(base64url({ gsi3pk: { S: 'MONTH#2026-01' } }), {
-      to: '2026-02-28T15:59:59.999Z',
-    });
+  it('GET /leads (newest first) still takes its own cursor', async () => {
+    const key = marshall({ pk: 'LEAD#x', sk: 'LEAD', gsi4pk: 'LEADS', gsi4sk: `${AT}#x` });
+    const cursor = wrapCursor(base64url(key), { to: '2026-02-28T15:59:59.999Z' });
     const answer = await api('GET', `/leads?to=2026-02-28&cursor=${cursor}`, { token: finance });
     expect(answer.status).toBe(200);
   });

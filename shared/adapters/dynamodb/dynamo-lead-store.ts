@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
+import type { OffsetSettlement } from '#shared/ports/clawbacks.ts';
 import type {
   ActualInvestmentStore,
   CreateLeadOutcome,
@@ -26,7 +27,6 @@ import {
   type PendingWorkKind,
   type PendingWorkStore,
 } from '#shared/ports/pending-work.ts';
-import type { OffsetSettlement } from '#shared/ports/clawbacks.ts';
 import type { LeadTransition, ReviewStore } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
@@ -41,7 +41,7 @@ import {
   type LeadRecord,
   LeadRecordSchema,
 } from '#shared/schemas/lead-record.ts';
-import { batchGet } from './batch-get.ts';
+import { BATCH_GET_KEYS, batchGet } from './batch-get.ts';
 import { between, decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { offsetSettlementItems } from './dynamo-clawback-store.ts';
@@ -96,7 +96,10 @@ function pendingItem(work: Omit<PendingWork, 'resent' | 'retryAfter'>) {
   );
 }
 
-/** Index keys: newest first by sector, by status and by month of submission. */
+/** The one partition of the `newestFirst` index (infra/resources.ts): every lead, newest first. */
+export const ALL_LEADS_PARTITION = 'LEADS';
+
+/** Index keys: newest first by sector, by status, by month of submission and all together. */
 export function indexKeys(lead: LeadRecord) {
   const order = `${lead.submittedAt}#${lead.leadId}`;
   return {
@@ -106,10 +109,12 @@ export function indexKeys(lead: LeadRecord) {
     gsi2sk: order,
     gsi3pk: `MONTH#${lead.submittedAt.slice(0, 7)}`,
     gsi3sk: order,
+    gsi4pk: ALL_LEADS_PARTITION,
+    gsi4sk: order,
   };
 }
 
-const STRIP = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
+const STRIP = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk'];
 
 const fromItem = <T>(item: Record<string, AttributeValue>, schema: { parse: (value: unknown) => T }): T =>
   recordOf(item, schema, STRIP);
@@ -331,7 +336,7 @@ export class DynamoLeadStore
         ExpressionAttributeValues: marshall({ ':pk': `STATUS#${query.status}`, ':from': from, ':to': to }),
       };
     } else {
-      return this.#listByMonth(query, from, to);
+      return this.#listNewestFirst(query, from, to);
     }
     return this.#pageOf(input, query.limit, decodeCursor(query.cursor, resumeKey));
   }
@@ -648,52 +653,42 @@ export class DynamoLeadStore
     };
   }
 
-  /** Without a sector or status, walk the month partitions from the newest down. */
-  async #listByMonth(query: LeadListQuery, from: string, to: string): Promise<LeadPage> {
-    const firstMonth = from === '0000' ? '2019-01' : from.slice(0, 7);
-    const newestMonth = to.startsWith('9999') ? new Date().toISOString().slice(0, 7) : to.slice(0, 7);
-    const monthInRange = z
-      .string()
-      .regex(/^MONTH#\d{4}-(0[1-9]|1[0-2])$/)
-      .pipe(between(`MONTH#${firstMonth}`, `MONTH#${newestMonth}`));
-    const resume = decodeCursor(
-      query.cursor,
-      z.union([
-        resumeKeySchema('Leads', 'byMonth', { gsi3pk: monthInRange, gsi3sk: between(from, to) }),
-        // A page that ended with a month: the next one starts at the top of the month before.
-        z.object({ gsi3pk: z.object({ S: monthInRange }).strict() }).strict(),
-      ]),
+  /**
+   * Without a sector or status: one query of the key-only `newestFirst` index (every lead in one partition,
+   * newest first, `from`/`to` a range of its sort key) and one BatchGetItem of that page's items, in the
+   * index's order; two requests a page, however the leads spread over the months (issue 18, part 4). A lead
+   * deleted between the two reads is left out of the page.
+   */
+  async #listNewestFirst(query: LeadListQuery, from: string, to: string): Promise<LeadPage> {
+    const resumeKey = resumeKeySchema('Leads', 'newestFirst', {
+      gsi4pk: exactly(ALL_LEADS_PARTITION),
+      gsi4sk: between(from, to),
+    });
+    const { items: keys, lastKey } = await queryUpTo(
+      this.#client,
+      {
+        TableName: this.#table,
+        IndexName: 'newestFirst',
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: marshall({ ':pk': ALL_LEADS_PARTITION, ':from': from, ':to': to }),
+        ScanIndexForward: false,
+        ExclusiveStartKey: decodeCursor(query.cursor, resumeKey),
+      },
+      Math.min(query.limit, BATCH_GET_KEYS),
     );
-    let month = resume?.gsi3pk?.S?.slice('MONTH#'.length) ?? newestMonth;
-    const leads: LeadRecord[] = [];
-    // Only a whole key is a position inside the month; a month alone starts at its top.
-    let start = resume?.pk === undefined ? undefined : resume;
-    while (month >= firstMonth && leads.length < query.limit) {
-      const page = await this.#pageOf(
-        {
-          TableName: this.#table,
-          IndexName: 'byMonth',
-          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: marshall({ ':pk': `MONTH#${month}`, ':from': from, ':to': to }),
-          ScanIndexForward: false,
-        },
-        query.limit - leads.length,
-        start,
+    const byKey = new Map<string, Item>();
+    if (keys.length > 0) {
+      const items = await batchGet(
+        this.#client,
+        this.#table,
+        keys.map((key) => ({ pk: key.pk as AttributeValue, sk: key.sk as AttributeValue })),
       );
-      leads.push(...page.leads);
-      if (page.nextCursor !== null) return { leads, nextCursor: page.nextCursor };
-      month = previousMonth(month);
-      start = undefined;
+      for (const item of items) byKey.set(item.pk?.S ?? '', item);
     }
-    const more = month >= firstMonth;
-    return {
-      leads,
-      nextCursor: more ? encodeCursor(marshall({ gsi3pk: `MONTH#${month}` })) : null,
-    };
+    const leads = keys.flatMap((key) => {
+      const item = byKey.get(key.pk?.S ?? '');
+      return item === undefined ? [] : [fromItem(item, LeadRecordSchema)];
+    });
+    return { leads, nextCursor: encodeCursor(lastKey) };
   }
-}
-
-function previousMonth(month: string): string {
-  const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
-  return monthOfYear === 1 ? `${year - 1}-12` : `${year}-${String(monthOfYear - 1).padStart(2, '0')}`;
 }
