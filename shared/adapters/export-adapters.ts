@@ -1,6 +1,8 @@
 import type { Config } from '#shared/config.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ExportDelivery } from '#shared/ports/export-delivery.ts';
+import { dynamoDbClient } from './aws-clients.ts';
+import { DynamoClawbackStore } from './dynamodb/dynamo-clawback-store.ts';
 import { leadStores } from './lead-adapters.ts';
 
 /** Delivery in the local cloud: its gateway has no response size limit, so every file goes inline. */
@@ -42,6 +44,7 @@ export function exportAdapters() {
     audit,
     leads,
     reviews: leads,
+    recoveries: new DynamoClawbackStore(dynamoDbClient, config.LEADS_TABLE, config.FUNDS_TABLE, audit),
     zoneUnit: config.EXPORT_UNIT,
     delivery: exportDeliveryOf(config, clock),
   };

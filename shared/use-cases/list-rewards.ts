@@ -4,11 +4,14 @@
  */
 
 import * as z from 'zod';
+import { paidSoFarFen, recoverySummary } from '#shared/domain/clawback.ts';
 import { fenSchema, formatFen } from '#shared/domain/money.ts';
 import { whyNotPayable } from '#shared/domain/review-rules.ts';
+import type { ClawbackStore } from '#shared/ports/clawbacks.ts';
 import type { FundStore } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
+import { RecoverySummarySchema } from '#shared/schemas/clawback.ts';
 import { FlagSchema, FundResultSchema, ReferralRewardResultSchema } from '#shared/schemas/decision.ts';
 import { AllocationSchema, CaseOutcomeRecordSchema, ReviewRecordSchema } from '#shared/schemas/fund.ts';
 import { DecisionRecordSchema, type LeadStatus, LeadStatusSchema } from '#shared/schemas/lead-record.ts';
@@ -19,6 +22,8 @@ export interface ListRewardsDeps {
   readonly leads: Pick<LeadStore, 'list' | 'decisions'>;
   readonly reviews: Pick<ReviewStore, 'review' | 'caseOutcome'>;
   readonly funds: Pick<FundStore, 'allocation'>;
+  /** Clawback totals (issue 17, part 6): each paid reward's gross, recovered and net. */
+  readonly clawbacks: Pick<ClawbackStore, 'totals'>;
 }
 
 /** A lead of the status asked for that has no decision yet (nothing to review on it). */
@@ -67,6 +72,8 @@ export const RewardSchema = z.object({
   adjustments: DecisionRecordSchema.shape.adjustments,
   caseOutcome: CaseOutcomeRecordSchema.nullable(),
   review: ReviewRecordSchema.nullable(),
+  /** Once something is paid: gross, recovered (clawbacks approved) and net (issue 17, part 6). */
+  recovery: RecoverySummarySchema.pick({ grossFen: true, recoveredFen: true, netFen: true }).nullable(),
 });
 
 export const RewardListSchema = z.object({
@@ -102,11 +109,14 @@ export async function listRewards(
       const decision = decisions.find((d) => d.revision === lead.latestRevision);
       if (decision === undefined)
         return { leadId: lead.leadId, sector: lead.sector, status: lead.status, decision: null };
-      const [review, caseOutcome, allocation] = await Promise.all([
+      const [review, caseOutcome, allocation, totals] = await Promise.all([
         deps.reviews.review(lead.leadId),
         deps.reviews.caseOutcome(lead.leadId),
         deps.funds.allocation(decision.decision.fund.fundId, lead.leadId),
+        deps.clawbacks.totals(lead.leadId),
       ]);
+      const paidFen = review === undefined ? 0 : paidSoFarFen(review);
+      const { grossFen, recoveredFen, netFen } = recoverySummary(paidFen, totals);
       const refusal = whyNotPayable({ lead, decision, review, caseOutcome, allocation });
       const reward = decision.decision.referralReward;
       const fund = decision.decision.fund;
@@ -148,6 +158,7 @@ export async function listRewards(
         adjustments: decision.adjustments,
         caseOutcome: caseOutcome ?? null,
         review: review ?? null,
+        recovery: paidFen === 0 ? null : { grossFen, recoveredFen, netFen },
       };
     }),
   );

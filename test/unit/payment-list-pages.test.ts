@@ -52,6 +52,7 @@ function pagedDeps() {
           return later(new Map(reviews));
         },
       },
+      recoveries: { totalsOf: async () => later(new Map()) },
       clock: { now: () => new Date('2026-11-30T08:00:00.000Z') },
       zoneUnit: '开发区管委会',
     },
@@ -87,5 +88,53 @@ describe('the payment list over several pages of leads', () => {
     };
     const query = RewardsExportQuerySchema.parse({ status: 'APPROVED', format: 'csv' });
     await expect(exportPaymentList(deps as never, query)).rejects.toThrow('the table is gone');
+  });
+
+  it('shows each paid reward gross, recovered and net, and what its payment withheld for earlier clawbacks', async () => {
+    const lead = receivedLeadRecord(makeLead({ projectName: '追回项目' }), { status: 'PAID' });
+    const review: ReviewRecord = {
+      leadId: lead.leadId,
+      state: 'PAID',
+      revision: 1,
+      rewardFen: 240_000_000,
+      fundFen: 0,
+      decidedBy: { userId: 'fin-a', role: 'finance' },
+      decidedAt: '2026-11-02T02:00:00.000Z',
+      note: null,
+      payment: {
+        reference: 'BANK-1',
+        paidBy: { userId: 'fin-b', role: 'finance' },
+        paidAt: '2026-11-20T02:00:00.000Z',
+        deductions: [{ clawbackId: 'cb_1', fromLeadId: 'ld_other', amountFen: 50_000_000 }],
+      },
+    };
+    const deps = {
+      leads: { list: async () => ({ leads: [lead], nextCursor: null }) },
+      reviews: { reviewsOf: async () => new Map([[lead.leadId, review]]) },
+      recoveries: {
+        totalsOf: async () =>
+          new Map([
+            [
+              lead.leadId,
+              { leadId: lead.leadId, claimedFen: 100_000_000, clawedBackFen: 60_000_000, version: 3 },
+            ],
+          ]),
+      },
+      clock: { now: () => new Date('2026-11-30T08:00:00.000Z') },
+      zoneUnit: '开发区管委会',
+    };
+    const query = RewardsExportQuerySchema.parse({ status: 'PAID', format: 'csv' });
+    const text = new TextDecoder().decode((await exportPaymentList(deps as never, query)).bytes);
+    const [header = '', row = ''] = text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .filter((line) => line.includes('奖励金额') || line.includes(lead.leadId));
+    const cells = (line: string) => line.split(',').map((cell) => cell.replaceAll('"', ''));
+    const at = (name: string) => cells(row)[cells(header).findIndex((cell) => cell.startsWith(name))];
+    expect(at('奖励金额')).toBe('240.00');
+    expect(at('已支付')).toBe('240.00');
+    expect(at('已追回')).toBe('60.00');
+    expect(at('净额')).toBe('180.00');
+    expect(at('本次抵扣他案追回款')).toBe('50.00');
   });
 });

@@ -3,14 +3,19 @@
  * row per lead approved or paid, read from the store page by page (100 leads and one batch read of their
  * reviews at a time) and written as the rows arrive. `from`/`to` bound the submission time, as in
  * `GET /rewards`. A natural person's resident ID appears masked (shared/domain/identifiers.ts), never whole.
+ * Beside the reward: what was paid of it (gross), what clawbacks reversed (recovered), the net, and what
+ * this payment withheld for the introducer's earlier clawbacks (issue 17, part 6).
  */
 import * as z from 'zod';
+import { paidSoFarFen, recoverySummary } from '#shared/domain/clawback.ts';
 import { maskResidentId } from '#shared/domain/identifiers.ts';
 import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import { findSector } from '#shared/domain/sectors.ts';
+import type { ClawbackStore } from '#shared/ports/clawbacks.ts';
 import type { ExportFile } from '#shared/ports/export-delivery.ts';
 import type { LeadPage, LeadStore } from '#shared/ports/leads.ts';
 import type { ReviewBatch } from '#shared/ports/reviews.ts';
+import type { RecoveryTotals } from '#shared/schemas/clawback.ts';
 import type { ReviewRecord } from '#shared/schemas/fund.ts';
 import type { Introducer } from '#shared/schemas/lead.ts';
 import { LEAD_STATUS_ZH, type LeadRecord } from '#shared/schemas/lead-record.ts';
@@ -34,6 +39,8 @@ export type RewardsExportQuery = z.output<typeof RewardsExportQuerySchema>;
 export interface PaymentListDeps {
   readonly leads: Pick<LeadStore, 'list'>;
   readonly reviews: ReviewBatch;
+  /** The clawback totals of a page's leads (issue 17, part 6). */
+  readonly recoveries: Pick<ClawbackStore, 'totalsOf'>;
   readonly clock: { now(): Date };
   /** 填报单位 on the sheet. */
   readonly zoneUnit: string;
@@ -46,7 +53,11 @@ const REVIEWS_PER_BATCH = 100;
 interface PaymentRow {
   readonly lead: LeadRecord;
   readonly review: ReviewRecord | undefined;
+  readonly totals: RecoveryTotals | undefined;
 }
+
+const recoveryOf = ({ review, totals }: PaymentRow) =>
+  review === undefined ? undefined : recoverySummary(paidSoFarFen(review), totals);
 
 const INTRODUCER_ZH: Readonly<Record<Introducer['type'], string>> = {
   leading_enterprise: '龙头企业',
@@ -102,6 +113,23 @@ export const PAYMENT_LIST_COLUMNS: readonly Column<PaymentRow>[] = [
     width: 22,
   },
   { header: '奖励金额', en: 'Reward', kind: 'amount', value: ({ review }) => review?.rewardFen ?? null },
+  { header: '已支付', en: 'Paid (gross)', kind: 'amount', value: (row) => recoveryOf(row)?.grossFen ?? null },
+  {
+    header: '已追回',
+    en: 'Recovered (clawbacks approved)',
+    kind: 'amount',
+    value: (row) => recoveryOf(row)?.recoveredFen ?? null,
+  },
+  { header: '净额', en: 'Net', kind: 'amount', value: (row) => recoveryOf(row)?.netFen ?? null },
+  {
+    header: '本次抵扣他案追回款',
+    en: 'Withheld for earlier clawbacks',
+    kind: 'amount',
+    value: ({ review }) =>
+      review?.payment === null || review?.payment === undefined
+        ? null
+        : (review.payment.deductions ?? []).reduce((sum, d) => sum + d.amountFen, 0),
+  },
   { header: '状态', en: 'Status', kind: 'text', value: ({ lead }) => LEAD_STATUS_ZH[lead.status], width: 8 },
   {
     header: '审批人',
@@ -129,6 +157,7 @@ export const PAYMENT_LIST_COLUMNS: readonly Column<PaymentRow>[] = [
 interface ReviewedPage {
   readonly page: LeadPage;
   readonly reviews: ReadonlyMap<string, ReviewRecord>;
+  readonly totals: ReadonlyMap<string, RecoveryTotals>;
 }
 
 /** Every lead of the status and period, newest first, each with its review, one page at a time. */
@@ -145,12 +174,18 @@ async function* paymentRows(deps: PaymentListDeps, query: RewardsExportQuery): A
     const page = await listing;
     const ids = page.leads.map((lead) => lead.leadId);
     // BatchGetItem takes 100 keys: a page's batches go out together.
-    const batches = await Promise.all(
-      Array.from({ length: Math.ceil(ids.length / REVIEWS_PER_BATCH) }, (_, index) =>
-        deps.reviews.reviewsOf(ids.slice(index * REVIEWS_PER_BATCH, (index + 1) * REVIEWS_PER_BATCH)),
-      ),
+    const slices = Array.from({ length: Math.ceil(ids.length / REVIEWS_PER_BATCH) }, (_, index) =>
+      ids.slice(index * REVIEWS_PER_BATCH, (index + 1) * REVIEWS_PER_BATCH),
     );
-    return { page, reviews: new Map(batches.flatMap((batch) => [...batch])) };
+    const [batches, totals] = await Promise.all([
+      Promise.all(slices.map((slice) => deps.reviews.reviewsOf(slice))),
+      Promise.all(slices.map((slice) => deps.recoveries.totalsOf(slice))),
+    ]);
+    return {
+      page,
+      reviews: new Map(batches.flatMap((batch) => [...batch])),
+      totals: new Map(totals.flatMap((batch) => [...batch])),
+    };
   };
   // The listing runs ahead: as soon as a page of leads is in, the next page's query leaves, while this
   // page's reviews are read and its rows written. Each read's failure is caught here so that a writer
@@ -163,9 +198,11 @@ async function* paymentRows(deps: PaymentListDeps, query: RewardsExportQuery): A
     const upcoming = listing === undefined ? undefined : reviewed(listing);
     listing?.catch(() => undefined);
     upcoming?.catch(() => undefined);
-    const { page, reviews }: ReviewedPage = await current;
+    const { page, reviews, totals }: ReviewedPage = await current;
     current = upcoming;
-    for (const lead of page.leads) yield { lead, review: reviews.get(lead.leadId) };
+    for (const lead of page.leads) {
+      yield { lead, review: reviews.get(lead.leadId), totals: totals.get(lead.leadId) };
+    }
   }
 }
 
