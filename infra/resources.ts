@@ -351,6 +351,16 @@ export const functions = [
     queues: {},
   },
   {
+    id: 'audit-digest',
+    entry: 'functions/audit-digest/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    description:
+      'Every minute and POST /audit/digests: the Merkle root of every audit chain head, appended to the digest chain and put in the Object Lock bucket',
+    tables: { Audit: 'readAppend' },
+    queues: {},
+  },
+  {
     id: 'replay-decision',
     entry: 'functions/replay-decision/handler.ts',
     timeoutSeconds: 10,
@@ -559,6 +569,7 @@ export const routes = [
   { method: 'GET', path: '/audit', functionId: 'audit', access: ['auditor'] },
   { method: 'GET', path: '/audit/verify', functionId: 'audit', access: ['auditor'] },
   { method: 'GET', path: '/audit/digest', functionId: 'audit', access: ['auditor'] },
+  { method: 'POST', path: '/audit/digests', functionId: 'audit-digest', access: ['auditor', 'admin'] },
   {
     method: 'POST',
     path: '/leads/{id}/decisions/{revision}/replay',
@@ -802,6 +813,9 @@ export const schedules = [
   // The tables are the truth, the queues only carry hints: whatever waits too long is sent again (a lost
   // message, a failed send), and money available in a fund goes to the leads waiting for it.
   { id: 'Reconcile', functionId: 'reconcile', rateMinutes: 1, atLocalStart: true },
+  // Every audit chain's head into one global digest (issue 18): a minute is the most an entry waits to be
+  // fixed by a digest outside the table.
+  { id: 'AuditDigest', functionId: 'audit-digest', rateMinutes: 1 },
   // 督办: every morning at 08:00 Beijing time, before the office opens.
   {
     id: 'SuperviseProjects',

@@ -38,8 +38,20 @@ const ConfigSchema = z.object({
   /** Lead imports (issue 16): hints that an import has rows to turn into leads. */
   LEAD_IMPORT_QUEUE_URL: z.string().url(),
   LEAD_IMPORT_DLQ_URL: z.string().url(),
-  /** Name of the audit chain; one chain per deployment. */
+  /** Name of the audit trail; one per deployment (its chains are `<name>` and `<name>.<shard>`). */
   AUDIT_CHAIN: z.string().min(1).default('main'),
+  /**
+   * Hash chains the audit trail spreads over by a hash of each entry's subject (issue 18), so writers
+   * for different subjects never race for one head. 1 is the single chain of before. Raise it freely
+   * (a subject's older entries stay verifiable in the shard they were written to, since every chain up
+   * to the setting is read); never lower it below what a digest names, or verification reports it.
+   */
+  AUDIT_SHARDS: z.coerce.number().int().min(1).max(256).default(32),
+  /** Days each global audit digest stays locked (S3 Object Lock, compliance mode) in the digest bucket. */
+  AUDIT_DIGEST_RETENTION_DAYS: z.coerce.number().int().positive().default(3650),
+  /** In the cloud, the Object Lock bucket global audit digests go to; locally a folder stands in. */
+  AUDIT_DIGEST_BUCKET: z.string().min(1).optional(),
+  AUDIT_DIGEST_DIR: z.string().min(1).optional(),
   /**
    * The reconciler (functions/reconcile) sends again work that has waited in the tables longer than
    * this: a lead to evaluate, a decision whose allocation is not applied. Far longer than a message

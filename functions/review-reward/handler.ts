@@ -124,16 +124,21 @@ export function createHandler(deps: StageDeps & ClawbackDeps) {
     })),
     'POST /leads/{id}/clawbacks': withHttp(
       { access: routeAccess, body: zodBody(ClawbackBodySchema) },
-      async (r) => ({
-        statusCode: 201,
-        body: await proposeClawback(deps, {
+      async (r) => {
+        const answer = await proposeClawback(deps, {
           principal: r.principal,
           leadId: leadId(r.pathParameters),
           amountFen: r.body.amount,
           reason: r.body.reason,
           method: r.body.method,
-        }),
-      }),
+          idempotencyKey: optionalIdempotencyKey(r.headers),
+        });
+        return {
+          statusCode: answer.replayed ? 200 : 201,
+          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+          body: answer.record,
+        };
+      },
     ),
     'POST /leads/{id}/clawbacks/{clawbackId}/approval': withHttp(
       { access: routeAccess, body: zodBody(ClawbackDecisionBodySchema) },

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_ROLE_CLAIM_SETTINGS, type RoleClaimSettings } from '#shared/auth/role-claims.ts';
@@ -241,6 +244,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       // The cloud passes the ARN of a secret holding the keyring; locally the keyring itself, from the
       // dev identity folder (kept with --data-dir, like the tables whose hashes it made).
       IDENTIFIER_KEYS: loadOrCreateDevIdentifierKeys(options.dataDir),
+      // The stand-in for the Object Lock bucket of global audit digests (issue 18): a folder of the data
+      // dir, or of a fresh temporary one when the tables live only as long as this stack.
+      AUDIT_DIGEST_DIR:
+        options.dataDir === undefined
+          ? mkdtempSync(join(tmpdir(), 'kfq-audit-digests-'))
+          : join(resolve(options.dataDir), 'audit-digests'),
       // Where the handlers read the caller's roles (the functions' environment in the cloud).
       ...roleClaimsEnv(roleClaims),
     };

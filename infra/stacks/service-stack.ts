@@ -10,6 +10,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { KfqAlarms } from '#infra/constructs/alarms.ts';
+import { KfqAuditDigestArchive } from '#infra/constructs/audit-digest-archive.ts';
 import { type CloudFrontConsole, KfqConsoleHosting } from '#infra/constructs/console-hosting.ts';
 import {
   CONSOLE_SCOPES,
@@ -103,6 +104,8 @@ export class ServiceStack extends Stack {
   readonly alarms: KfqAlarms;
   readonly console: KfqConsoleHosting | undefined;
   readonly transientBuckets: KfqTransientBuckets;
+  /** The Object Lock bucket of the global audit digests (issue 18). */
+  readonly auditDigests: KfqAuditDigestArchive;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -144,6 +147,14 @@ export class ServiceStack extends Stack {
     for (const bucket of props.buckets ?? bucketDefinitions) {
       environment[bucket.envVar] = required(this.transientBuckets.buckets, bucket.id, 'bucket').bucketName;
     }
+
+    // Global audit digests, kept outside the table in an Object Lock bucket; only the digest step writes.
+    const accessLogs = this.transientBuckets.accessLogs;
+    this.auditDigests = new KfqAuditDigestArchive(this, 'AuditDigests', {
+      ...(accessLogs === undefined ? {} : { accessLogs }),
+    });
+    environment.AUDIT_DIGEST_BUCKET = this.auditDigests.bucket.bucketName;
+    environment.AUDIT_DIGEST_RETENTION_DAYS = String(this.auditDigests.retentionDays);
 
     const queuePairs = new Map<string, QueuePair>();
     for (const queue of props.queueDefinitions) {
@@ -187,6 +198,15 @@ export class ServiceStack extends Stack {
         );
       }
       built.set(definition.id, fn);
+    }
+    const digestWriter = built.get('audit-digest');
+    if (digestWriter !== undefined) {
+      this.auditDigests.grantDigestWriter(digestWriter.function);
+      acknowledge(
+        digestWriter.role,
+        `AwsSolutions-IAM5[Resource::${this.auditDigests.arnReference}/*]`,
+        's3:PutObject, s3:PutObjectRetention and s3:GetObject on the objects of the audit digest bucket only (one key per digest): Object Lock in compliance mode keeps every version until its retention ends, so no delete or retention change is possible anyway.',
+      );
     }
     this.functions = built;
 

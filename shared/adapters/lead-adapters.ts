@@ -9,7 +9,9 @@ import { SqsQueue } from './sqs/sqs-queue.ts';
 /** The leads and their audit trail (DynamoDB only): the part every composition shares. */
 export function leadStores() {
   const config = getConfig();
-  const audit = new DynamoAuditTrail(dynamoDbClient, config.AUDIT_TABLE, config.AUDIT_CHAIN);
+  const audit = new DynamoAuditTrail(dynamoDbClient, config.AUDIT_TABLE, config.AUDIT_CHAIN, {
+    shards: config.AUDIT_SHARDS,
+  });
   return {
     config,
     clock: systemClock,

@@ -25,7 +25,9 @@ export type ChainBreak =
   | 'prev_hash_mismatch'
   | 'index_mismatch'
   | 'head_mismatch'
-  | 'digest_mismatch';
+  | 'digest_mismatch'
+  /** A global digest whose Merkle root does not match the chain heads it names. */
+  | 'root_mismatch';
 
 export type ChainVerification =
   | { readonly ok: true; readonly checked: number; readonly head: ChainHead }

@@ -36,6 +36,7 @@ import { RewardListSchema } from '#shared/use-cases/list-rewards.ts';
 import { AuditPageSchema, AuditQuerySchema } from '#shared/use-cases/query-audit.ts';
 import { ReplaySchema } from '#shared/use-cases/replay-decision.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
+import { TakenDigestSchema } from '#shared/use-cases/take-audit-digest.ts';
 import { DigestSchema, VerificationSchema, VerifyQuerySchema } from '#shared/use-cases/verify-audit-trail.ts';
 import { MeSchema } from '#shared/use-cases/who-am-i.ts';
 import { exportOperations } from './export-operations.ts';
@@ -88,6 +89,7 @@ const SubmitLeadResponseSchema = z
   .meta({ id: 'LeadAccepted' });
 
 const HealthSchema = z.object({ status: z.string(), dynamodb: z.string(), sqs: z.string() });
+const TakenDigest = TakenDigestSchema.meta({ id: 'TakenDigest' });
 
 const operations: Readonly<Record<string, Operation>> = {
   'GET /health': {
@@ -131,16 +133,27 @@ const operations: Readonly<Record<string, Operation>> = {
     errors: [400],
   },
   'GET /audit/verify': {
-    summary: 'Walk the hash chain and name the first broken link',
+    summary: 'Walk every audit chain and the digest chain, and name the first broken link',
     description:
-      'Pass `digestSeq` and `digestHash` (from GET /audit/digest, kept outside) to check against them.',
+      'Pass `digestSeq` and `digestHash` (from GET /audit/digest or POST /audit/digests, kept outside) to check against them: every entry up to the heads that digest names must be unchanged. `digestChain=main` checks a head of the chain kept before sharding.',
     requestParams: { query: VerifyQuerySchema },
     responses: { 200: json(VerificationSchema.meta({ id: 'Verification' }), 'The verification result') },
     errors: [400],
   },
   'GET /audit/digest': {
-    summary: 'The chain head, for an auditor to keep outside the system',
-    responses: { 200: json(DigestSchema.meta({ id: 'Digest' }), 'The chain head') },
+    summary:
+      'The newest global digest (one audit chain: its head), for an auditor to keep outside the system',
+    responses: { 200: json(DigestSchema.meta({ id: 'Digest' }), 'The digest') },
+  },
+  'POST /audit/digests': {
+    summary:
+      'Take a global digest now: the Merkle root of every audit chain head, appended to the digest chain',
+    description:
+      'The digest step also runs every minute. 201 with the new digest; 200 with the newest one when no chain moved since. The cloud also puts each digest in an S3 bucket with Object Lock (compliance mode).',
+    responses: {
+      200: json(TakenDigest, 'No chain moved: the newest digest'),
+      201: json(TakenDigest, 'The new digest'),
+    },
   },
   'POST /leads/{id}/decisions/{revision}/replay': {
     summary: 'Recompute a recorded decision from its recorded inputs and policy version',

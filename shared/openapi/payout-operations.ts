@@ -179,8 +179,20 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     summary: 'Propose a clawback of a paid reward (finance): amount, reason, method refund or offset',
     description:
       'At most what was paid less what is proposed or approved already (409 `clawback_exceeds_paid`; nothing paid: 409 `not_paid`), checked again inside the transaction, so proposals at once never claim more. `offset` needs an introducer with a resident ID or credit code (409 `offset_not_possible`). Another member of finance decides it. Audited `reward.clawback_proposed`.',
+    requestParams: {
+      header: z.object({
+        'idempotency-key': z
+          .string()
+          .regex(/^[\x21-\x7e]{1,128}$/)
+          .optional()
+          .meta({ description: 'Same key and body: the same clawback (200); same key, another body: 409' }),
+      }),
+    },
     requestBody: body(ClawbackBodySchema, 'ClawbackRequest'),
-    responses: { 201: json(ClawbackRecordSchema.meta({ id: 'ClawbackRecord' }), 'Proposed') },
+    responses: {
+      201: json(ClawbackRecordSchema.meta({ id: 'ClawbackRecord' }), 'Proposed'),
+      200: json(ClawbackRecordSchema, 'A retry with the same Idempotency-Key'),
+    },
     errors: [400, 404, 409],
   },
   'POST /leads/{id}/clawbacks/{clawbackId}/approval': {

@@ -1,3 +1,4 @@
+import type { AuditDigestRecord } from '#shared/domain/audit-digest.ts';
 import type { AuditEntry, AuditEntryDraft, ChainHead } from '#shared/schemas/audit-entry.ts';
 
 export interface AuditQuery {
@@ -27,13 +28,42 @@ export interface StoredAuditEntry {
   readonly mismatchedAttributes: readonly string[];
 }
 
-/** The append-only, hash-chained trail. Entries are never changed or removed by the application. */
+/**
+ * The append-only trail of hash chains (one, or several shards chosen by each entry's subject; issue 18).
+ * Entries are never changed or removed by the application. Methods that take a `chain` default to the
+ * first chain (the only one without shards, the one written before sharding with them).
+ */
 export interface AuditTrail {
   append(draft: AuditEntryDraft): Promise<AuditEntry>;
-  head(): Promise<ChainHead>;
-  /** Newest first. */
+  head(chain?: string): Promise<ChainHead>;
+  /** Newest first, across every chain. */
   query(query: AuditQuery): Promise<AuditPage>;
-  /** Every entry in sequence order, page by page, as stored (unparsed fields are reported as broken). */
-  walk(): AsyncIterable<StoredAuditEntry>;
-  entryAt(seq: number): Promise<AuditEntry | undefined>;
+  /** Every entry of a chain in sequence order, page by page, as stored (unparsed fields are reported as broken). */
+  walk(chain?: string): AsyncIterable<StoredAuditEntry>;
+  entryAt(seq: number, chain?: string): Promise<AuditEntry | undefined>;
+}
+
+/** The chains of a trail and its chain of global digests (shared/domain/audit-digest.ts). */
+export interface AuditChains {
+  /** Every chain, the one written before sharding first. */
+  readonly chains: readonly string[];
+  readonly digestChain: string;
+  /** The chain whose head an auditor keeps by default: the digest chain with shards, else the one chain. */
+  readonly keptChain: string;
+  storedHead(chain?: string): Promise<ChainHead | undefined>;
+  storedDigestHead(): Promise<{ seq: number; hash: string } | undefined>;
+  digestAt(seq: number): Promise<AuditDigestRecord | undefined>;
+  walkDigests(): AsyncIterable<AuditDigestRecord>;
+  /** Appends the digest after the stored head; throws when another run took its sequence number. */
+  appendDigest(record: AuditDigestRecord): Promise<void>;
+}
+
+/**
+ * Where each global digest is also kept outside the table: in the cloud an S3 bucket with Object Lock
+ * in compliance mode (nobody, not even the account's administrators, can change or delete it before its
+ * retention ends); locally a file under the data dir.
+ */
+export interface DigestArchive {
+  has(seq: number): Promise<boolean>;
+  put(record: AuditDigestRecord): Promise<void>;
 }

@@ -85,6 +85,8 @@ export const ClawbackRecordSchema = z.object({
     .object({ reference: z.string(), receivedOn: z.iso.date(), recordedBy: ActorSchema, recordedAt: instant })
     .nullable(),
   deductions: z.array(OffsetDeductionSchema),
+  /** The Idempotency-Key it was proposed with: a retry with it answers this clawback. */
+  idempotencyKey: z.string().nullable().default(null),
 });
 export type ClawbackRecord = z.infer<typeof ClawbackRecordSchema>;
 

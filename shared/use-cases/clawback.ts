@@ -4,7 +4,7 @@
  * back to the conversion fund: a `refund` when finance records it received, an `offset` as the same
  * introducer's next reward payments are reduced by it. The rules are `shared/domain/clawback.ts`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal.ts';
 import {
   claimableFen,
@@ -110,8 +110,9 @@ export async function proposeClawback(
     amountFen: number;
     reason: string;
     method: ClawbackMethod;
+    idempotencyKey?: string | undefined;
   },
-): Promise<ClawbackRecord> {
+): Promise<{ record: ClawbackRecord; replayed: boolean }> {
   const { lead, review, paidFen } = await paidLead(deps, command.leadId);
   if (command.method === 'offset' && introducerIdentity(lead.lead.introducer) === undefined) {
     throw new ConflictError(
@@ -123,7 +124,10 @@ export async function proposeClawback(
       ['introducerIdentifier'],
     );
   }
+  const clawbackId = clawbackIdFor(command.principal, lead.leadId, command.idempotencyKey);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const replay = await replayOf(deps, lead.leadId, clawbackId, command);
+    if (replay !== undefined) return { record: replay, replayed: true };
     const totals = await deps.clawbacks.totals(lead.leadId);
     const refusal = proposalRefusal(lead.leadId, paidFen, totals, command.amountFen);
     if (refusal !== undefined) throw new ConflictError(refusal.code, refusal.message, ['claimableAmount']);
@@ -131,7 +135,7 @@ export async function proposeClawback(
     const decision = (await deps.leads.decisions(lead.leadId)).find((d) => d.revision === approved.revision);
     const at = deps.clock.now().toISOString();
     const record: ClawbackRecord = {
-      clawbackId: `cb_${randomBytes(12).toString('hex')}`,
+      clawbackId,
       leadId: lead.leadId,
       revision: approved.revision,
       fundId: decision?.decision.fund.fundId ?? '',
@@ -145,6 +149,7 @@ export async function proposeClawback(
       receivedFen: 0,
       refund: null,
       deductions: [],
+      idempotencyKey: command.idempotencyKey ?? null,
     };
     const outcome = await deps.clawbacks.propose(
       record,
@@ -155,12 +160,42 @@ export async function proposeClawback(
         claimedBeforeFen: totals?.claimedFen ?? 0,
       }),
     );
-    if (outcome === 'proposed') return record;
+    if (outcome === 'proposed') return { record, replayed: false };
   }
   throw new ConflictError('clawback_conflict', {
     zh: `线索 ${lead.leadId} 的追回记录正被同时修改，请稍后重试。`,
     en: `The clawbacks of lead ${lead.leadId} are being changed at the same time; retry shortly.`,
   });
+}
+
+/** A key's clawback has an id of its own (per proposer and lead), so a retry can never make a second one. */
+function clawbackIdFor(principal: Principal, leadId: string, idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return `cb_${randomBytes(12).toString('hex')}`;
+  const hash = createHash('sha256').update(`${principal.userId}\n${leadId}\n${idempotencyKey}`).digest('hex');
+  return `cb_${hash.slice(0, 24)}`;
+}
+
+/** The clawback a retry with the same Idempotency-Key made already; 409 when the body differs. */
+async function replayOf(
+  deps: ClawbackDeps,
+  leadId: string,
+  clawbackId: string,
+  command: { amountFen: number; reason: string; method: ClawbackMethod; idempotencyKey?: string | undefined },
+): Promise<ClawbackRecord | undefined> {
+  if (command.idempotencyKey === undefined) return undefined;
+  const existing = (await deps.clawbacks.clawbacks(leadId)).find((c) => c.clawbackId === clawbackId);
+  if (existing === undefined) return undefined;
+  const same =
+    existing.amountFen === command.amountFen &&
+    existing.reason === command.reason &&
+    existing.method === command.method;
+  if (!same) {
+    throw new ConflictError('idempotency_key_reused', {
+      zh: `幂等键 ${command.idempotencyKey} 已用于另一笔追回申请（${existing.clawbackId}）。`,
+      en: `Idempotency-Key ${command.idempotencyKey} was used for another clawback (${existing.clawbackId}).`,
+    });
+  }
+  return existing;
 }
 
 async function proposedClawback(deps: ClawbackDeps, leadId: string, clawbackId: string) {

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_DIGEST_RETENTION_DAYS } from '#infra/constructs/audit-digest-archive.ts';
 import { buckets, functions } from '#infra/resources.ts';
 import { removeSynthesis, type Synthesized, synthesizeApp } from './synth.ts';
 
@@ -55,12 +56,14 @@ describe.each(PARTITIONS)('the exports bucket (%s)', (_partition, context) => {
         !id.startsWith('CustomCDKBucketDeployment') &&
         JSON.stringify(policy).includes('s3:PutObject'),
     );
-    expect(withS3.map(([id]) => id.replace(/RoleDefaultPolicy.*$/, '')).sort()).toEqual([
+    // The audit digest step writes to its own Object Lock bucket (asserted below).
+    const exportWriters = withS3.filter(([id]) => !id.startsWith('AuditDigest'));
+    expect(exportWriters.map(([id]) => id.replace(/RoleDefaultPolicy.*$/, '')).sort()).toEqual([
       'ExportAudit',
       'ExportRewards',
       'ProjectReports',
     ]);
-    for (const [, policy] of withS3) {
+    for (const [, policy] of exportWriters) {
       const statements = (policy as { Properties: { PolicyDocument: { Statement: { Action: unknown }[] } } })
         .Properties.PolicyDocument.Statement;
       const s3 = statements.filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
@@ -68,6 +71,61 @@ describe.each(PARTITIONS)('the exports bucket (%s)', (_partition, context) => {
     }
     synth.service.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EXPORTS_BUCKET: Match.anyValue() }) },
+    });
+  });
+
+  it('keeps global audit digests in an Object Lock bucket, compliance mode, versioned, private, retained', () => {
+    const locked = synth.service.findResources('AWS::S3::Bucket', {
+      Properties: { ObjectLockEnabled: true },
+    });
+    expect(Object.keys(locked)).toHaveLength(1);
+    const [id, bucket] = Object.entries(locked)[0] as [
+      string,
+      { Properties: unknown; DeletionPolicy: string },
+    ];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: AUDIT_DIGEST_RETENTION_DAYS } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { LogFilePrefix: 'audit-digests/' },
+    });
+    // Only the digest step may put digests (with their retention); nothing may delete one.
+    const policies = Object.entries(synth.service.findResources('AWS::IAM::Policy'));
+    // Function roles only (the console's BucketDeployment provider has grants of its own, on its bucket).
+    const retainers = policies.filter(
+      ([policyId, policy]) =>
+        !policyId.startsWith('CustomCDKBucketDeployment') &&
+        JSON.stringify(policy).includes('s3:PutObjectRetention'),
+    );
+    expect(retainers.map(([policyId]) => policyId.replace(/RoleDefaultPolicy.*$/, ''))).toEqual([
+      'AuditDigest',
+    ]);
+    expect(JSON.stringify(retainers[0]?.[1])).toContain(id);
+    expect(JSON.stringify(retainers[0]?.[1])).not.toMatch(/s3:Delete|s3:BypassGovernanceRetention/);
+    synth.service.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AUDIT_DIGEST_BUCKET: { Ref: id },
+          AUDIT_DIGEST_RETENTION_DAYS: String(AUDIT_DIGEST_RETENTION_DAYS),
+        }),
+      },
+    });
+  });
+
+  it('runs the digest step every minute (an EventBridge rule on the audit-digest function)', () => {
+    const digestFunction = Object.keys(
+      synth.service.findResources('AWS::Lambda::Function', {
+        Properties: { Handler: Match.anyValue(), Description: Match.stringLikeRegexp('POST /audit/digests') },
+      }),
+    );
+    expect(digestFunction).toHaveLength(1);
+    synth.service.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [digestFunction[0], 'Arn'] } })]),
     });
   });
 });

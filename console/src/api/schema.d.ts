@@ -80,8 +80,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Walk the hash chain and name the first broken link
-         * @description Pass `digestSeq` and `digestHash` (from GET /audit/digest, kept outside) to check against them.
+         * Walk every audit chain and the digest chain, and name the first broken link
+         * @description Pass `digestSeq` and `digestHash` (from GET /audit/digest or POST /audit/digests, kept outside) to check against them: every entry up to the heads that digest names must be unchanged. `digestChain=main` checks a head of the chain kept before sharding.
          */
         get: operations["audit:get:/audit/verify"];
         put?: never;
@@ -99,10 +99,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The chain head, for an auditor to keep outside the system */
+        /** The newest global digest (one audit chain: its head), for an auditor to keep outside the system */
         get: operations["audit:get:/audit/digest"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a global digest now: the Merkle root of every audit chain head, appended to the digest chain
+         * @description The digest step also runs every minute. 201 with the new digest; 200 with the newest one when no chain moved since. The cloud also puts each digest in an S3 bucket with Object Lock (compliance mode).
+         */
+        post: operations["audit-digest:post:/audit/digests"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1779,13 +1799,23 @@ export interface components {
                 seq: number;
                 hash: string;
             };
+            chains?: {
+                chain: string;
+                checked: number;
+                head: {
+                    chain: string;
+                    seq: number;
+                    hash: string;
+                };
+            }[];
         } | {
             /** @constant */
             ok: false;
             checked: number;
+            chain?: string;
             firstBrokenSeq: number;
             /** @enum {string} */
-            reason: "gap" | "hash_mismatch" | "prev_hash_mismatch" | "index_mismatch" | "head_mismatch" | "digest_mismatch";
+            reason: "gap" | "hash_mismatch" | "prev_hash_mismatch" | "index_mismatch" | "head_mismatch" | "digest_mismatch" | "root_mismatch";
             detail: string;
             attributes?: string[];
         };
@@ -1796,6 +1826,21 @@ export interface components {
             at: string | null;
             /** Format: date-time */
             takenAt: string;
+            root?: string;
+            chains?: number;
+        };
+        TakenDigest: {
+            chain: string;
+            written: boolean;
+            seq: number;
+            hash: string;
+            at: string | null;
+            root: string | null;
+            heads: {
+                chain: string;
+                seq: number;
+                hash: string;
+            }[];
         };
         Replay: {
             leadId: string;
@@ -3842,6 +3887,7 @@ export interface operations {
             query?: {
                 digestSeq?: string;
                 digestHash?: string;
+                digestChain?: string;
             };
             header?: {
                 /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
@@ -3911,13 +3957,72 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The chain head */
+            /** @description The digest */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Digest"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit-digest:post:/audit/digests": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No chain moved: the newest digest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakenDigest"];
+                };
+            };
+            /** @description The new digest */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakenDigest"];
                 };
             };
             /** @description No valid bearer token */

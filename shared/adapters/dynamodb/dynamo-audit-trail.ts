@@ -7,7 +7,11 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import * as z from 'zod';
 import { emptyHead, sealEntry } from '#shared/domain/audit-chain.ts';
+import type { AuditDigestRecord } from '#shared/domain/audit-digest.ts';
+import { chainForSubject, chainsOf, digestChainOf } from '#shared/domain/audit-shards.ts';
+import { ValidationError } from '#shared/errors.ts';
 import type { AuditPage, AuditQuery, AuditTrail, StoredAuditEntry } from '#shared/ports/audit-trail.ts';
 import {
   type AuditEntry,
@@ -15,35 +19,70 @@ import {
   AuditEntrySchema,
   type ChainHead,
 } from '#shared/schemas/audit-entry.ts';
-import { decodeCursor, encodeCursor, exactly, resumeKeySchema } from './cursor.ts';
-import { queryAll, queryUpTo } from './query-pages.ts';
+import { type Item, queryAll, queryUpTo } from './query-pages.ts';
 import { backoffMs, TransactionConditionFailedError, transactWrite } from './transactions.ts';
 
 const HEAD_SEQ = 0;
 const MAX_APPEND_ATTEMPTS = 50;
 
+export interface AuditTrailOptions {
+  /**
+   * How many hash chains entry writers spread over, by a hash of each entry's subject (issue 18). One
+   * (the default here) is the single chain `<chain>`; more write to `<chain>.0` … `<chain>.<n−1>` and
+   * keep `<chain>` as the chain written before sharding.
+   */
+  readonly shards?: number;
+}
+
+/** A digest's seq and hash could not be appended: another digest step took that sequence number. */
+export class DigestSeqTakenError extends Error {
+  override readonly name = 'DigestSeqTakenError';
+}
+
 /**
- * The audit trail in one DynamoDB partition per chain: entry N under `attribute_not_exists`, and in the
- * same transaction the head record moved from N−1 to N under a condition on N−1. Two writers racing for
- * the same N: one wins, the other re-reads the head and tries N+1. Nothing is ever updated or deleted.
+ * The audit trail as hash chains in DynamoDB, one partition per chain: entry N under
+ * `attribute_not_exists`, and in the same transaction the chain's head record moved from N−1 to N under
+ * a condition on N−1. Two writers racing for the same N of the same chain: one wins, the other re-reads
+ * the head and tries N+1. With shards, an entry goes to the chain its subject hashes to, so writers for
+ * other subjects never meet. Beside the chains, the chain of global digests over every chain's head
+ * (pk `DIGEST#<chain>`, head `DIGESTHEAD#<chain>`). Nothing is ever updated or deleted.
  */
 export class DynamoAuditTrail implements AuditTrail {
   readonly #client: DynamoDBClient;
   readonly #table: string;
-  readonly #chain: string;
+  readonly #base: string;
+  readonly #shards: number;
+  readonly #chains: readonly string[];
 
-  constructor(client: DynamoDBClient, table: string, chain: string) {
+  constructor(client: DynamoDBClient, table: string, chain: string, options: AuditTrailOptions = {}) {
     this.#client = client;
     this.#table = table;
-    this.#chain = chain;
+    this.#base = chain;
+    this.#shards = Math.max(1, Math.trunc(options.shards ?? 1));
+    this.#chains = chainsOf(chain, this.#shards);
   }
 
-  get #entriesKey(): string {
-    return `CHAIN#${this.#chain}`;
+  /** Every chain of the trail, the one written before sharding first. */
+  get chains(): readonly string[] {
+    return this.#chains;
   }
 
-  get #headKey(): Record<string, AttributeValue> {
-    return marshall({ pk: `HEAD#${this.#chain}`, seq: HEAD_SEQ });
+  /** The chain of global digests. */
+  get digestChain(): string {
+    return digestChainOf(this.#base);
+  }
+
+  /**
+   * What an auditor keeps: with shards, the digest chain (one value fixes every chain); with one chain,
+   * that chain's head (as before sharding).
+   */
+  get keptChain(): string {
+    return this.#shards > 1 ? this.digestChain : this.#base;
+  }
+
+  /** The chain an entry about `subject` is appended to. */
+  chainFor(subject: string): string {
+    return chainForSubject(this.#base, this.#shards, subject);
   }
 
   append(draft: AuditEntryDraft): Promise<AuditEntry> {
@@ -56,11 +95,16 @@ export class DynamoAuditTrail implements AuditTrail {
    * {@link TransactionConditionFailedError} with indexes into `items`.
    */
   async appendWithin(draft: AuditEntryDraft, items: readonly TransactWriteItem[]): Promise<AuditEntry> {
+    const chain = this.chainFor(draft.subject);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
-      const head = await this.head();
+      const head = await this.head(chain);
       const entry = sealEntry(draft, head);
       try {
-        await transactWrite(this.#client, [this.#putEntry(entry), this.#moveHead(head, entry), ...items]);
+        await transactWrite(this.#client, [
+          putEntry(this.#table, entry),
+          this.#moveHead(head, entry),
+          ...items,
+        ]);
         return entry;
       } catch (error) {
         if (!(error instanceof TransactionConditionFailedError)) throw error;
@@ -70,24 +114,57 @@ export class DynamoAuditTrail implements AuditTrail {
         await sleep(backoffMs(Math.min(attempt, 5)));
       }
     }
-    throw new Error(`Audit chain ${this.#chain}: no sequence number after ${MAX_APPEND_ATTEMPTS} attempts`);
+    throw new Error(`Audit chain ${chain}: no sequence number after ${MAX_APPEND_ATTEMPTS} attempts`);
   }
 
-  async head(): Promise<ChainHead> {
-    return (await this.storedHead()) ?? emptyHead(this.#chain);
+  async head(chain: string = this.#base): Promise<ChainHead> {
+    return (await this.storedHead(chain)) ?? emptyHead(chain);
   }
 
   /** The head as stored, or undefined when there is none (an empty chain, or a deleted head). */
-  async storedHead(): Promise<ChainHead | undefined> {
+  async storedHead(chain: string = this.#base): Promise<ChainHead | undefined> {
     const { Item } = await this.#client.send(
-      new GetItemCommand({ TableName: this.#table, Key: this.#headKey, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.#table, Key: headKey(chain), ConsistentRead: true }),
     );
     if (Item === undefined) return undefined;
     const stored = unmarshall(Item);
-    return { chain: this.#chain, seq: Number(stored.lastSeq), hash: String(stored.lastHash) };
+    return { chain, seq: Number(stored.lastSeq), hash: String(stored.lastHash) };
   }
 
+  /**
+   * Newest first across every chain: each chain is read in its own order (sequence, newest first) and
+   * the chains are merged by `at`. The cursor holds each chain's position (the last entry handed out).
+   */
   async query(query: AuditQuery): Promise<AuditPage> {
+    const positions = this.#decodePositions(query.cursor);
+    const chunk = Math.min(query.limit, Math.max(10, Math.ceil((2 * query.limit) / this.#chains.length)));
+    const streams = this.#chains
+      .filter((chain) => positions[chain] !== DONE)
+      .map(
+        (chain) =>
+          new ChainStream(this.#client, this.#queryInput(query, chain), chain, positions[chain], chunk),
+      );
+    await Promise.all(streams.map((stream) => stream.fill()));
+    const entries: AuditEntry[] = [];
+    while (entries.length < query.limit) {
+      let newest: ChainStream | undefined;
+      for (const stream of streams) {
+        const next = stream.peek();
+        if (next !== undefined && (newest === undefined || isNewer(next, newest.peek() as AuditEntry))) {
+          newest = stream;
+        }
+      }
+      if (newest === undefined) break;
+      entries.push(newest.take());
+      await newest.fill();
+    }
+    const next: Record<string, number> = { ...positions };
+    for (const stream of streams) next[stream.chain] = stream.position;
+    const allDone = this.#chains.every((chain) => next[chain] === DONE);
+    return { entries, nextCursor: allDone ? null : encodePositions(next) };
+  }
+
+  #queryInput(query: AuditQuery, chain: string): QueryCommandInput {
     const index =
       query.subject !== undefined
         ? 'bySubject'
@@ -97,12 +174,9 @@ export class DynamoAuditTrail implements AuditTrail {
             ? 'byAction'
             : undefined;
     const names: Record<string, string> = { '#pk': 'pk' };
-    const values: Record<string, unknown> = { ':pk': this.#entriesKey };
+    const values: Record<string, unknown> = { ':pk': `CHAIN#${chain}` };
     const filters = ['#pk = :pk'];
     let keyCondition = '#pk = :pk';
-    // A cursor resumes this chain, and on an index the partition asked for.
-    const inThisChain = { pk: exactly(this.#entriesKey) };
-    let resumeKey = resumeKeySchema('Audit', undefined, inThisChain);
     if (index !== undefined) {
       const [attribute, value] =
         index === 'bySubject'
@@ -113,7 +187,6 @@ export class DynamoAuditTrail implements AuditTrail {
       names['#key'] = attribute;
       values[':key'] = value;
       keyCondition = '#key = :key';
-      resumeKey = resumeKeySchema('Audit', index, { ...inThisChain, [attribute]: exactly(String(value)) });
     } else {
       filters.length = 0;
     }
@@ -132,7 +205,7 @@ export class DynamoAuditTrail implements AuditTrail {
       values[`:f${position}`] = value;
       filters.push(`#f${position} ${operator} :f${position}`);
     });
-    const input: QueryCommandInput = {
+    return {
       TableName: this.#table,
       IndexName: index,
       KeyConditionExpression: keyCondition,
@@ -140,42 +213,117 @@ export class DynamoAuditTrail implements AuditTrail {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: marshall(values),
       ScanIndexForward: false,
-      ExclusiveStartKey: decodeCursor(query.cursor, resumeKey),
     };
-    // A filter may empty a page: queryUpTo reads on until the page is full or the partition ends.
-    const { items, lastKey } = await queryUpTo(this.#client, input, query.limit);
-    return { entries: items.map((item) => readBack(item).entry), nextCursor: encodeCursor(lastKey) };
   }
 
-  async *walk(): AsyncIterable<StoredAuditEntry> {
+  /** A cursor is each chain's position; anything else (another chain, a made-up number) is a 400. */
+  #decodePositions(cursor: string | undefined): Record<string, number> {
+    if (cursor === undefined || cursor === '') return {};
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      throw notACursor();
+    }
+    const known = new Set(this.#chains);
+    const parsed = PositionsSchema.safeParse(decoded);
+    if (!parsed.success || !Object.keys(parsed.data.p).every((chain) => known.has(chain))) {
+      throw notACursor();
+    }
+    return parsed.data.p;
+  }
+
+  async *walk(chain: string = this.#base): AsyncIterable<StoredAuditEntry> {
     const entries = queryAll(this.#client, {
       TableName: this.#table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: marshall({ ':pk': this.#entriesKey }),
+      ExpressionAttributeValues: marshall({ ':pk': `CHAIN#${chain}` }),
       ConsistentRead: true,
     });
     for await (const item of entries) yield readBack(item);
   }
 
-  async entryAt(seq: number): Promise<AuditEntry | undefined> {
+  async entryAt(seq: number, chain: string = this.#base): Promise<AuditEntry | undefined> {
     const { Item } = await this.#client.send(
       new GetItemCommand({
         TableName: this.#table,
-        Key: marshall({ pk: this.#entriesKey, seq }),
+        Key: marshall({ pk: `CHAIN#${chain}`, seq }),
         ConsistentRead: true,
       }),
     );
     return Item === undefined ? undefined : readBack(Item).entry;
   }
 
-  #putEntry(entry: AuditEntry): TransactWriteItem {
-    return {
-      Put: {
+  /** The digest chain's head record as stored, or undefined. */
+  async storedDigestHead(): Promise<{ seq: number; hash: string } | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#table, Key: this.#digestHeadKey, ConsistentRead: true }),
+    );
+    if (Item === undefined) return undefined;
+    const stored = unmarshall(Item);
+    return { seq: Number(stored.lastSeq), hash: String(stored.lastHash) };
+  }
+
+  async digestAt(seq: number): Promise<AuditDigestRecord | undefined> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({
         TableName: this.#table,
-        Item: marshall({ ...entry, ...indexedAttributesOf(entry) }, { removeUndefinedValues: true }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
+        Key: marshall({ pk: this.#digestsKey, seq }),
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : digestOf(Item);
+  }
+
+  /** Every digest in sequence order, as stored. */
+  async *walkDigests(): AsyncIterable<AuditDigestRecord> {
+    const items = queryAll(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: marshall({ ':pk': this.#digestsKey }),
+      ConsistentRead: true,
+    });
+    for await (const item of items) yield digestOf(item);
+  }
+
+  /** Appends the next digest and moves the digest head, or throws {@link DigestSeqTakenError}. */
+  async appendDigest(record: AuditDigestRecord): Promise<void> {
+    const isFirst = record.seq === 1;
+    try {
+      await transactWrite(this.#client, [
+        {
+          Put: {
+            TableName: this.#table,
+            Item: marshall({ pk: this.#digestsKey, ...record }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.#table,
+            Item: {
+              ...this.#digestHeadKey,
+              ...marshall({ lastSeq: record.seq, lastHash: record.hash, at: record.at }),
+            },
+            ConditionExpression: isFirst ? 'attribute_not_exists(pk)' : 'lastSeq = :previous',
+            ExpressionAttributeValues: isFirst ? undefined : marshall({ ':previous': record.seq - 1 }),
+          },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionConditionFailedError) {
+        throw new DigestSeqTakenError(`Digest ${record.seq} of ${this.digestChain} was taken by another run`);
+      }
+      throw error;
+    }
+  }
+
+  get #digestsKey(): string {
+    return `DIGEST#${this.#base}`;
+  }
+
+  get #digestHeadKey(): Record<string, AttributeValue> {
+    return marshall({ pk: `DIGESTHEAD#${this.#base}`, seq: HEAD_SEQ });
   }
 
   #moveHead(from: ChainHead, to: AuditEntry): TransactWriteItem {
@@ -183,12 +331,128 @@ export class DynamoAuditTrail implements AuditTrail {
     return {
       Put: {
         TableName: this.#table,
-        Item: { ...this.#headKey, ...marshall({ lastSeq: to.seq, lastHash: to.hash, at: to.at }) },
+        Item: { ...headKey(to.chain), ...marshall({ lastSeq: to.seq, lastHash: to.hash, at: to.at }) },
         ConditionExpression: isFirst ? 'attribute_not_exists(pk)' : 'lastSeq = :previous',
         ExpressionAttributeValues: isFirst ? undefined : marshall({ ':previous': from.seq }),
       },
     };
   }
+}
+
+const headKey = (chain: string): Record<string, AttributeValue> =>
+  marshall({ pk: `HEAD#${chain}`, seq: HEAD_SEQ });
+
+function putEntry(table: string, entry: AuditEntry): TransactWriteItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: marshall({ ...entry, ...indexedAttributesOf(entry) }, { removeUndefinedValues: true }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** A chain finished in a cursor: every entry of it was handed out. */
+const DONE = -1;
+
+const PositionsSchema = z
+  .object({
+    p: z.record(z.string().min(1).max(200), z.number().int().min(DONE).max(Number.MAX_SAFE_INTEGER)),
+  })
+  .strict();
+
+function encodePositions(positions: Record<string, number>): string {
+  return Buffer.from(JSON.stringify({ p: positions }), 'utf8').toString('base64url');
+}
+
+function notACursor(): ValidationError {
+  return new ValidationError([
+    {
+      field: 'cursor',
+      message: {
+        zh: '不是本接口为此查询返回的游标。',
+        en: 'Not a cursor returned by this API for this query.',
+      },
+    },
+  ]);
+}
+
+/** Newest first: by `at`, then (the same instant) by chain and sequence, so the order is total. */
+function isNewer(a: AuditEntry, b: AuditEntry): boolean {
+  if (a.at !== b.at) return a.at > b.at;
+  if (a.chain !== b.chain) return a.chain < b.chain;
+  return a.seq > b.seq;
+}
+
+/**
+ * One chain's entries of a query, newest first, read a chunk at a time as the merge takes them.
+ * `position` is the last entry handed out (0: none yet), or DONE once the chain has nothing more.
+ */
+class ChainStream {
+  readonly chain: string;
+  readonly #client: DynamoDBClient;
+  readonly #input: QueryCommandInput;
+  readonly #chunk: number;
+  #buffer: AuditEntry[] = [];
+  #resumeKey: Item | undefined;
+  #ended = false;
+  #position: number;
+
+  constructor(
+    client: DynamoDBClient,
+    input: QueryCommandInput,
+    chain: string,
+    from: number | undefined,
+    chunk: number,
+  ) {
+    this.#client = client;
+    this.#input = input;
+    this.chain = chain;
+    this.#chunk = chunk;
+    this.#position = from ?? 0;
+    this.#resumeKey = from === undefined || from === 0 ? undefined : this.#keyAt(from);
+  }
+
+  get position(): number {
+    return this.#ended && this.#buffer.length === 0 ? DONE : this.#position;
+  }
+
+  peek(): AuditEntry | undefined {
+    return this.#buffer[0];
+  }
+
+  take(): AuditEntry {
+    const entry = this.#buffer.shift() as AuditEntry;
+    this.#position = entry.seq;
+    return entry;
+  }
+
+  /** Reads the next chunk when the buffer is empty and the chain has more. */
+  async fill(): Promise<void> {
+    if (this.#buffer.length > 0 || this.#ended) return;
+    const { items, lastKey } = await queryUpTo(
+      this.#client,
+      { ...this.#input, ExclusiveStartKey: this.#resumeKey },
+      this.#chunk,
+    );
+    this.#buffer = items.map((item) => readBack(item).entry);
+    this.#resumeKey = lastKey;
+    if (lastKey === undefined) this.#ended = true;
+  }
+
+  /** The key to resume after entry `seq` of this chain: the table's key, and the index's when on one. */
+  #keyAt(seq: number): Item {
+    const key: Record<string, unknown> = { pk: `CHAIN#${this.chain}`, seq };
+    const values = unmarshall(this.#input.ExpressionAttributeValues ?? {});
+    const attribute = this.#input.ExpressionAttributeNames?.['#key'];
+    if (attribute !== undefined) key[attribute] = values[':key'];
+    return marshall(key);
+  }
+}
+
+function digestOf(item: Record<string, AttributeValue>): AuditDigestRecord {
+  const { pk: _pk, ...record } = unmarshall(item);
+  return record as AuditDigestRecord;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
+import { getConfig } from '#shared/config.ts';
 import { sealEntry } from '#shared/domain/audit-chain.ts';
 import type { AuditEntry, ChainHead } from '#shared/schemas/audit-entry.ts';
 import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
@@ -50,6 +51,12 @@ async function chainOf(
   return { trail, chain, entries };
 }
 
+/** The trail as the local cloud's functions write it (AUDIT_CHAIN, AUDIT_SHARDS: shared/config.ts). */
+const productionTrail = () => {
+  const config = getConfig();
+  return new DynamoAuditTrail(client, table, config.AUDIT_CHAIN, { shards: config.AUDIT_SHARDS });
+};
+
 const entryKey = (chain: string, seq: number) => marshall({ pk: `CHAIN#${chain}`, seq });
 
 /** What someone with write access to the table could do: rewrite an entry with fresh, valid hashes. */
@@ -89,23 +96,27 @@ async function moveHead(head: ChainHead): Promise<void> {
 }
 
 describe('audit trail verification', () => {
-  it('answers ok over HTTP on the intact main chain, with the head it checked up to', async () => {
-    const { status, body } = await api<{ ok: boolean; checked: number; head: ChainHead }>(
-      'GET',
-      '/audit/verify',
-      {
-        token: auditor,
-      },
-    );
+  it('answers ok over HTTP on the intact trail: every shard, the chain of before and the digest chain', async () => {
+    const { status, body } = await api<{
+      ok: boolean;
+      checked: number;
+      head: ChainHead;
+      chains: { chain: string; checked: number }[];
+    }>('GET', '/audit/verify', { token: auditor });
     expect(status).toBe(200);
     expect(body.ok).toBe(true);
-    expect(body.checked).toBe(body.head.seq);
-    expect(body.head.chain).toBe('main');
+    // With shards, what an auditor keeps is the newest global digest.
+    expect(body.head.chain).toBe('main:digests');
+    expect(body.chains.map((checked) => checked.chain)).toEqual(
+      expect.arrayContaining(['main', 'main.0', 'main:digests']),
+    );
+    const entries = body.chains.filter((checked) => checked.chain !== 'main:digests');
+    expect(body.checked).toBe(entries.reduce((sum, checked) => sum + checked.checked, 0));
   });
 
   it('checks a digest an auditor kept over HTTP: the current one matches, a wrong hash is named', async () => {
-    // Run alone, this file may find `main` empty: one ordinary append (never a change) gives it a head.
-    await new DynamoAuditTrail(client, table, 'main').append({
+    // Run alone, this file may find the trail empty: one ordinary append (never a change) moves a head.
+    await productionTrail().append({
       at: new Date().toISOString(),
       actor: { userId: 'auditor-test', role: 'system' },
       action: 'test.digest',
@@ -114,30 +125,57 @@ describe('audit trail verification', () => {
       policyVersion: null,
       details: {},
     });
-    const digest = await api<{ chain: string; seq: number; hash: string; at: string | null }>(
+    const taken = await api<{ chain: string; seq: number; hash: string; written: boolean }>(
+      'POST',
+      '/audit/digests',
+      { token: auditor },
+    );
+    expect([200, 201]).toContain(taken.status);
+    const digest = await api<{ chain: string; seq: number; hash: string; root: string; at: string | null }>(
       'GET',
       '/audit/digest',
-      {
-        token: auditor,
-      },
+      { token: auditor },
     );
     expect(digest.status).toBe(200);
-    expect(digest.body.chain).toBe('main');
+    expect(digest.body.chain).toBe('main:digests');
     expect(digest.body.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(digest.body.seq).toBeGreaterThan(0);
+    // The scheduled step may have written one more since.
+    expect(digest.body.seq).toBeGreaterThanOrEqual(taken.body.seq);
+    const good = await api('GET', `/audit/verify?digestSeq=${taken.body.seq}&digestHash=${taken.body.hash}`, {
+      token: auditor,
+    });
+    expect(good.body.ok).toBe(true);
+    const wrongHash = taken.body.hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    const bad = await api('GET', `/audit/verify?digestSeq=${taken.body.seq}&digestHash=${wrongHash}`, {
+      token: auditor,
+    });
+    expect(bad.body).toMatchObject({
+      ok: false,
+      chain: 'main:digests',
+      reason: 'digest_mismatch',
+      firstBrokenSeq: taken.body.seq,
+    });
+  });
+
+  it('still checks a head of the chain kept before sharding (digestChain=main)', async () => {
+    const legacy = new DynamoAuditTrail(client, table, 'main');
+    const head = await legacy.head();
+    if (head.seq === 0) return; // a fresh stack has nothing from before sharding
     const good = await api(
       'GET',
-      `/audit/verify?digestSeq=${digest.body.seq}&digestHash=${digest.body.hash}`,
+      `/audit/verify?digestChain=main&digestSeq=${head.seq}&digestHash=${head.hash}`,
       {
         token: auditor,
       },
     );
-    expect(good.body.ok).toBe(true);
-    const wrongHash = digest.body.hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-    const bad = await api('GET', `/audit/verify?digestSeq=${digest.body.seq}&digestHash=${wrongHash}`, {
-      token: auditor,
-    });
-    expect(bad.body).toMatchObject({ ok: false, reason: 'digest_mismatch', firstBrokenSeq: digest.body.seq });
+    expect(good.body).toMatchObject({ ok: true });
+    const unknown = await api<{ errors: { field: string }[] }>(
+      'GET',
+      `/audit/verify?digestChain=nowhere&digestSeq=1&digestHash=${head.hash}`,
+      { token: auditor },
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((problem) => problem.field)).toEqual(['digestChain']);
   });
 
   it('refuses half a digest or a malformed one with 400 naming the parameter', async () => {
@@ -159,7 +197,7 @@ describe('audit trail verification', () => {
 
   it('verifies a fresh chain of its own', async () => {
     const { trail, entries } = await chainOf(5);
-    expect(await verifyAuditTrail({ audit: trail })).toEqual({
+    expect(await verifyAuditTrail({ audit: trail })).toMatchObject({
       ok: true,
       checked: 5,
       head: { chain: entries[0]?.chain, seq: 5, hash: entries[4]?.hash },

@@ -65,7 +65,7 @@ describe('clawback on the local engines', () => {
     const { leadId, paid } = await paidLead(freshPerson());
     expect(paid.rewardFen).toBe(REWARD);
 
-    const proposed = await proposeClawback(deps, {
+    const { record: proposed } = await proposeClawback(deps, {
       principal: finance('fin-a'),
       leadId,
       amountFen: 100_000_000,
@@ -202,6 +202,24 @@ describe('clawback on the local engines', () => {
     expect(view.clawbacks).toHaveLength(3);
     expect(view.claimableFen).toBe(REWARD - 3 * 72_000_000);
 
+    // With an Idempotency-Key a retry is the same proposal, however many arrive at once; another body is 409.
+    const keyed = {
+      principal: finance('fin-k'),
+      leadId,
+      amountFen: 1_000,
+      reason: '重试',
+      method: 'refund' as const,
+    };
+    const retries = await Promise.all(
+      [1, 2, 3].map(() => proposeClawback(deps, { ...keyed, idempotencyKey: 'cb-key-1' })),
+    );
+    expect(new Set(retries.map((r) => r.record.clawbackId)).size).toBe(1);
+    expect(retries.filter((r) => !r.replayed).length).toBeLessThanOrEqual(1);
+    await expect(
+      proposeClawback(deps, { ...keyed, amountFen: 2_000, idempotencyKey: 'cb-key-1' }),
+    ).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    expect((await clawbacksOf(deps, leadId)).clawbacks).toHaveLength(4);
+
     // A rejection gives the amount back to claim.
     const [first] = view.clawbacks;
     if (first === undefined) throw new Error('no clawback');
@@ -212,7 +230,7 @@ describe('clawback on the local engines', () => {
       outcome: 'rejected',
       note: '证据不足',
     });
-    expect((await clawbacksOf(deps, leadId)).claimableFen).toBe(REWARD - 2 * 72_000_000);
+    expect((await clawbacksOf(deps, leadId)).claimableFen).toBe(REWARD - 2 * 72_000_000 - 1_000);
   });
 
   it('offset: deducted from the same introducer’s next payment, in its transaction, into the fund; others untouched', async () => {
@@ -232,7 +250,7 @@ describe('clawback on the local engines', () => {
       }),
     ).rejects.toMatchObject({ code: 'not_paid' });
 
-    const proposed = await proposeClawback(deps, {
+    const { record: proposed } = await proposeClawback(deps, {
       principal: finance('fin-a'),
       leadId: first.leadId,
       amountFen: REWARD, // the whole reward
