@@ -346,7 +346,7 @@ export const functions = [
     entry: 'functions/audit/handler.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
-    description: 'GET /audit, /audit/verify, /audit/digest: query, verify and take the digest of the trail',
+    description: 'GET /audit, /audit/verify: query the trail across its chains and verify every chain and the digests',
     tables: { Audit: 'read' },
     queues: {},
   },
@@ -356,7 +356,7 @@ export const functions = [
     timeoutSeconds: 30,
     memoryMb: 256,
     description:
-      'Every minute and POST /audit/digests: the Merkle root of every audit chain head, appended to the digest chain and put in the Object Lock bucket',
+      'Every minute, POST /audit/digests and GET /audit/digest: the Merkle root of every audit chain head, appended to the digest chain and put in the Object Lock bucket',
     tables: { Audit: 'readAppend' },
     queues: {},
   },
@@ -568,7 +568,7 @@ export const routes = [
   },
   { method: 'GET', path: '/audit', functionId: 'audit', access: ['auditor'] },
   { method: 'GET', path: '/audit/verify', functionId: 'audit', access: ['auditor'] },
-  { method: 'GET', path: '/audit/digest', functionId: 'audit', access: ['auditor'] },
+  { method: 'GET', path: '/audit/digest', functionId: 'audit-digest', access: ['auditor'] },
   { method: 'POST', path: '/audit/digests', functionId: 'audit-digest', access: ['auditor', 'admin'] },
   {
     method: 'POST',

@@ -1,10 +1,8 @@
 import { routeAccess } from '#infra/resources.ts';
 import { productionAdapters } from '#shared/adapters/composition.ts';
 import { byRoute, withHttp, zodQuery } from '#shared/middleware/with-http.ts';
-import type { Clock } from '#shared/ports/clock.ts';
 import { AuditQuerySchema, type QueryAuditDeps, queryAudit } from '#shared/use-cases/query-audit.ts';
 import {
-  auditDigest,
   keptDigestOf,
   type VerifiableAuditTrail,
   VerifyQuerySchema,
@@ -13,12 +11,12 @@ import {
 
 export interface AuditHandlerDeps {
   readonly audit: VerifiableAuditTrail & QueryAuditDeps['audit'];
-  readonly clock: Clock;
 }
 
 /**
- * The auditor's read-only routes on the trail (GET /audit, /audit/verify, /audit/digest): one function,
- * one middy chain per route, dispatched on the route key API Gateway sends.
+ * The auditor's read-only routes on the trail (GET /audit, /audit/verify): one function, one middy chain
+ * per route, dispatched on the route key API Gateway sends. GET /audit/digest is the digest step's
+ * (functions/audit-digest), which takes a digest first.
  */
 export function createHandler(deps: AuditHandlerDeps) {
   const routes = {
@@ -30,11 +28,6 @@ export function createHandler(deps: AuditHandlerDeps) {
       { access: routeAccess, query: zodQuery(VerifyQuerySchema) },
       async ({ query }) => ({ statusCode: 200, body: await verifyAuditTrail(deps, keptDigestOf(query)) }),
     ),
-    'GET /audit/digest': withHttp({ access: routeAccess }, async () => ({
-      statusCode: 200,
-      headers: { 'cache-control': 'no-store' },
-      body: await auditDigest(deps),
-    })),
   };
   return byRoute(routes, routeAccess);
 }
