@@ -6,11 +6,13 @@ import { splitReward } from '#shared/domain/staged-payment.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { StageStore } from '#shared/ports/stages.ts';
+import type { Lead } from '#shared/schemas/lead.ts';
+import { clawbacksOf, decideClawback, proposeClawback } from '#shared/use-cases/clawback.ts';
 import { changeStage } from '#shared/use-cases/projects/record-project-changes.ts';
 import { registerProject } from '#shared/use-cases/projects/register-project.ts';
 import { approveReward, markPaid } from '#shared/use-cases/review-reward.ts';
 import { approveStage, payStage, type StageDeps, stagesOfLead } from '#shared/use-cases/staged-payment.ts';
-import { useLocalCloudEnv } from '#test/support/api.ts';
+import { randomUscc, useLocalCloudEnv } from '#test/support/api.ts';
 import { PAYOUT_GATES_OFF } from '#test/support/payout-prerequisites.ts';
 import { finance, fundTestKit } from '../fund/fund-support.ts';
 
@@ -59,7 +61,12 @@ function pinnedClock(start: Date): Clock & { set(instant: Date): void } {
 }
 
 /** An approved lead under the example policy: planned 4亿 (below 5亿, where 一事一议 begins), actual in place as given (at least 1亿, the threshold). */
-async function approvedLead(clock: Clock, actualFen: number, noticeDays = 5) {
+async function approvedLead(
+  clock: Clock,
+  actualFen: number,
+  noticeDays = 5,
+  introducer?: Lead['introducer'],
+) {
   const kit = fundTestKit(adapters);
   await kit.openFund(1_000_000_000);
   const policy = {
@@ -77,6 +84,7 @@ async function approvedLead(clock: Clock, actualFen: number, noticeDays = 5) {
     plannedFen: 40_000_000_000,
     actualFen,
     fundRequestFen: 100_000_000,
+    ...(introducer === undefined ? {} : { introducer }),
   });
   await kit.allocate(leadId);
   const before = await stagesOfLead(deps, leadId);
@@ -321,5 +329,54 @@ describe('a stage is paid once', () => {
     ]);
     expect(answers.map((answer) => answer.replayed).sort()).toEqual([false, true]);
     expect((await adapters.reviews.review(leadId))?.paidFen).toBe(first);
+  });
+});
+
+describe('clawback of a staged reward (issue 17, part 6)', () => {
+  it('claims at most what the stages paid; an offset comes off the same introducer’s next stage payment', async () => {
+    const clock = pinnedClock(ENDED);
+    // An introducer of its own: an approved offset is deducted from any later payment to it.
+    const introducer: Lead['introducer'] = {
+      type: 'leading_enterprise',
+      name: '分期追回引荐企业',
+      uscc: randomUscc(),
+    };
+    const a = await approvedLead(clock, 16_000_000_000, 0, introducer);
+    const [first = 0] = splitReward(a.rewardFen, [5000, 5000]);
+    await approveStage(a.deps, { principal: finance('stage-approver'), leadId: a.leadId, stage: 1 });
+    await pay(a.deps, a.leadId, 1);
+    const deps = { ...a.deps, clawbacks: adapters.clawbacks };
+    const ask = { leadId: a.leadId, reason: '引荐材料不实', method: 'offset' as const };
+    await expect(
+      proposeClawback(deps, { ...ask, principal: finance('fin-a'), amountFen: first + 1 }),
+    ).rejects.toMatchObject({ code: 'clawback_exceeds_paid' });
+    const { record } = await proposeClawback(deps, {
+      ...ask,
+      principal: finance('fin-a'),
+      amountFen: 1_000_000,
+    });
+    await decideClawback(deps, {
+      principal: finance('fin-b'),
+      leadId: a.leadId,
+      clawbackId: record.clawbackId,
+      outcome: 'approved',
+      note: undefined,
+    });
+    expect((await clawbacksOf(deps, a.leadId)).summary).toMatchObject({
+      grossFen: first,
+      recoveredFen: 1_000_000,
+    });
+
+    const b = await approvedLead(clock, 16_000_000_000, 0, introducer);
+    await approveStage(b.deps, { principal: finance('stage-approver'), leadId: b.leadId, stage: 1 });
+    const paid = await pay(b.deps, b.leadId, 1);
+    expect(paid.record.payment?.deductions).toEqual([
+      { clawbackId: record.clawbackId, fromLeadId: a.leadId, amountFen: 1_000_000 },
+    ]);
+    expect((await clawbacksOf(deps, a.leadId)).clawbacks[0]).toMatchObject({
+      state: 'RECOVERED',
+      deductions: [{ leadId: b.leadId, stage: 1, amountFen: 1_000_000 }],
+    });
+    expect((await adapters.funds.balance(a.kit.fundId))?.totalFen).toBe(1_000_000_000 + 1_000_000);
   });
 });
