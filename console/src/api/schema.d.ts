@@ -100,7 +100,7 @@ export interface paths {
             cookie?: never;
         };
         /** The newest global digest (one audit chain: its head), for an auditor to keep outside the system */
-        get: operations["audit:get:/audit/digest"];
+        get: operations["audit-digest:get:/audit/digest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3945,7 +3945,7 @@ export interface operations {
             };
         };
     };
-    "audit:get:/audit/digest": {
+    "audit-digest:get:/audit/digest": {
         parameters: {
             query?: never;
             header?: {
