@@ -8,8 +8,10 @@ import { paidSoFarFen, recoverySummary } from '#shared/domain/clawback.ts';
 import { fenSchema, formatFen } from '#shared/domain/money.ts';
 import { whyNotPayable } from '#shared/domain/review-rules.ts';
 import type { ClawbackStore } from '#shared/ports/clawbacks.ts';
+import type { EvidenceStore } from '#shared/ports/evidence.ts';
 import type { FundStore } from '#shared/ports/funds.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
+import type { PolicyStore } from '#shared/ports/policies.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
 import { RecoverySummarySchema } from '#shared/schemas/clawback.ts';
 import { FlagSchema, FundResultSchema, ReferralRewardResultSchema } from '#shared/schemas/decision.ts';
@@ -17,6 +19,7 @@ import { AllocationSchema, CaseOutcomeRecordSchema, ReviewRecordSchema } from '#
 import { DecisionRecordSchema, type LeadStatus, LeadStatusSchema } from '#shared/schemas/lead-record.ts';
 import { LocalizedTextSchema } from '#shared/schemas/legal-basis.ts';
 import { checkRange } from './query-params.ts';
+import { payoutGateRefusal, payoutSettingsFor } from './review-reward.ts';
 
 export interface ListRewardsDeps {
   readonly leads: Pick<LeadStore, 'list' | 'decisions'>;
@@ -24,6 +27,9 @@ export interface ListRewardsDeps {
   readonly funds: Pick<FundStore, 'allocation'>;
   /** Clawback totals (issue 17, part 6): each paid reward's gross, recovered and net. */
   readonly clawbacks: Pick<ClawbackStore, 'totals'>;
+  /** The payout rules of each decision's policy and the evidence they ask for (issue 17). */
+  readonly policies: Pick<PolicyStore, 'all'>;
+  readonly evidence: Pick<EvidenceStore, 'evidence'>;
 }
 
 /** A lead of the status asked for that has no decision yet (nothing to review on it). */
@@ -117,7 +123,17 @@ export async function listRewards(
       ]);
       const paidFen = review === undefined ? 0 : paidSoFarFen(review);
       const { grossFen, recoveredFen, netFen } = recoverySummary(paidFen, totals);
-      const refusal = whyNotPayable({ lead, decision, review, caseOutcome, allocation });
+      const context = { lead, decision, review, caseOutcome, allocation };
+      // Approvable means what the approval itself would say: the payout gates too, while nothing is decided.
+      const refusal =
+        whyNotPayable(context) ??
+        (review === undefined
+          ? payoutGateRefusal(
+              context,
+              await payoutSettingsFor(deps, decision),
+              await deps.evidence.evidence(lead.leadId),
+            )
+          : undefined);
       const reward = decision.decision.referralReward;
       const fund = decision.decision.fund;
       return {
@@ -133,7 +149,7 @@ export async function listRewards(
         evaluatedAt: decision.evaluatedAt,
         policyVersion: decision.policyVersion,
         approvable: refusal === undefined && review === undefined,
-        notApprovableBecause: refusal ?? null,
+        notApprovableBecause: refusal === undefined ? null : { code: refusal.code, message: refusal.message },
         referralReward: {
           basis: reward.basis,
           baseFen: reward.baseFen,

@@ -119,7 +119,10 @@ export type ApprovalAnswer =
     };
 
 /** The payout rules of the policy version a decision was made under (the defaults if it sets none). */
-export async function payoutSettingsFor(deps: ReviewDeps, decision: DecisionRecord): Promise<PayoutSettings> {
+export async function payoutSettingsFor(
+  deps: Pick<ReviewDeps, 'policies'>,
+  decision: DecisionRecord,
+): Promise<PayoutSettings> {
   const policy = (await deps.policies.all()).find((p) => p.version === decision.policyVersion);
   // A decision's policy is always published; were it not, the strict defaults apply rather than none.
   return policy === undefined ? DEFAULT_PAYOUT_SETTINGS : payoutSettingsOf(policy);
@@ -272,6 +275,27 @@ function refuse(refusal: { code: string; message: LocalText }): never {
   throw new ConflictError(refusal.code, refusal.message);
 }
 
+/**
+ * The first payout gate an approval of this context fails (issue 17: legal basis, then registration, then
+ * evidence), or undefined. The approval refuses on it; GET /rewards shows it as why not approvable.
+ */
+export function payoutGateRefusal(
+  context: ReviewContext,
+  payout: PayoutSettings,
+  evidence: Awaited<ReturnType<EvidenceStore['evidence']>>,
+): PayoutRefusal | undefined {
+  return (
+    legalBasisRefusal({
+      decision: context.decision,
+      caseOutcome: context.caseOutcome,
+      rewardFen: rewardToApproveFen(context),
+      fundFen: context.allocation?.reservedFen ?? 0,
+    }) ??
+    registrationRefusal(payout, context.decision, rewardToApproveFen(context)) ??
+    evidenceRefusal(payout, context.decision, evidence)
+  );
+}
+
 export async function approveReward(
   deps: ReviewDeps,
   command: {
@@ -303,16 +327,7 @@ export async function approveReward(
   ]);
   const recorder = evidenceRecorderRefusal(command.principal.userId, context.lead.leadId, evidence);
   if (recorder !== undefined) throw new ForbiddenError(recorder, 'approver_recorded_evidence');
-  refusePayout(
-    legalBasisRefusal({
-      decision: context.decision,
-      caseOutcome: context.caseOutcome,
-      rewardFen: rewardToApproveFen(context),
-      fundFen: context.allocation?.reservedFen ?? 0,
-    }),
-  );
-  refusePayout(registrationRefusal(payout, context.decision, rewardToApproveFen(context)));
-  refusePayout(evidenceRefusal(payout, context.decision, evidence));
+  refusePayout(payoutGateRefusal(context, payout, evidence));
 
   const { lead, decision, allocation } = context;
   const at = deps.clock.now().toISOString();

@@ -52,6 +52,14 @@ describe('POST /leads/{id}/referrer-registration', () => {
       missing: ['referrerRegistration'],
     });
     expect(unregistered.body.detail).toContain('报备');
+    // Finance's list says the same before anyone presses 批准.
+    const listed = await api<{
+      items: { leadId: string; approvable: boolean; notApprovableBecause: { code: string } | null }[];
+    }>('GET', '/rewards?status=PENDING_FINANCE&sector=optoelectronics&limit=100', { token: finance });
+    expect(listed.body.items.find((item) => item.leadId === leadId)).toMatchObject({
+      approvable: false,
+      notApprovableBecause: { code: 'registration_missing' },
+    });
 
     // Another team does not learn the lead exists; a bad body names every bad field.
     const foreign = await api('POST', `/leads/${leadId}/referrer-registration`, {
