@@ -391,6 +391,35 @@ describe('a sharded audit trail', () => {
     await expect(t.trail.query({ limit: 4, cursor: 'not a cursor' })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('lets 12 writers for 12 subjects append at once with far fewer cancelled transactions than one chain', async () => {
+    const attempts = async (shards: number) => {
+      const counting = localDynamoDb();
+      let transactions = 0;
+      counting.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'TransactWriteItemsCommand') transactions += 1;
+          return next(args);
+        },
+        { step: 'initialize', name: 'countTransactions' },
+      );
+      const base = `shard-${randomUUID().slice(0, 8)}`;
+      const writers = Array.from(
+        { length: 12 },
+        () => new DynamoAuditTrail(counting, table, base, { shards }),
+      );
+      await Promise.all(writers.map((writer, index) => writer.append(draft(`lead-${index}`, index))));
+      expect(await verifyAuditTrail({ audit: writers[0] as DynamoAuditTrail })).toMatchObject({
+        ok: true,
+        checked: 12,
+      });
+      counting.destroy();
+      return transactions - 12;
+    };
+    const single = await attempts(1);
+    const sharded = await attempts(32);
+    expect(sharded).toBeLessThan(single);
+  });
+
   it('answers a forged cursor over HTTP with 400 naming it', async () => {
     const forged = Buffer.from(JSON.stringify({ p: { 'main.0': -7 } })).toString('base64url');
     const answer = await api<{ errors: { field: string }[] }>('GET', `/audit?cursor=${forged}`, {
