@@ -346,7 +346,8 @@ export const functions = [
     entry: 'functions/audit/handler.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
-    description: 'GET /audit, /audit/verify: query the trail across its chains and verify every chain and the digests',
+    description:
+      'GET /audit, /audit/verify: query the trail across its chains and verify every chain and the digests',
     tables: { Audit: 'read' },
     queues: {},
   },
