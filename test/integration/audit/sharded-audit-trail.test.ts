@@ -420,6 +420,19 @@ describe('a sharded audit trail', () => {
     expect(sharded).toBeLessThan(single);
   });
 
+  it('takes a digest on demand for auditors and admins only (POST /audit/digests)', async () => {
+    for (const role of ['auditor', 'admin'] as const) {
+      const taken = await api<{ chain: string; seq: number; heads: ChainHead[] }>('POST', '/audit/digests', {
+        token: await tokenFor(role),
+      });
+      expect([200, 201]).toContain(taken.status);
+      expect(taken.body.chain).toBe('main:digests');
+    }
+    for (const role of ['finance', 'sector:food'] as const) {
+      expect((await api('POST', '/audit/digests', { token: await tokenFor(role) })).status).toBe(403);
+    }
+  });
+
   it('answers a forged cursor over HTTP with 400 naming it', async () => {
     const forged = Buffer.from(JSON.stringify({ p: { 'main.0': -7 } })).toString('base64url');
     const answer = await api<{ errors: { field: string }[] }>('GET', `/audit?cursor=${forged}`, {
