@@ -674,6 +674,43 @@ export const routes = [
     functionId: 'review-reward',
     access: ['finance'],
   },
+  // Rewards by decision (重奖, issue 20): proposers per policy (the handler checks), the tiers sign.
+  {
+    method: 'GET',
+    path: '/leads/{id}/discretionary-rewards',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head', 'auditor'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/discretionary-rewards',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head', 'admin'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/discretionary-rewards/{rewardId}/approve',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/discretionary-rewards/{rewardId}/reject',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/discretionary-rewards/{rewardId}/paid',
+    functionId: 'review-reward',
+    access: ['finance'],
+  },
+  {
+    method: 'GET',
+    path: '/discretionary-rewards',
+    functionId: 'review-reward',
+    access: ['finance', 'finance-head', 'auditor'],
+  },
   // 公示 (issue 17, part 4): the public list needs no token; objections are recorded by the admin.
   { method: 'GET', path: '/public/notices', functionId: 'public-notices', access: 'public' },
   {

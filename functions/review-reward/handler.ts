@@ -12,6 +12,13 @@ import {
   RefundReceivedBodySchema,
 } from '#shared/schemas/clawback.ts';
 import {
+  DiscretionaryPaidBodySchema,
+  DiscretionaryRejectBodySchema,
+  DiscretionaryRewardBodySchema,
+  DiscretionarySignOffBodySchema,
+  DiscretionaryYearQuerySchema,
+} from '#shared/schemas/discretionary-reward.ts';
+import {
   ApproveBodySchema,
   CaseOutcomeBodySchema,
   PaidBodySchema,
@@ -25,16 +32,26 @@ import {
   proposeClawback,
   recordRefundReceived,
 } from '#shared/use-cases/clawback.ts';
+import {
+  type DiscretionaryDeps,
+  discretionaryOfLead,
+  discretionaryOfYear,
+  payDiscretionary,
+  proposeDiscretionary,
+  rejectDiscretionary,
+  signOffDiscretionary,
+} from '#shared/use-cases/discretionary-rewards.ts';
 import { listRewards } from '#shared/use-cases/list-rewards.ts';
 import { approveReward, markPaid, recordCaseOutcome, rejectReward } from '#shared/use-cases/review-reward.ts';
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { approveStage, payStage, type StageDeps, stagesOfLead } from '#shared/use-cases/staged-payment.ts';
 
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
-export function createHandler(deps: StageDeps & ClawbackDeps) {
+export function createHandler(deps: StageDeps & ClawbackDeps & DiscretionaryDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
   const stage = (p: Readonly<Record<string, string>>) => Number(p.stage ?? '0');
   const clawbackId = (p: Readonly<Record<string, string>>) => p.clawbackId ?? '';
+  const rewardId = (p: Readonly<Record<string, string>>) => p.rewardId ?? '';
   const routes = {
     'GET /rewards': withHttp(
       { access: routeAccess, query: zodQuery(RewardsQuerySchema) },
@@ -131,6 +148,7 @@ export function createHandler(deps: StageDeps & ClawbackDeps) {
           amountFen: r.body.amount,
           reason: r.body.reason,
           method: r.body.method,
+          discretionaryRewardId: r.body.discretionaryRewardId,
           idempotencyKey: optionalIdempotencyKey(r.headers),
         });
         return {
@@ -182,6 +200,68 @@ export function createHandler(deps: StageDeps & ClawbackDeps) {
           body: answer.record,
         };
       },
+    ),
+    // Rewards by decision (重奖, issue 20): proposed, signed by the tiers, 公示, paid once, clawed back.
+    'GET /leads/{id}/discretionary-rewards': withHttp({ access: routeAccess }, async (r) => ({
+      statusCode: 200,
+      body: await discretionaryOfLead(deps, leadId(r.pathParameters)),
+    })),
+    'POST /leads/{id}/discretionary-rewards': withHttp(
+      { access: routeAccess, body: zodBody(DiscretionaryRewardBodySchema) },
+      async (r) => {
+        const answer = await proposeDiscretionary(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          body: r.body,
+          idempotencyKey: optionalIdempotencyKey(r.headers),
+        });
+        return {
+          statusCode: answer.replayed ? 200 : 201,
+          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+          body: answer.record,
+        };
+      },
+    ),
+    'POST /leads/{id}/discretionary-rewards/{rewardId}/approve': withHttp(
+      { access: routeAccess, body: zodBody(DiscretionarySignOffBodySchema) },
+      async (r) => {
+        const view = await signOffDiscretionary(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          rewardId: rewardId(r.pathParameters),
+          note: r.body.note,
+        });
+        // 202: this sign-off is recorded, the approval still needs the ones named in `missing`.
+        return { statusCode: view.state === 'APPROVED' ? 200 : 202, body: view };
+      },
+    ),
+    'POST /leads/{id}/discretionary-rewards/{rewardId}/reject': withHttp(
+      { access: routeAccess, body: zodBody(DiscretionaryRejectBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await rejectDiscretionary(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          rewardId: rewardId(r.pathParameters),
+          reason: r.body.reason,
+        }),
+      }),
+    ),
+    'POST /leads/{id}/discretionary-rewards/{rewardId}/paid': withHttp(
+      { access: routeAccess, body: zodBody(DiscretionaryPaidBodySchema) },
+      async (r) => ({
+        statusCode: 200,
+        body: await payDiscretionary(deps, {
+          principal: r.principal,
+          leadId: leadId(r.pathParameters),
+          rewardId: rewardId(r.pathParameters),
+          reference: r.body.reference,
+        }),
+      }),
+    ),
+    'GET /discretionary-rewards': withHttp(
+      { access: routeAccess, query: zodQuery(DiscretionaryYearQuerySchema) },
+      async ({ query }) => ({ statusCode: 200, body: await discretionaryOfYear(deps, query.year) }),
     ),
   };
   return byRoute(routes, routeAccess);

@@ -5,6 +5,7 @@ import type { FundMetrics } from '#shared/ports/funds.ts';
 import { AllocateFundMessageSchema } from '#shared/schemas/messages.ts';
 import { dynamoDbClient, sqsClient } from './aws-clients.ts';
 import { DynamoClawbackStore } from './dynamodb/dynamo-clawback-store.ts';
+import { DynamoDiscretionaryStore } from './dynamodb/dynamo-discretionary-store.ts';
 import { DynamoEvidenceStore } from './dynamodb/dynamo-evidence-store.ts';
 import { DynamoFundStore, DynamoPolicyPublisher } from './dynamodb/dynamo-fund-store.ts';
 import { DynamoNoticeStore } from './dynamodb/dynamo-notice-store.ts';
@@ -47,6 +48,13 @@ export function productionAdapters() {
     notices: new DynamoNoticeStore(dynamoDbClient, config.LEADS_TABLE, audit),
     // Clawbacks of paid rewards (issue 17, part 6): recovered money returns to the fund.
     clawbacks: new DynamoClawbackStore(dynamoDbClient, config.LEADS_TABLE, config.FUNDS_TABLE, audit),
+    // Rewards by decision (重奖, issue 20), on the same payout path.
+    discretionary: new DynamoDiscretionaryStore(
+      dynamoDbClient,
+      config.LEADS_TABLE,
+      config.FUNDS_TABLE,
+      audit,
+    ),
     calendar: new DynamoProjectReference(dynamoDbClient, config.REFERENCE_TABLE, audit),
     funds,
     publisher: new DynamoPolicyPublisher(config.REFERENCE_TABLE, audit),

@@ -75,7 +75,13 @@ export function totalsAfter(
         ? base.claimedFen - amountFen
         : base.claimedFen;
   const clawedBackFen = change === 'approve' ? base.clawedBackFen + amountFen : base.clawedBackFen;
-  return { leadId, claimedFen, clawedBackFen, version: base.version + 1 };
+  return {
+    leadId,
+    ...(before?.rewardId === undefined ? {} : { rewardId: before.rewardId }),
+    claimedFen,
+    clawedBackFen,
+    version: base.version + 1,
+  };
 }
 
 /** Maker-checker: whoever proposed a clawback does not decide it. */

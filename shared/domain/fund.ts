@@ -19,13 +19,15 @@ export interface FundBalance {
  * - `reserve`: available → reserved (an allocation, a higher cap, a negotiated fund amount);
  * - `release`: reserved → available (a rejection, a lower cap);
  * - `commit`: reserved → committed (finance approval);
- * - `top_up`: new money → total and available.
+ * - `top_up`: new money → total and available;
+ * - `spend`: available → committed at once (a reward by decision the policy pays from the fund, issue 20).
  */
 export type FundMove =
   | { readonly kind: 'reserve'; readonly amountFen: number }
   | { readonly kind: 'release'; readonly amountFen: number }
   | { readonly kind: 'commit'; readonly amountFen: number }
-  | { readonly kind: 'top_up'; readonly amountFen: number };
+  | { readonly kind: 'top_up'; readonly amountFen: number }
+  | { readonly kind: 'spend'; readonly amountFen: number };
 
 export class FundInvariantError extends Error {
   override readonly name = 'FundInvariantError';
@@ -86,6 +88,13 @@ export function applyMove(balance: FundBalance, move: FundMove): FundBalance {
       break;
     case 'top_up':
       next = { ...balance, totalFen: balance.totalFen + amount, availableFen: balance.availableFen + amount };
+      break;
+    case 'spend':
+      next = {
+        ...balance,
+        availableFen: balance.availableFen - amount,
+        committedFen: balance.committedFen + amount,
+      };
       break;
   }
   assertInvariant(next);

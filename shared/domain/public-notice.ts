@@ -141,13 +141,25 @@ export function noticeRefusal(
   return messages[status];
 }
 
-/** The notice id of a lead's approval: one approval per lead, so one notice (`nt_` + the lead's hex). */
-export function noticeIdOf(leadId: string): string {
-  return `nt_${leadId.replace(/^ld_/, '')}`;
+/**
+ * The notice id of an approval: the lead's referral reward has one (`nt_` + the lead's hex); each
+ * discretionary reward (重奖, issue 20) of the lead its own (`nt_` + the lead's hex + `_` + the reward's hex).
+ */
+export function noticeIdOf(leadId: string, rewardId?: string): string {
+  const lead = `nt_${leadId.replace(/^ld_/, '')}`;
+  return rewardId === undefined ? lead : `${lead}_${rewardId.replace(/^dr_/, '')}`;
+}
+
+/** What a notice id names: its lead, and the discretionary reward when it is one; undefined when not an id. */
+export function noticeRefOf(noticeId: string): { leadId: string; rewardId?: string } | undefined {
+  const match = /^nt_([0-9a-f]{24})(?:_([0-9a-f]{24}))?$/.exec(noticeId);
+  if (match === null) return undefined;
+  return match[2] === undefined
+    ? { leadId: `ld_${match[1]}` }
+    : { leadId: `ld_${match[1]}`, rewardId: `dr_${match[2]}` };
 }
 
 /** The lead a notice id belongs to, or undefined when it is not one. */
 export function leadIdOfNotice(noticeId: string): string | undefined {
-  const match = /^nt_([0-9a-f]{24})$/.exec(noticeId);
-  return match === null ? undefined : `ld_${match[1]}`;
+  return noticeRefOf(noticeId)?.leadId;
 }

@@ -12,6 +12,15 @@ import {
   RefundReceivedBodySchema,
 } from '#shared/schemas/clawback.ts';
 import {
+  DiscretionaryPaidBodySchema,
+  DiscretionaryRejectBodySchema,
+  DiscretionaryRewardBodySchema,
+  DiscretionaryRewardViewSchema,
+  DiscretionarySignOffBodySchema,
+  DiscretionaryYearQuerySchema,
+  DiscretionaryYearSchema,
+} from '#shared/schemas/discretionary-reward.ts';
+import {
   AuditReportBodySchema,
   EvidenceListSchema,
   EvidenceRecordSchema,
@@ -216,5 +225,74 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     requestBody: body(RefundReceivedBodySchema, 'RefundReceivedRequest'),
     responses: { 201: json(ClawbackRecordSchema, 'Recovered'), 200: json(ClawbackRecordSchema, 'A retry') },
     errors: [400, 404, 409],
+  },
+  'GET /leads/{id}/discretionary-rewards': {
+    summary: 'A lead’s rewards by decision (重奖; finance, the finance head, auditors): resident IDs masked',
+    responses: {
+      200: json(
+        z
+          .object({
+            leadId: z.string(),
+            items: z.array(DiscretionaryRewardViewSchema.meta({ id: 'DiscretionaryReward' })),
+          })
+          .meta({ id: 'DiscretionaryRewardsOfLead' }),
+        'Oldest first',
+      ),
+    },
+    errors: [404],
+  },
+  'POST /leads/{id}/discretionary-rewards': {
+    summary:
+      'Propose a reward by decision (重奖) for an intermediary or a professional team: recipient, amount, reason, collective decision, legal basis',
+    description:
+      'Who may propose, whether any is allowed, and the caps per lead and per year are the policy’s `payout.discretionary` (defaults: allowed, no caps, finance proposes, never from the conversion fund). 403 `not_a_proposer`; 409 `discretionary_not_allowed`, `legal_basis_missing` / `collective_decision_missing` (with `missing`), `discretionary_cap_exceeded` (`missing: [capPerLead|capPerYear]`), `second_referral_reward` (the recipient introduced the project and earns its 2% reward). Each reward is its own record; a lead may carry several. With an Idempotency-Key a retry answers the same reward (200).',
+    requestParams: {
+      header: z.object({
+        'idempotency-key': z
+          .string()
+          .regex(/^[\x21-\x7e]{1,128}$/)
+          .optional(),
+      }),
+    },
+    requestBody: body(DiscretionaryRewardBodySchema, 'DiscretionaryRewardRequest'),
+    responses: {
+      201: json(DiscretionaryRewardViewSchema, 'Proposed'),
+      200: json(DiscretionaryRewardViewSchema, 'A retry'),
+    },
+    errors: [400, 403, 404, 409],
+  },
+  'POST /leads/{id}/discretionary-rewards/{rewardId}/approve': {
+    summary:
+      'Sign a proposed reward by decision (finance; above the first tier the finance head too): the last sign-off approves it',
+    description:
+      'Every approver distinct, none the proposer (403 `maker_checker`, `approver_not_distinct`); 409 `sign_off_not_needed`, `discretionary_decided`. The approval opens its own 公示 (on `GET /public/notices`; objections through `/notices/{noticeId}/objections`) and, when the policy draws on the fund, spends from it (409 `fund_insufficient`). 202 while sign-offs are missing.',
+    requestBody: body(DiscretionarySignOffBodySchema, 'DiscretionarySignOffRequest'),
+    responses: {
+      200: json(DiscretionaryRewardViewSchema, 'Approved'),
+      202: json(DiscretionaryRewardViewSchema, 'Signed; `missing` names who else signs'),
+    },
+    errors: [400, 403, 404, 409],
+  },
+  'POST /leads/{id}/discretionary-rewards/{rewardId}/reject': {
+    summary: 'Reject a proposed reward by decision (finance, not the proposer), with the reason',
+    requestBody: body(DiscretionaryRejectBodySchema, 'DiscretionaryRejectRequest'),
+    responses: { 200: json(DiscretionaryRewardViewSchema, 'Rejected') },
+    errors: [400, 403, 404, 409],
+  },
+  'POST /leads/{id}/discretionary-rewards/{rewardId}/paid': {
+    summary:
+      'Mark an approved reward by decision paid (finance; nobody who proposed or signed it): once, after its 公示 ended clean',
+    description:
+      '409 `notice_open`, `objection_pending`, `objection_upheld` (checked again inside the transaction), `already_paid`, `not_approved`. Offsets of the recipient’s earlier clawbacks are deducted (`payment.deductions`).',
+    requestBody: body(DiscretionaryPaidBodySchema, 'DiscretionaryPaidRequest'),
+    responses: { 200: json(DiscretionaryRewardViewSchema, 'Paid') },
+    errors: [400, 403, 404, 409],
+  },
+  'GET /discretionary-rewards': {
+    summary:
+      'A year’s rewards by decision with their totals (proposed, approved, paid, rejected), apart from the 2% rewards',
+    requestParams: { query: DiscretionaryYearQuerySchema },
+    responses: { 200: json(DiscretionaryYearSchema.meta({ id: 'DiscretionaryYear' }), 'The year') },
+    errors: [400],
   },
 };

@@ -129,6 +129,21 @@ export const StagesSettingsSchema = z
   });
 export type StagesSettings = z.infer<typeof StagesSettingsSchema>;
 
+/**
+ * Rewards by decision (重奖, issue 20): whether the office may grant them, caps per lead and per year
+ * (null: none), which roles propose, and whether they draw on the conversion fund (default: never).
+ */
+export const DiscretionarySettingsSchema = z
+  .object({
+    allowed: z.boolean(),
+    capPerLeadFen: fenSchema.nullable(),
+    capPerYearFen: fenSchema.nullable(),
+    proposers: z.array(z.enum(['finance', 'finance-head', 'admin'])).min(1),
+    drawsOnFund: z.boolean(),
+  })
+  .strict();
+export type DiscretionarySettings = z.infer<typeof DiscretionarySettingsSchema>;
+
 export const PayoutSettingsSchema = z
   .object({
     registration: RegistrationSettingsSchema,
@@ -143,6 +158,8 @@ export const PayoutSettingsSchema = z
     notice: NoticeSettingsSchema.optional(),
     /** Absent (the default): the whole reward is paid at once, as before stages existed. */
     stages: StagesSettingsSchema.optional(),
+    /** Absent from a policy's own section (published before they existed): none allowed, as it meant. */
+    discretionary: DiscretionarySettingsSchema.optional(),
   })
   .strict()
   .meta({
@@ -177,6 +194,14 @@ export const DEFAULT_PAYOUT_SETTINGS: PayoutSettings = PayoutSettingsSchema.pars
   },
   // 5 working days (domain.md, "公示": an assumption of the brief).
   notice: { workingDays: 5 },
+  // The source promises 重奖 with no formula: allowed, no cap, proposed by finance, from the zone's budget.
+  discretionary: {
+    allowed: true,
+    capPerLeadFen: null,
+    capPerYearFen: null,
+    proposers: ['finance'],
+    drawsOnFund: false,
+  },
 });
 
 /** The payout rules a policy sets, or the defaults when it sets none. */
@@ -197,4 +222,17 @@ export function noticeWorkingDaysOf(settings: PayoutSettings): number {
 /** The stages a policy sets; none (the default): one payment of the whole reward. */
 export function stagesOf(settings: PayoutSettings): StagesSettings | undefined {
   return settings.stages;
+}
+
+const NOT_ALLOWED: DiscretionarySettings = {
+  allowed: false,
+  capPerLeadFen: null,
+  capPerYearFen: null,
+  proposers: ['finance'],
+  drawsOnFund: false,
+};
+
+/** The rules of discretionary rewards (issue 20); none allowed under a section that does not say. */
+export function discretionarySettingsOf(settings: PayoutSettings): DiscretionarySettings {
+  return settings.discretionary ?? NOT_ALLOWED;
 }

@@ -27,7 +27,8 @@ export interface OffsetSettlement {
 /** The clawbacks of rewards paid (issue 17, part 6), beside their lead. */
 export interface ClawbackStore {
   clawbacks(leadId: string): Promise<ClawbackRecord[]>;
-  totals(leadId: string): Promise<RecoveryTotals | undefined>;
+  /** The lead's referral reward's totals, or a reward by decision's (issue 20). */
+  totals(leadId: string, rewardId?: string): Promise<RecoveryTotals | undefined>;
   /** Many leads' totals at once (the payment list); at most 100 leads per call. */
   totalsOf(leadIds: readonly string[]): Promise<ReadonlyMap<string, RecoveryTotals>>;
   /** `conflict`: the totals moved meanwhile (another proposal or decision): read again. */

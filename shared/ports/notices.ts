@@ -7,9 +7,13 @@ import type { NoticeRecord, ObjectionRecord, ResolutionRecord } from '#shared/sc
  * and the notice's counters in one transaction, which the pay transition checks (`LeadTransition.noticeClear`).
  */
 export interface NoticeStore {
-  notice(leadId: string): Promise<NoticeRecord | undefined>;
-  /** The notice's objections and resolutions, in the order recorded. */
-  objections(leadId: string): Promise<{ objections: ObjectionRecord[]; resolutions: ResolutionRecord[] }>;
+  /** The lead's referral-reward notice, or with `rewardId` the notice of that discretionary reward (issue 20). */
+  notice(leadId: string, rewardId?: string): Promise<NoticeRecord | undefined>;
+  /** The objections and resolutions of the lead's notices (of the one `noticeId` names), in the order recorded. */
+  objections(
+    leadId: string,
+    noticeId?: string,
+  ): Promise<{ objections: ObjectionRecord[]; resolutions: ResolutionRecord[] }>;
   /**
    * Records an objection: only while the reward is approved and not yet paid. `exists`: an objection with
    * this id is on record already (a retry); `closed`: the reward is paid (or the notice is gone).

@@ -85,6 +85,8 @@ export const ClawbackRecordSchema = z.object({
     .object({ reference: z.string(), receivedOn: z.iso.date(), recordedBy: ActorSchema, recordedAt: instant })
     .nullable(),
   deductions: z.array(OffsetDeductionSchema),
+  /** The reward by decision it recovers (issue 20); null: the lead's referral reward. */
+  discretionaryRewardId: z.string().nullable().default(null),
   /** The Idempotency-Key it was proposed with: a retry with it answers this clawback. */
   idempotencyKey: z.string().nullable().default(null),
 });
@@ -108,6 +110,8 @@ export type RecoverySummary = z.infer<typeof RecoverySummarySchema>;
  */
 export const RecoveryTotalsSchema = z.object({
   leadId: z.string(),
+  /** A reward by decision's totals (issue 20); absent: the lead's referral reward. */
+  rewardId: z.string().optional(),
   /** Proposed or approved: what may no longer be claimed. */
   claimedFen: fenSchema,
   /** Approved: the reversals. */
@@ -143,6 +147,11 @@ export const ClawbackBodySchema = z
     amount: positiveMoney,
     reason: text(1000),
     method: z.enum(CLAWBACK_METHODS, { error: requiredOr(oneOf(CLAWBACK_METHODS)) }),
+    /** A reward by decision of the lead (issue 20) instead of its referral reward. */
+    discretionaryRewardId: z
+      .string()
+      .regex(/^dr_[0-9a-f]{24}$/, zodMessage({ zh: '必须是重奖编号 dr_…', en: 'must be a reward id dr_…' }))
+      .optional(),
   })
   .strict();
 export type ClawbackBody = z.infer<typeof ClawbackBodySchema>;

@@ -68,7 +68,7 @@ export function textSchema(max: number) {
 
 const EIGHTEEN_CHARACTERS = zodMessage({ zh: '必须为 18 位', en: 'must be 18 characters' });
 
-const usccSchema = z
+export const usccSchema = z
   .string({ error: requiredOr(MUST_BE_TEXT) })
   .trim()
   .toUpperCase()
@@ -82,7 +82,7 @@ const usccSchema = z
   );
 
 // The message never contains the value: it is personal data.
-const residentIdSchema = z
+export const residentIdSchema = z
   .string({ error: requiredOr(MUST_BE_TEXT) })
   .trim()
   .toUpperCase()

@@ -41,14 +41,17 @@ export const ImportIdParamSchema = z
   )
   .meta({ description: 'The import id (im_…)' });
 
-/** A public notice (issue 17, part 4): `nt_` and the 24 hex digits of its lead. */
+/**
+ * A public notice (issue 17, part 4): `nt_` and the 24 hex digits of its lead; a discretionary reward's
+ * (issue 20) adds `_` and the 24 hex digits of the reward.
+ */
 export const NoticeIdParamSchema = z
   .string()
   .regex(
-    /^nt_[0-9a-f]{24}$/,
+    /^nt_[0-9a-f]{24}(?:_[0-9a-f]{24})?$/,
     zodMessage({
-      zh: '必须是公示编号：nt_ 加 24 位小写十六进制数字',
-      en: 'must be a notice id: nt_ and 24 lower-case hex digits',
+      zh: '必须是公示编号：nt_ 加 24 位小写十六进制数字（重奖公示另加 _ 与 24 位）',
+      en: 'must be a notice id: nt_ and 24 lower-case hex digits (a discretionary reward’s adds _ and 24 more)',
     }),
   )
   .meta({ description: 'The public notice id (nt_…)' });
@@ -86,9 +89,22 @@ export const ClawbackIdParamSchema = z
   )
   .meta({ description: 'The clawback id (cb_…)' });
 
+/** A reward by decision (issue 20): `dr_` and 24 lower-case hex digits. */
+export const RewardIdParamSchema = z
+  .string()
+  .regex(
+    /^dr_[0-9a-f]{24}$/,
+    zodMessage({
+      zh: '必须是重奖编号：dr_ 加 24 位小写十六进制数字',
+      en: 'must be a reward id: dr_ and 24 lower-case hex digits',
+    }),
+  )
+  .meta({ description: 'The reward-by-decision id (dr_…)' });
+
 export const pathParameterSchemas = {
   id: LeadIdParamSchema,
   clawbackId: ClawbackIdParamSchema,
+  rewardId: RewardIdParamSchema,
   noticeId: NoticeIdParamSchema,
   objectionId: ObjectionIdParamSchema,
   stage: StageParamSchema,

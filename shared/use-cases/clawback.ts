@@ -20,6 +20,7 @@ import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors.ts';
 import type { ClawbackStore, OffsetSettlement } from '#shared/ports/clawbacks.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import type { DiscretionaryRewardStore } from '#shared/ports/discretionary-rewards.ts';
 import type { IdentifierKeys } from '#shared/ports/identifier-keys.ts';
 import type { LeadStore } from '#shared/ports/leads.ts';
 import type { ReviewStore } from '#shared/ports/reviews.ts';
@@ -29,9 +30,10 @@ import type {
   ClawbackRecord,
   ClawbacksView,
   PaymentDeduction,
+  RecoveryTotals,
 } from '#shared/schemas/clawback.ts';
 import type { ReviewRecord } from '#shared/schemas/fund.ts';
-import type { Lead } from '#shared/schemas/lead.ts';
+import type { Introducer, Lead } from '#shared/schemas/lead.ts';
 import type { LeadRecord } from '#shared/schemas/lead-record.ts';
 import { type FundDeps, reportAvailability, serveWaitlist } from './allocate-fund.ts';
 
@@ -39,6 +41,8 @@ export interface ClawbackDeps extends FundDeps {
   readonly leads: Pick<LeadStore, 'get' | 'decisions'>;
   readonly reviews: Pick<ReviewStore, 'review'>;
   readonly clawbacks: ClawbackStore;
+  /** Rewards by decision (issue 20), which a clawback may recover instead of the referral reward. */
+  readonly discretionary: Pick<DiscretionaryRewardStore, 'rewards'>;
   /** The keyed pseudonym of an introducer: an offset follows the introducer, never its identifier. */
   readonly identifierKeys: IdentifierKeys;
   readonly clock: Clock;
@@ -54,6 +58,38 @@ async function paidLead(deps: ClawbackDeps, leadId: string) {
   }
   const review = await deps.reviews.review(leadId);
   return { lead, review, paidFen: review === undefined ? 0 : paidSoFarFen(review) };
+}
+
+/**
+ * What a clawback recovers: the lead's referral reward (paid to its introducer), or one of its rewards by
+ * decision (issue 20, paid to its recipient): what was paid of it, and who an offset follows.
+ */
+async function targetOf(
+  deps: ClawbackDeps,
+  lead: LeadRecord,
+  review: ReviewRecord | undefined,
+  rewardId: string | null,
+): Promise<{ paidFen: number; revision: number; introducer: Introducer; rewardId?: string }> {
+  if (rewardId === null) {
+    return {
+      paidFen: review === undefined ? 0 : paidSoFarFen(review),
+      revision: review?.revision ?? lead.latestRevision,
+      introducer: lead.lead.introducer,
+    };
+  }
+  const reward = (await deps.discretionary.rewards(lead.leadId)).find((r) => r.rewardId === rewardId);
+  if (reward === undefined) {
+    throw new NotFoundError({
+      zh: `线索 ${lead.leadId} 没有重奖 ${rewardId}。`,
+      en: `Lead ${lead.leadId} has no reward by decision ${rewardId}.`,
+    });
+  }
+  return {
+    paidFen: reward.state === 'PAID' ? reward.amountFen : 0,
+    revision: lead.latestRevision,
+    introducer: reward.recipient as Introducer,
+    rewardId,
+  };
 }
 
 export async function clawbacksOf(deps: ClawbackDeps, leadId: string): Promise<ClawbacksView> {
@@ -95,6 +131,11 @@ function audit(
   };
 }
 
+/** A reward by decision's totals before its first clawback: keyed apart from the referral reward's. */
+function emptyTotals(leadId: string, rewardId: string): RecoveryTotals {
+  return { leadId, rewardId, claimedFen: 0, clawedBackFen: 0, version: 0 };
+}
+
 async function introducerKeyOf(deps: Pick<ClawbackDeps, 'identifierKeys'>, lead: Lead) {
   const identity = introducerIdentity(lead.introducer);
   if (identity === undefined) return undefined;
@@ -111,10 +152,13 @@ export async function proposeClawback(
     reason: string;
     method: ClawbackMethod;
     idempotencyKey?: string | undefined;
+    discretionaryRewardId?: string | undefined;
   },
 ): Promise<{ record: ClawbackRecord; replayed: boolean }> {
-  const { lead, review, paidFen } = await paidLead(deps, command.leadId);
-  if (command.method === 'offset' && introducerIdentity(lead.lead.introducer) === undefined) {
+  const { lead, review } = await paidLead(deps, command.leadId);
+  const target = await targetOf(deps, lead, review, command.discretionaryRewardId ?? null);
+  const { paidFen } = target;
+  if (command.method === 'offset' && introducerIdentity(target.introducer) === undefined) {
     throw new ConflictError(
       'offset_not_possible',
       {
@@ -128,16 +172,15 @@ export async function proposeClawback(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const replay = await replayOf(deps, lead.leadId, clawbackId, command);
     if (replay !== undefined) return { record: replay, replayed: true };
-    const totals = await deps.clawbacks.totals(lead.leadId);
+    const totals = await deps.clawbacks.totals(lead.leadId, target.rewardId);
     const refusal = proposalRefusal(lead.leadId, paidFen, totals, command.amountFen);
     if (refusal !== undefined) throw new ConflictError(refusal.code, refusal.message, ['claimableAmount']);
-    const approved = review as ReviewRecord;
-    const decision = (await deps.leads.decisions(lead.leadId)).find((d) => d.revision === approved.revision);
+    const decision = (await deps.leads.decisions(lead.leadId)).find((d) => d.revision === target.revision);
     const at = deps.clock.now().toISOString();
     const record: ClawbackRecord = {
       clawbackId,
       leadId: lead.leadId,
-      revision: approved.revision,
+      revision: target.revision,
       fundId: decision?.decision.fund.fundId ?? '',
       amountFen: command.amountFen,
       reason: command.reason,
@@ -150,10 +193,19 @@ export async function proposeClawback(
       refund: null,
       deductions: [],
       idempotencyKey: command.idempotencyKey ?? null,
+      discretionaryRewardId: target.rewardId ?? null,
     };
     const outcome = await deps.clawbacks.propose(
       record,
-      { before: totals, after: totalsAfter(lead.leadId, totals, 'propose', command.amountFen) },
+      {
+        before: totals,
+        after: totalsAfter(
+          lead.leadId,
+          totals ?? (target.rewardId === undefined ? undefined : emptyTotals(lead.leadId, target.rewardId)),
+          'propose',
+          command.amountFen,
+        ),
+      },
       audit(at, command.principal, 'reward.clawback_proposed', record, {
         reason: command.reason,
         paidFen,
@@ -245,10 +297,14 @@ export async function decideClawback(
         note: command.note ?? null,
       },
     };
-    const totals = await deps.clawbacks.totals(lead.leadId);
+    const rewardId = before.discretionaryRewardId ?? undefined;
+    const totals = await deps.clawbacks.totals(lead.leadId, rewardId);
     const change = approved ? 'approve' : 'reject';
+    const target = await targetOf(deps, lead, undefined, before.discretionaryRewardId);
     const introducerKey =
-      approved && before.method === 'offset' ? await introducerKeyOf(deps, lead.lead) : undefined;
+      approved && before.method === 'offset'
+        ? await introducerKeyOf(deps, { ...lead.lead, introducer: target.introducer })
+        : undefined;
     const outcome = await deps.clawbacks.decide(
       { before, after },
       { before: totals, after: totalsAfter(lead.leadId, totals, change, before.amountFen) },

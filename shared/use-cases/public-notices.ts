@@ -8,9 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal.ts';
 import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import {
-  leadIdOfNotice,
   maskPersonalName,
   noticeIdOf,
+  noticeRefOf,
   noticeStatus,
   resolutionOf,
 } from '#shared/domain/public-notice.ts';
@@ -61,14 +61,14 @@ function noSuchNotice(id: string): NotFoundError {
 }
 
 async function noticeById(deps: NoticeDeps, noticeId: string): Promise<NoticeRecord> {
-  const leadId = leadIdOfNotice(noticeId);
-  const notice = leadId === undefined ? undefined : await deps.notices.notice(leadId);
+  const ref = noticeRefOf(noticeId);
+  const notice = ref === undefined ? undefined : await deps.notices.notice(ref.leadId, ref.rewardId);
   if (notice === undefined) throw noSuchNotice(noticeId);
   return notice;
 }
 
 async function viewOf(deps: NoticeDeps, notice: NoticeRecord): Promise<NoticeView> {
-  const { objections, resolutions } = await deps.notices.objections(notice.leadId);
+  const { objections, resolutions } = await deps.notices.objections(notice.leadId, notice.noticeId);
   const { openObjections: _open, upheldObjections: _upheld, ...rest } = notice;
   return {
     ...rest,

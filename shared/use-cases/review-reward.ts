@@ -142,7 +142,7 @@ export async function refuseUntilNoticeClear(
   now: Date,
 ): Promise<void> {
   if (notice === undefined) return;
-  const { objections, resolutions } = await notices.objections(notice.leadId);
+  const { objections, resolutions } = await notices.objections(notice.leadId, notice.noticeId);
   refusePayout(noticeRefusal(notice, objections, resolutions, now));
 }
 

@@ -523,6 +523,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leads/{id}/discretionary-rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead’s rewards by decision (重奖; finance, the finance head, auditors): resident IDs masked */
+        get: operations["review-reward:get:/leads/{id}/discretionary-rewards"];
+        put?: never;
+        /**
+         * Propose a reward by decision (重奖) for an intermediary or a professional team: recipient, amount, reason, collective decision, legal basis
+         * @description Who may propose, whether any is allowed, and the caps per lead and per year are the policy’s `payout.discretionary` (defaults: allowed, no caps, finance proposes, never from the conversion fund). 403 `not_a_proposer`; 409 `discretionary_not_allowed`, `legal_basis_missing` / `collective_decision_missing` (with `missing`), `discretionary_cap_exceeded` (`missing: [capPerLead|capPerYear]`), `second_referral_reward` (the recipient introduced the project and earns its 2% reward). Each reward is its own record; a lead may carry several. With an Idempotency-Key a retry answers the same reward (200).
+         */
+        post: operations["review-reward:post:/leads/{id}/discretionary-rewards"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/discretionary-rewards/{rewardId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a proposed reward by decision (finance; above the first tier the finance head too): the last sign-off approves it
+         * @description Every approver distinct, none the proposer (403 `maker_checker`, `approver_not_distinct`); 409 `sign_off_not_needed`, `discretionary_decided`. The approval opens its own 公示 (on `GET /public/notices`; objections through `/notices/{noticeId}/objections`) and, when the policy draws on the fund, spends from it (409 `fund_insufficient`). 202 while sign-offs are missing.
+         */
+        post: operations["review-reward:post:/leads/{id}/discretionary-rewards/{rewardId}/approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/discretionary-rewards/{rewardId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a proposed reward by decision (finance, not the proposer), with the reason */
+        post: operations["review-reward:post:/leads/{id}/discretionary-rewards/{rewardId}/reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/leads/{id}/discretionary-rewards/{rewardId}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an approved reward by decision paid (finance; nobody who proposed or signed it): once, after its 公示 ended clean
+         * @description 409 `notice_open`, `objection_pending`, `objection_upheld` (checked again inside the transaction), `already_paid`, `not_approved`. Offsets of the recipient’s earlier clawbacks are deducted (`payment.deductions`).
+         */
+        post: operations["review-reward:post:/leads/{id}/discretionary-rewards/{rewardId}/paid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/discretionary-rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year’s rewards by decision with their totals (proposed, approved, paid, rejected), apart from the 2% rewards */
+        get: operations["review-reward:get:/discretionary-rewards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/notices": {
         parameters: {
             query?: never;
@@ -953,7 +1048,7 @@ export interface paths {
         };
         /**
          * The payment list for finance (.xlsx or .csv): approved or paid rewards, resident IDs masked
-         * @description Every lead of the status (APPROVED or PAID), newest first; from/to bound the submission time as in GET /rewards (a date is a day in Asia/Shanghai). File name 奖励支付清单-<status>-<from>-<to>.<format>. Columns: 线索编号 (Lead id); 专班 (Sector team); 项目名称 (Project); 投资方 (Investor); 引荐方类型 (Introducer type); 引荐方 (Introducer); 引荐方证件号（脱敏） (Introducer ID (resident IDs masked)); 奖励金额 (Reward, 万元); 状态 (Status); 审批人 (Approved by); 审批日期 (Approved on); 支付经办人 (Paid by); 支付日期 (Paid on); 支付凭证号 (Payment reference). A natural person's resident ID is masked (region and last two characters), never whole. .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
+         * @description Every lead of the status (APPROVED or PAID), newest first; from/to bound the submission time as in GET /rewards (a date is a day in Asia/Shanghai). File name 奖励支付清单-<status>-<from>-<to>.<format>. Columns: 线索编号 (Lead id); 专班 (Sector team); 项目名称 (Project); 投资方 (Investor); 引荐方类型 (Introducer type); 引荐方 (Introducer); 引荐方证件号（脱敏） (Introducer ID (resident IDs masked)); 奖励金额 (Reward, 万元); 已支付 (Paid (gross), 万元); 已追回 (Recovered (clawbacks approved), 万元); 净额 (Net, 万元); 本次抵扣他案追回款 (Withheld for earlier clawbacks, 万元); 状态 (Status); 审批人 (Approved by); 审批日期 (Approved on); 支付经办人 (Paid by); 支付日期 (Paid on); 支付凭证号 (Payment reference). A natural person's resident ID is masked (region and last two characters), never whole. .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
          */
         get: operations["export-rewards:get:/rewards/export"];
         put?: never;
@@ -1124,6 +1219,7 @@ export interface components {
             reason: string;
             /** @enum {string} */
             method: "refund" | "offset";
+            discretionaryRewardId?: string;
         };
         ClawbackApprovalRequest: {
             note?: string;
@@ -1135,6 +1231,36 @@ export interface components {
             reference: string;
             /** Format: date */
             receivedOn: string;
+        };
+        DiscretionaryRewardRequest: {
+            recipient: {
+                /** @enum {string} */
+                type: "intermediary" | "professional_team";
+                name: string;
+                uscc?: string;
+                residentId?: string;
+            };
+            amount: string | number;
+            reason: string;
+            collectiveDecision?: {
+                body: string;
+                /** Format: date */
+                meetingDate: string;
+                minutesNumber: string;
+            };
+            legalBasis?: {
+                document: string;
+                clause: string;
+            };
+        };
+        DiscretionarySignOffRequest: {
+            note?: string;
+        };
+        DiscretionaryRejectRequest: {
+            reason: string;
+        };
+        DiscretionaryPaidRequest: {
+            reference: string;
         };
         ObjectionRequest: {
             /** Format: date */
@@ -1242,6 +1368,13 @@ export interface components {
                         stage: string;
                     };
                 }[];
+                discretionary?: {
+                    allowed: boolean;
+                    capPerLeadFen: number | null;
+                    capPerYearFen: number | null;
+                    proposers: ("finance" | "finance-head" | "admin")[];
+                    drawsOnFund: boolean;
+                };
             };
         };
         OpenFundRequest: {
@@ -2349,6 +2482,11 @@ export interface components {
                     } | null;
                     paidFen?: number;
                 } | null;
+                recovery: {
+                    grossFen: number;
+                    recoveredFen: number;
+                    netFen: number;
+                } | null;
             } | {
                 leadId: string;
                 sector: string;
@@ -2621,6 +2759,10 @@ export interface components {
                     /** Format: date-time */
                     at: string;
                 }[];
+                /** @default null */
+                discretionaryRewardId: string | null;
+                /** @default null */
+                idempotencyKey: string | null;
             }[];
         };
         ClawbackRecord: {
@@ -2670,6 +2812,182 @@ export interface components {
                 /** Format: date-time */
                 at: string;
             }[];
+            /** @default null */
+            discretionaryRewardId: string | null;
+            /** @default null */
+            idempotencyKey: string | null;
+        };
+        DiscretionaryRewardsOfLead: {
+            leadId: string;
+            items: components["schemas"]["DiscretionaryReward"][];
+        };
+        DiscretionaryReward: {
+            rewardId: string;
+            leadId: string;
+            recipient: {
+                /** @enum {string} */
+                type: "intermediary" | "professional_team";
+                name: string;
+                uscc?: string;
+                residentIdMasked?: string;
+            };
+            amountFen: number;
+            reason: string;
+            collectiveDecision: {
+                body: string;
+                /** Format: date */
+                meetingDate: string;
+                minutesNumber: string;
+            };
+            legalBasis: {
+                document: string;
+                clause: string;
+            };
+            policyVersion: string;
+            year: number;
+            /** @enum {string} */
+            state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+            proposedBy: {
+                userId: string;
+                role: string;
+            };
+            /** Format: date-time */
+            proposedAt: string;
+            required: ("finance" | "financeHead")[];
+            signOffs: {
+                /** @enum {string} */
+                slot: "finance" | "financeHead";
+                by: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                at: string;
+                note: string | null;
+            }[];
+            decidedAt: string | null;
+            rejection: {
+                by: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                at: string;
+                reason: string;
+            } | null;
+            fundId: string | null;
+            noticeId: string | null;
+            payment: {
+                reference: string;
+                paidBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                paidAt: string;
+                deductions?: {
+                    clawbackId: string;
+                    fromLeadId: string;
+                    amountFen: number;
+                }[];
+            } | null;
+            missing: ("finance" | "financeHead")[];
+            notice: {
+                noticeId: string;
+                /** Format: date */
+                objectionDeadline: string;
+                /** Format: date-time */
+                endsAt: string;
+            } | null;
+        };
+        DiscretionaryYear: {
+            year: number;
+            items: {
+                rewardId: string;
+                leadId: string;
+                recipient: {
+                    /** @enum {string} */
+                    type: "intermediary" | "professional_team";
+                    name: string;
+                    uscc?: string;
+                    residentIdMasked?: string;
+                };
+                amountFen: number;
+                reason: string;
+                collectiveDecision: {
+                    body: string;
+                    /** Format: date */
+                    meetingDate: string;
+                    minutesNumber: string;
+                };
+                legalBasis: {
+                    document: string;
+                    clause: string;
+                };
+                policyVersion: string;
+                year: number;
+                /** @enum {string} */
+                state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                proposedBy: {
+                    userId: string;
+                    role: string;
+                };
+                /** Format: date-time */
+                proposedAt: string;
+                required: ("finance" | "financeHead")[];
+                signOffs: {
+                    /** @enum {string} */
+                    slot: "finance" | "financeHead";
+                    by: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    at: string;
+                    note: string | null;
+                }[];
+                decidedAt: string | null;
+                rejection: {
+                    by: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    at: string;
+                    reason: string;
+                } | null;
+                fundId: string | null;
+                noticeId: string | null;
+                payment: {
+                    reference: string;
+                    paidBy: {
+                        userId: string;
+                        role: string;
+                    };
+                    /** Format: date-time */
+                    paidAt: string;
+                    deductions?: {
+                        clawbackId: string;
+                        fromLeadId: string;
+                        amountFen: number;
+                    }[];
+                } | null;
+                missing: ("finance" | "financeHead")[];
+                notice: {
+                    noticeId: string;
+                    /** Format: date */
+                    objectionDeadline: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                } | null;
+            }[];
+            totals: {
+                proposedFen: number;
+                approvedFen: number;
+                paidFen: number;
+                rejectedFen: number;
+                count: number;
+            };
         };
         PublicNoticePage: {
             items: {
@@ -5507,6 +5825,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Same key and body: the same clawback (200); same key, another body: 409 */
+                "idempotency-key"?: string;
                 /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
@@ -5522,6 +5842,66 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A retry with the same Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clawbackId: string;
+                        leadId: string;
+                        revision: number;
+                        fundId: string;
+                        amountFen: number;
+                        reason: string;
+                        /** @enum {string} */
+                        method: "refund" | "offset";
+                        /** @enum {string} */
+                        state: "PROPOSED" | "REJECTED" | "APPROVED" | "RECOVERED";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        decision: {
+                            /** @enum {string} */
+                            outcome: "approved" | "rejected";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        } | null;
+                        receivedFen: number;
+                        refund: {
+                            reference: string;
+                            /** Format: date */
+                            receivedOn: string;
+                            recordedBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            recordedAt: string;
+                        } | null;
+                        deductions: {
+                            leadId: string;
+                            stage: number | null;
+                            amountFen: number;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                        /** @default null */
+                        discretionaryRewardId: string | null;
+                        /** @default null */
+                        idempotencyKey: string | null;
+                    };
+                };
+            };
             /** @description Proposed */
             201: {
                 headers: {
@@ -5661,6 +6041,10 @@ export interface operations {
                             /** Format: date-time */
                             at: string;
                         }[];
+                        /** @default null */
+                        discretionaryRewardId: string | null;
+                        /** @default null */
+                        idempotencyKey: string | null;
                     };
                 };
             };
@@ -5794,6 +6178,10 @@ export interface operations {
                             /** Format: date-time */
                             at: string;
                         }[];
+                        /** @default null */
+                        discretionaryRewardId: string | null;
+                        /** @default null */
+                        idempotencyKey: string | null;
                     };
                 };
             };
@@ -5927,6 +6315,10 @@ export interface operations {
                             /** Format: date-time */
                             at: string;
                         }[];
+                        /** @default null */
+                        discretionaryRewardId: string | null;
+                        /** @default null */
+                        idempotencyKey: string | null;
                     };
                 };
             };
@@ -5983,6 +6375,10 @@ export interface operations {
                             /** Format: date-time */
                             at: string;
                         }[];
+                        /** @default null */
+                        discretionaryRewardId: string | null;
+                        /** @default null */
+                        idempotencyKey: string | null;
                     };
                 };
             };
@@ -6024,6 +6420,958 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:get:/leads/{id}/discretionary-rewards": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscretionaryRewardsOfLead"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/discretionary-rewards": {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscretionaryRewardRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewardId: string;
+                        leadId: string;
+                        recipient: {
+                            /** @enum {string} */
+                            type: "intermediary" | "professional_team";
+                            name: string;
+                            uscc?: string;
+                            residentIdMasked?: string;
+                        };
+                        amountFen: number;
+                        reason: string;
+                        collectiveDecision: {
+                            body: string;
+                            /** Format: date */
+                            meetingDate: string;
+                            minutesNumber: string;
+                        };
+                        legalBasis: {
+                            document: string;
+                            clause: string;
+                        };
+                        policyVersion: string;
+                        year: number;
+                        /** @enum {string} */
+                        state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        required: ("finance" | "financeHead")[];
+                        signOffs: {
+                            /** @enum {string} */
+                            slot: "finance" | "financeHead";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        }[];
+                        decidedAt: string | null;
+                        rejection: {
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            reason: string;
+                        } | null;
+                        fundId: string | null;
+                        noticeId: string | null;
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
+                        } | null;
+                        missing: ("finance" | "financeHead")[];
+                        notice: {
+                            noticeId: string;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Proposed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewardId: string;
+                        leadId: string;
+                        recipient: {
+                            /** @enum {string} */
+                            type: "intermediary" | "professional_team";
+                            name: string;
+                            uscc?: string;
+                            residentIdMasked?: string;
+                        };
+                        amountFen: number;
+                        reason: string;
+                        collectiveDecision: {
+                            body: string;
+                            /** Format: date */
+                            meetingDate: string;
+                            minutesNumber: string;
+                        };
+                        legalBasis: {
+                            document: string;
+                            clause: string;
+                        };
+                        policyVersion: string;
+                        year: number;
+                        /** @enum {string} */
+                        state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        required: ("finance" | "financeHead")[];
+                        signOffs: {
+                            /** @enum {string} */
+                            slot: "finance" | "financeHead";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        }[];
+                        decidedAt: string | null;
+                        rejection: {
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            reason: string;
+                        } | null;
+                        fundId: string | null;
+                        noticeId: string | null;
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
+                        } | null;
+                        missing: ("finance" | "financeHead")[];
+                        notice: {
+                            noticeId: string;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/discretionary-rewards/{rewardId}/approve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The reward-by-decision id (dr_…) */
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscretionarySignOffRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewardId: string;
+                        leadId: string;
+                        recipient: {
+                            /** @enum {string} */
+                            type: "intermediary" | "professional_team";
+                            name: string;
+                            uscc?: string;
+                            residentIdMasked?: string;
+                        };
+                        amountFen: number;
+                        reason: string;
+                        collectiveDecision: {
+                            body: string;
+                            /** Format: date */
+                            meetingDate: string;
+                            minutesNumber: string;
+                        };
+                        legalBasis: {
+                            document: string;
+                            clause: string;
+                        };
+                        policyVersion: string;
+                        year: number;
+                        /** @enum {string} */
+                        state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        required: ("finance" | "financeHead")[];
+                        signOffs: {
+                            /** @enum {string} */
+                            slot: "finance" | "financeHead";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        }[];
+                        decidedAt: string | null;
+                        rejection: {
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            reason: string;
+                        } | null;
+                        fundId: string | null;
+                        noticeId: string | null;
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
+                        } | null;
+                        missing: ("finance" | "financeHead")[];
+                        notice: {
+                            noticeId: string;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Signed; `missing` names who else signs */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewardId: string;
+                        leadId: string;
+                        recipient: {
+                            /** @enum {string} */
+                            type: "intermediary" | "professional_team";
+                            name: string;
+                            uscc?: string;
+                            residentIdMasked?: string;
+                        };
+                        amountFen: number;
+                        reason: string;
+                        collectiveDecision: {
+                            body: string;
+                            /** Format: date */
+                            meetingDate: string;
+                            minutesNumber: string;
+                        };
+                        legalBasis: {
+                            document: string;
+                            clause: string;
+                        };
+                        policyVersion: string;
+                        year: number;
+                        /** @enum {string} */
+                        state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        required: ("finance" | "financeHead")[];
+                        signOffs: {
+                            /** @enum {string} */
+                            slot: "finance" | "financeHead";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        }[];
+                        decidedAt: string | null;
+                        rejection: {
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            reason: string;
+                        } | null;
+                        fundId: string | null;
+                        noticeId: string | null;
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
+                        } | null;
+                        missing: ("finance" | "financeHead")[];
+                        notice: {
+                            noticeId: string;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/discretionary-rewards/{rewardId}/reject": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The reward-by-decision id (dr_…) */
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscretionaryRejectRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewardId: string;
+                        leadId: string;
+                        recipient: {
+                            /** @enum {string} */
+                            type: "intermediary" | "professional_team";
+                            name: string;
+                            uscc?: string;
+                            residentIdMasked?: string;
+                        };
+                        amountFen: number;
+                        reason: string;
+                        collectiveDecision: {
+                            body: string;
+                            /** Format: date */
+                            meetingDate: string;
+                            minutesNumber: string;
+                        };
+                        legalBasis: {
+                            document: string;
+                            clause: string;
+                        };
+                        policyVersion: string;
+                        year: number;
+                        /** @enum {string} */
+                        state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        required: ("finance" | "financeHead")[];
+                        signOffs: {
+                            /** @enum {string} */
+                            slot: "finance" | "financeHead";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        }[];
+                        decidedAt: string | null;
+                        rejection: {
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            reason: string;
+                        } | null;
+                        fundId: string | null;
+                        noticeId: string | null;
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
+                        } | null;
+                        missing: ("finance" | "financeHead")[];
+                        notice: {
+                            noticeId: string;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:post:/leads/{id}/discretionary-rewards/{rewardId}/paid": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The lead id (ld_…) */
+                id: string;
+                /** @description The reward-by-decision id (dr_…) */
+                rewardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscretionaryPaidRequest"];
+            };
+        };
+        responses: {
+            /** @description Paid */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewardId: string;
+                        leadId: string;
+                        recipient: {
+                            /** @enum {string} */
+                            type: "intermediary" | "professional_team";
+                            name: string;
+                            uscc?: string;
+                            residentIdMasked?: string;
+                        };
+                        amountFen: number;
+                        reason: string;
+                        collectiveDecision: {
+                            body: string;
+                            /** Format: date */
+                            meetingDate: string;
+                            minutesNumber: string;
+                        };
+                        legalBasis: {
+                            document: string;
+                            clause: string;
+                        };
+                        policyVersion: string;
+                        year: number;
+                        /** @enum {string} */
+                        state: "PROPOSED" | "APPROVED" | "REJECTED" | "PAID";
+                        proposedBy: {
+                            userId: string;
+                            role: string;
+                        };
+                        /** Format: date-time */
+                        proposedAt: string;
+                        required: ("finance" | "financeHead")[];
+                        signOffs: {
+                            /** @enum {string} */
+                            slot: "finance" | "financeHead";
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                        }[];
+                        decidedAt: string | null;
+                        rejection: {
+                            by: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            reason: string;
+                        } | null;
+                        fundId: string | null;
+                        noticeId: string | null;
+                        payment: {
+                            reference: string;
+                            paidBy: {
+                                userId: string;
+                                role: string;
+                            };
+                            /** Format: date-time */
+                            paidAt: string;
+                            deductions?: {
+                                clawbackId: string;
+                                fromLeadId: string;
+                                amountFen: number;
+                            }[];
+                        } | null;
+                        missing: ("finance" | "financeHead")[];
+                        notice: {
+                            noticeId: string;
+                            /** Format: date */
+                            objectionDeadline: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "review-reward:get:/discretionary-rewards": {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscretionaryYear"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -31,7 +31,10 @@ const clawbackKey = (leadId: string, clawbackId: string) => ({
   pk: `LEAD#${leadId}`,
   sk: `CLAWBACK#${clawbackId}`,
 });
-const totalsKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'RECOVERY' });
+const totalsKey = (leadId: string, rewardId?: string) => ({
+  pk: `LEAD#${leadId}`,
+  sk: rewardId === undefined ? 'RECOVERY' : `RECOVERY#${rewardId}`,
+});
 const offsetKey = (introducerKey: string, clawbackId: string) => ({
   pk: `OFFSET#${introducerKey}`,
   sk: `CLAWBACK#${clawbackId}`,
@@ -64,9 +67,13 @@ export class DynamoClawbackStore implements ClawbackStore {
     );
   }
 
-  async totals(leadId: string): Promise<RecoveryTotals | undefined> {
+  async totals(leadId: string, rewardId?: string): Promise<RecoveryTotals | undefined> {
     const { Item } = await this.#client.send(
-      new GetItemCommand({ TableName: this.#table, Key: marshall(totalsKey(leadId)), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: marshall(totalsKey(leadId, rewardId)),
+        ConsistentRead: true,
+      }),
     );
     return Item === undefined ? undefined : recordOf(Item, RecoveryTotalsSchema, ['pk', 'sk']);
   }
@@ -155,7 +162,7 @@ export class DynamoClawbackStore implements ClawbackStore {
     return {
       Put: {
         TableName: this.#table,
-        Item: marshall({ ...totalsKey(after.leadId), ...after }),
+        Item: marshall({ ...totalsKey(after.leadId, after.rewardId), ...after }),
         ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'version = :version',
         ExpressionAttributeValues:
           before === undefined ? undefined : marshall({ ':version': before.version }),

@@ -5,6 +5,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { FundMove } from '#shared/domain/fund.ts';
 import type { Policy } from '#shared/policy/policy-schema.ts';
 import type { FundChange, FundChangeOutcome, FundChangePart, FundStore } from '#shared/ports/funds.ts';
 import type { PolicyPublisher } from '#shared/ports/policies.ts';
@@ -201,8 +202,13 @@ export function fundTopUpItem(
   amountFen: number,
   at: string,
 ): TransactWriteItem {
-  const update = balanceUpdateOf({ fundId, at, move: { kind: 'top_up', amountFen } });
-  if (update === undefined) throw new RangeError('A top-up moves more than 0 fen');
+  return fundMoveItem(table, fundId, { kind: 'top_up', amountFen }, at);
+}
+
+/** One move of a fund's balance as an item of another store's transaction, under the move's condition. */
+export function fundMoveItem(table: string, fundId: string, move: FundMove, at: string): TransactWriteItem {
+  const update = balanceUpdateOf({ fundId, at, move });
+  if (update === undefined) throw new RangeError('A fund move moves more than 0 fen');
   return { Update: { TableName: table, Key: marshall(balanceKey(fundId)), ...update } };
 }
 
@@ -230,6 +236,7 @@ function balanceUpdateOf(
       release: ['availableFen = availableFen + :a, reservedFen = reservedFen - :a', 'reservedFen >= :a'],
       commit: ['reservedFen = reservedFen - :a, committedFen = committedFen + :a', 'reservedFen >= :a'],
       top_up: ['totalFen = totalFen + :a, availableFen = availableFen + :a', undefined],
+      spend: ['availableFen = availableFen - :a, committedFen = committedFen + :a', 'availableFen >= :a'],
     } as const;
     const [set, condition] = updates[move.kind];
     sets.push(set);

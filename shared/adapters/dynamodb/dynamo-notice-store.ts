@@ -5,6 +5,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { noticeRefOf } from '#shared/domain/public-notice.ts';
 import type { NoticeStore } from '#shared/ports/notices.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import {
@@ -34,8 +35,16 @@ import { TransactionConditionFailedError } from './transactions.ts';
  * its resolution; marking paid checks them (and the end) in its own transaction, so an objection recorded
  * while a payment is being marked either holds it or arrives after it, never between.
  */
-export const noticeKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'NOTICE' });
-const reviewKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'REVIEW' });
+export const noticeKey = (leadId: string, rewardId?: string) => ({
+  pk: `LEAD#${leadId}`,
+  sk: rewardId === undefined ? 'NOTICE' : `NOTICE#${rewardId}`,
+});
+/** What the notice is of: the lead's review (the referral reward), or a discretionary reward (issue 20). */
+const payableKey = (leadId: string, rewardId?: string) => ({
+  pk: `LEAD#${leadId}`,
+  sk: rewardId === undefined ? 'REVIEW' : `DISCRETIONARY#${rewardId}`,
+});
+const refOf = (noticeId: string) => noticeRefOf(noticeId) ?? { leadId: '', rewardId: undefined };
 const PUBLIC_LIST = 'NOTICES';
 const STRIP = ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
 
@@ -46,9 +55,9 @@ export function openNoticeItem(table: string, notice: NoticeRecord): TransactWri
       TableName: table,
       Item: marshall(
         {
-          ...noticeKey(notice.leadId),
+          ...noticeKey(notice.leadId, refOf(notice.noticeId).rewardId),
           gsi2pk: PUBLIC_LIST,
-          gsi2sk: `${notice.openedAt}#${notice.leadId}`,
+          gsi2sk: `${notice.openedAt}#${notice.noticeId}`,
           ...notice,
         },
         { removeUndefinedValues: true },
@@ -59,11 +68,16 @@ export function openNoticeItem(table: string, notice: NoticeRecord): TransactWri
 }
 
 /** The check the pay transition makes: the notice ended at `at`, nothing unresolved, nothing upheld. */
-export function noticeClearCheck(table: string, leadId: string, at: string): TransactWriteItem {
+export function noticeClearCheck(
+  table: string,
+  leadId: string,
+  at: string,
+  rewardId?: string,
+): TransactWriteItem {
   return {
     ConditionCheck: {
       TableName: table,
-      Key: marshall(noticeKey(leadId)),
+      Key: marshall(noticeKey(leadId, rewardId)),
       ConditionExpression: 'openObjections = :zero AND upheldObjections = :zero AND endsAt <= :at',
       ExpressionAttributeValues: marshall({ ':zero': 0, ':at': at }),
     },
@@ -84,14 +98,18 @@ export class DynamoNoticeStore implements NoticeStore {
     this.#audit = audit;
   }
 
-  async notice(leadId: string): Promise<NoticeRecord | undefined> {
+  async notice(leadId: string, rewardId?: string): Promise<NoticeRecord | undefined> {
     const { Item } = await this.#client.send(
-      new GetItemCommand({ TableName: this.#table, Key: marshall(noticeKey(leadId)), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.#table,
+        Key: marshall(noticeKey(leadId, rewardId)),
+        ConsistentRead: true,
+      }),
     );
     return Item === undefined ? undefined : fromItem(Item, NoticeRecordSchema);
   }
 
-  async objections(leadId: string) {
+  async objections(leadId: string, noticeId?: string) {
     const objections: ObjectionRecord[] = [];
     const resolutions: ResolutionRecord[] = [];
     for (const [prefix, push] of [
@@ -114,7 +132,9 @@ export class DynamoNoticeStore implements NoticeStore {
     }
     objections.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
     resolutions.sort((a, b) => a.resolvedAt.localeCompare(b.resolvedAt));
-    return { objections, resolutions };
+    // A lead's items hold the objections of each of its notices: keep those of the one asked for.
+    const ofNotice = (record: { noticeId: string }) => noticeId === undefined || record.noticeId === noticeId;
+    return { objections: objections.filter(ofNotice), resolutions: resolutions.filter(ofNotice) };
   }
 
   async recordObjection(record: ObjectionRecord, audit: AuditEntryDraft) {
@@ -133,7 +153,7 @@ export class DynamoNoticeStore implements NoticeStore {
         {
           Update: {
             TableName: this.#table,
-            Key: marshall(noticeKey(record.leadId)),
+            Key: marshall(noticeKey(record.leadId, refOf(record.noticeId).rewardId)),
             UpdateExpression: 'ADD openObjections :one',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: marshall({ ':one': 1 }),
@@ -142,7 +162,7 @@ export class DynamoNoticeStore implements NoticeStore {
         {
           ConditionCheck: {
             TableName: this.#table,
-            Key: marshall(reviewKey(record.leadId)),
+            Key: marshall(payableKey(record.leadId, refOf(record.noticeId).rewardId)),
             ConditionExpression: '#state = :approved',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: marshall({ ':approved': 'APPROVED' }),
@@ -172,7 +192,7 @@ export class DynamoNoticeStore implements NoticeStore {
         {
           Update: {
             TableName: this.#table,
-            Key: marshall(noticeKey(record.leadId)),
+            Key: marshall(noticeKey(record.leadId, refOf(record.noticeId).rewardId)),
             UpdateExpression:
               record.outcome === 'upheld'
                 ? 'ADD openObjections :less, upheldObjections :one'

@@ -11,7 +11,7 @@ import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
 import { evaluateLeadRevision } from '#shared/use-cases/evaluate-lead-revision.ts';
 import { receivedAuditDraft, receivedLeadRecord } from '#test/fixtures/lead-records.ts';
 import { leadInFen } from '#test/fixtures/leads.ts';
-import { PAYOUT_GATES_OFF } from '#test/support/payout-prerequisites.ts';
+import { PAYOUT_GATES_OFF } from '#test/fixtures/payout-settings.ts';
 
 /** Helpers for fund tests on the local engines: a fresh fund per test, leads evaluated under a policy naming it. */
 export function fundTestKit(adapters: Adapters) {
@@ -32,6 +32,7 @@ export function fundTestKit(adapters: Adapters) {
     signOffs: adapters.signOffs,
     notices: adapters.notices,
     clawbacks: adapters.clawbacks,
+    discretionary: adapters.discretionary,
     calendar: adapters.calendar,
     clock: adapters.clock,
     fundMetrics: noFundMetrics,

@@ -345,7 +345,7 @@ describe('clawback of a staged reward (issue 17, part 6)', () => {
     const [first = 0] = splitReward(a.rewardFen, [5000, 5000]);
     await approveStage(a.deps, { principal: finance('stage-approver'), leadId: a.leadId, stage: 1 });
     await pay(a.deps, a.leadId, 1);
-    const deps = { ...a.deps, clawbacks: adapters.clawbacks };
+    const deps = { ...a.deps, clawbacks: adapters.clawbacks, discretionary: adapters.discretionary };
     const ask = { leadId: a.leadId, reason: '引荐材料不实', method: 'offset' as const };
     await expect(
       proposeClawback(deps, { ...ask, principal: finance('fin-a'), amountFen: first + 1 }),
