@@ -73,8 +73,6 @@ export function proposalRefusal(facts: ProposalFacts): DiscretionaryRefusal | un
       },
     };
   }
-  const capped = capRefusal(facts);
-  if (capped !== undefined) return capped;
   const identity = introducerIdentity(facts.recipient);
   if (
     identity !== undefined &&
@@ -88,7 +86,7 @@ export function proposalRefusal(facts: ProposalFacts): DiscretionaryRefusal | un
       },
     };
   }
-  return undefined;
+  return capRefusal(facts);
 }
 
 function capRefusal(facts: ProposalFacts): DiscretionaryRefusal | undefined {
