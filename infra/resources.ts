@@ -539,7 +539,8 @@ export const functions = [
     entry: 'functions/export-rewards/handler.ts',
     timeoutSeconds: 29,
     memoryMb: 1024,
-    description: 'GET /rewards/export: the payment list for finance as .xlsx or .csv (resident IDs masked)',
+    description:
+      'GET /rewards/export and /discretionary-rewards/export: the payment list and the year’s rewards by decision as .xlsx or .csv (resident IDs masked)',
     // Leads: the approved or paid leads and their review records (read only).
     tables: { Leads: 'read' },
     queues: {},
@@ -817,6 +818,12 @@ export const routes = [
   { method: 'GET', path: '/imports/leads/{importId}', functionId: 'import-leads', access: ['sector'] },
   // Exports (issue 16); GET /reports/monthly?format=xlsx|csv is the monthly ledger's route above.
   { method: 'GET', path: '/rewards/export', functionId: 'export-rewards', access: ['finance'] },
+  {
+    method: 'GET',
+    path: '/discretionary-rewards/export',
+    functionId: 'export-rewards',
+    access: ['finance', 'finance-head', 'auditor'],
+  },
   { method: 'GET', path: '/audit/export', functionId: 'export-audit', access: ['auditor'] },
 ] as const satisfies readonly RouteDefinition[];
 

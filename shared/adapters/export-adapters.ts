@@ -3,6 +3,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { ExportDelivery } from '#shared/ports/export-delivery.ts';
 import { dynamoDbClient } from './aws-clients.ts';
 import { DynamoClawbackStore } from './dynamodb/dynamo-clawback-store.ts';
+import { DynamoDiscretionaryStore } from './dynamodb/dynamo-discretionary-store.ts';
 import { leadStores } from './lead-adapters.ts';
 
 /** Delivery in the local cloud: its gateway has no response size limit, so every file goes inline. */
@@ -45,6 +46,12 @@ export function exportAdapters() {
     leads,
     reviews: leads,
     recoveries: new DynamoClawbackStore(dynamoDbClient, config.LEADS_TABLE, config.FUNDS_TABLE, audit),
+    discretionary: new DynamoDiscretionaryStore(
+      dynamoDbClient,
+      config.LEADS_TABLE,
+      config.FUNDS_TABLE,
+      audit,
+    ),
     zoneUnit: config.EXPORT_UNIT,
     delivery: exportDeliveryOf(config, clock),
   };

@@ -12,6 +12,10 @@ import {
   AuditExportQuerySchema,
 } from '#shared/use-cases/exports/audit-extract-export.ts';
 import {
+  DISCRETIONARY_COLUMNS,
+  DiscretionaryExportQuerySchema,
+} from '#shared/use-cases/exports/discretionary-export.ts';
+import {
   MonthlyReportExportQuerySchema,
   monthlyLedgerColumns,
 } from '#shared/use-cases/exports/monthly-ledger-export.ts';
@@ -81,6 +85,14 @@ export const exportOperations: Readonly<Record<string, Operation>> = {
     description: `Every lead of the status (APPROVED or PAID), newest first; from/to bound the submission time as in GET /rewards (a date is a day in Asia/Shanghai). File name 奖励支付清单-<status>-<from>-<to>.<format>. Columns: ${columnsText(PAYMENT_LIST_COLUMNS)}. A natural person's resident ID is masked (region and last two characters), never whole. ${COMMON}`,
     requestParams: { query: RewardsExportQuerySchema },
     responses: fileResponses('奖励支付清单-<status>-<from>-<to>.xlsx|csv'),
+    errors: [400],
+  },
+  'GET /discretionary-rewards/export': {
+    summary:
+      'A year’s rewards by decision (重奖, .xlsx or .csv), apart from the 2% rewards, with the year’s 合计',
+    description: `Every reward by decision proposed in the year (Asia/Shanghai), oldest first, in every state. File name 重奖清单-<year>.<format>. Columns: ${columnsText(DISCRETIONARY_COLUMNS)}. A person's resident ID is masked. ${COMMON}`,
+    requestParams: { query: DiscretionaryExportQuerySchema },
+    responses: fileResponses('重奖清单-<year>.xlsx|csv'),
     errors: [400],
   },
   'GET /audit/export': {
