@@ -20,6 +20,7 @@ const LeadImportPage = lazy(pageChunks.leadImport);
 const LeadPage = lazy(pageChunks.lead);
 const ReviewQueuePage = lazy(pageChunks.reviewQueue);
 const FundPage = lazy(pageChunks.fund);
+const DiscretionaryRewardsPage = lazy(pageChunks.discretionaryRewards);
 const AuditPage = lazy(pageChunks.audit);
 const AdminPage = lazy(pageChunks.admin);
 const ProjectLedgerPage = lazy(pageChunks.projectLedger);
@@ -75,6 +76,14 @@ function routes(config: RuntimeConfig): RouteObject[] {
         {
           path: 'funds/:fundId',
           element: <RequireRole kinds={['finance', 'auditor', 'admin']}>{page(<FundPage />)}</RequireRole>,
+        },
+        {
+          path: 'discretionary-rewards',
+          element: (
+            <RequireRole kinds={['finance', 'finance-head', 'auditor']}>
+              {page(<DiscretionaryRewardsPage />)}
+            </RequireRole>
+          ),
         },
         { path: 'audit', element: <RequireRole kinds={['auditor']}>{page(<AuditPage />)}</RequireRole> },
         { path: 'admin', element: <RequireRole kinds={['admin']}>{page(<AdminPage />)}</RequireRole> },

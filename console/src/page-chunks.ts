@@ -9,6 +9,7 @@ export const pageChunks = {
   lead: () => import('./pages/leads/LeadPage.tsx'),
   reviewQueue: () => import('./pages/finance/ReviewQueuePage.tsx'),
   fund: () => import('./pages/finance/FundPage.tsx'),
+  discretionaryRewards: () => import('./pages/finance/DiscretionaryRewardsPage.tsx'),
   audit: () => import('./pages/audit/AuditPage.tsx'),
   admin: () => import('./pages/admin/AdminPage.tsx'),
   projectLedger: () => import('./pages/projects/ProjectLedgerPage.tsx'),
@@ -31,6 +32,8 @@ export function chunkForPath(path: string): keyof typeof pageChunks | undefined 
       return 'reviewQueue';
     case 'funds':
       return 'fund';
+    case 'discretionary-rewards':
+      return 'discretionaryRewards';
     case 'audit':
       return 'audit';
     case 'admin':

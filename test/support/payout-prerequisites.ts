@@ -172,3 +172,26 @@ export async function endNoticePeriod(leadId: string): Promise<void> {
     client.destroy();
   }
 }
+
+/**
+ * The same time travel for a reward by decision (重奖, issue 20), whose 公示 is its own record beside the
+ * lead (`sk NOTICE#<rewardId>`): its objection deadline to yesterday, its end to a minute ago.
+ */
+export async function endDiscretionaryNoticePeriod(leadId: string, rewardId: string): Promise<void> {
+  const endedAt = new Date(Date.now() - 60_000);
+  const deadline = new Date(endedAt.getTime() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+  const client = localDynamoDb();
+  try {
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName('LEADS_TABLE'),
+        Key: marshall({ pk: `LEAD#${leadId}`, sk: `NOTICE#${rewardId}` }),
+        UpdateExpression: 'SET endsAt = :ended, objectionDeadline = :deadline',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: marshall({ ':ended': endedAt.toISOString(), ':deadline': deadline }),
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}

@@ -7,6 +7,7 @@ import {
   NotificationOutlined,
   ProjectOutlined,
   SettingOutlined,
+  TrophyOutlined,
   UnorderedListOutlined,
   AuditOutlined as VerifyIcon,
 } from '@ant-design/icons';
@@ -25,6 +26,7 @@ const texts = {
     newLead: '新建线索',
     reviews: '待审核',
     funds: '专项基金',
+    discretionary: '重奖汇总',
     audit: '审计',
     admin: '政策与基金管理',
     projects: '项目台账',
@@ -46,6 +48,7 @@ const texts = {
     newLead: 'New lead',
     reviews: 'Review queue',
     funds: 'Conversion fund',
+    discretionary: 'Rewards by decision',
     audit: 'Audit',
     admin: 'Policies and funds',
     projects: 'Project ledger',
@@ -93,6 +96,12 @@ export function ConsoleLayout() {
     },
     { key: '/reviews', label: t.reviews, icon: <VerifyIcon />, kinds: ['finance', 'finance-head'] },
     { key: '/funds', label: t.funds, icon: <BankOutlined />, kinds: ['finance', 'auditor', 'admin'] },
+    {
+      key: '/discretionary-rewards',
+      label: t.discretionary,
+      icon: <TrophyOutlined />,
+      kinds: ['finance', 'finance-head', 'auditor'],
+    },
     { key: '/audit', label: t.audit, icon: <AuditOutlined />, kinds: ['auditor'] },
     { key: '/admin', label: t.admin, icon: <SettingOutlined />, kinds: ['admin'] },
     // 公示 is public; the admin records objections there, finance sees what is under notice.

@@ -145,6 +145,14 @@ const ACTIONS: Record<string, { zh: string; en: string }> = {
   'reward.clawback_approved': { zh: '批准追回（冲减）', en: 'clawback approved (reversal)' },
   'reward.clawback_rejected': { zh: '驳回追回', en: 'clawback rejected' },
   'reward.clawback_refund_received': { zh: '追回退款到账', en: 'clawback refund received' },
+  'reward.discretionary_proposed': { zh: '提出重奖', en: 'reward by decision proposed' },
+  'reward.discretionary_signed_off': { zh: '签批重奖', en: 'reward by decision signed off' },
+  'reward.discretionary_approved': {
+    zh: '批准重奖（开始公示）',
+    en: 'reward by decision approved (notice opened)',
+  },
+  'reward.discretionary_rejected': { zh: '驳回重奖', en: 'reward by decision rejected' },
+  'reward.discretionary_paid': { zh: '重奖标记已支付', en: 'reward by decision paid' },
   'policy.published': { zh: '发布政策版本', en: 'policy published' },
 };
 

@@ -26,6 +26,7 @@ import { type Language, pick, useLanguage, useTexts } from '../../i18n/language.
 import { NoticeSection } from '../notices/NoticeSection.tsx';
 import { ActualInvestmentForm } from './ActualInvestmentForm.tsx';
 import { ClawbackSection } from './ClawbackSection.tsx';
+import { DiscretionarySection } from './DiscretionarySection.tsx';
 import { EvidenceSection } from './EvidenceForms.tsx';
 import { FinanceActions } from './FinanceActions.tsx';
 import { ALLOCATION_NAMES, BASIS_NAMES, CATEGORY_NAMES, INTRODUCER_NAMES } from './lead-names.ts';
@@ -491,6 +492,18 @@ export default function LeadPage() {
           leadId={lead.leadId}
           userId={me.userId}
           canAct={kinds.includes('finance')}
+        />
+      ) : null}
+
+      {/* 重奖 (issue 20): rewards by decision beside the 2% reward, once the lead is evaluated. */}
+      {(kinds.includes('finance') || kinds.includes('finance-head') || kinds.includes('auditor')) &&
+      me !== undefined &&
+      lead.latestRevision > 0 ? (
+        <DiscretionarySection
+          leadId={lead.leadId}
+          userId={me.userId}
+          isFinance={kinds.includes('finance')}
+          isFinanceHead={kinds.includes('finance-head')}
         />
       ) : null}
 
