@@ -28,6 +28,12 @@ const VALID_BODIES: Readonly<Record<string, unknown>> = {
   'POST /leads/{id}/reject': { reason: 'not eligible' },
   'POST /leads/{id}/stages/{stage}/approval': {},
   'POST /leads/{id}/stages/{stage}/paid': { reference: 'BANK-1' },
+  'POST /leads/{id}/clawbacks/{clawbackId}/approval': {},
+  'POST /leads/{id}/clawbacks/{clawbackId}/rejection': { reason: 'x' },
+  'POST /leads/{id}/clawbacks/{clawbackId}/refund': { reference: 'R-1', receivedOn: '2026-01-01' },
+  'POST /leads/{id}/discretionary-rewards/{rewardId}/approve': {},
+  'POST /leads/{id}/discretionary-rewards/{rewardId}/reject': { reason: 'x' },
+  'POST /leads/{id}/discretionary-rewards/{rewardId}/paid': { reference: 'ZJ-1' },
   'POST /leads/{id}/case-outcome': { rewardFen: 0, fundFen: 0, reason: '一事一议纪要' },
   'POST /leads/{id}/paid': { reference: 'PAY-1' },
   'POST /funds/{fundId}/top-up': { amount: '100万' },
@@ -55,6 +61,8 @@ const VALID_PARAMS: Readonly<Record<string, string>> = {
   noticeId: `nt_${'0'.repeat(24)}`,
   objectionId: `ob_${'0'.repeat(20)}`,
   stage: '1',
+  clawbackId: `cb_${'0'.repeat(24)}`,
+  rewardId: `dr_${'0'.repeat(24)}`,
 };
 
 function expectRefused(answer: ApiAnswer<Problem>, field: string, label: string): void {
