@@ -79,6 +79,7 @@ const texts = {
     markPaid: '标记已支付',
     ownProposal: '由您提出的重奖须由他人签批或驳回',
     alreadySigned: '您已签批此重奖：每位审批人须不同',
+    notYourTier: '此重奖不需要您这一级的签批',
     involvedInPayment: '提出或签批此重奖的人不能标记其支付',
     signOffTitle: '签批重奖 {amount}',
     signOffIntro: '签批后，所需签批齐全即批准并开始公示；公示期满且无异议后方可支付。',
@@ -160,6 +161,7 @@ const texts = {
     markPaid: 'Mark paid',
     ownProposal: 'You proposed this reward: others sign it off or reject it',
     alreadySigned: 'You signed this reward already: every approver is another person',
+    notYourTier: 'This reward needs no sign-off of yours',
     involvedInPayment: 'Whoever proposed or signed this reward may not mark it paid',
     signOffTitle: 'Sign off the reward of {amount}',
     signOffIntro:
@@ -472,6 +474,7 @@ function RewardCard({
         bordered
         size="small"
         column={{ xs: 1, md: 2 }}
+        styles={{ label: { whiteSpace: 'nowrap' } }}
         items={[
           {
             key: 'recipient',
@@ -637,19 +640,27 @@ function RowActions({
   const signer = reward.signOffs.some((s) => s.by.userId === userId);
   const quiet = (words: string) => <Typography.Text style={QUIET_TEXT}>{words}</Typography.Text>;
   if (reward.state === 'PROPOSED') {
-    // Maker-checker: the proposer and whoever signed are told why there is nothing to press.
+    // Maker-checker: the proposer is told why there is nothing to press; whoever signed, why not again.
     if (proposer) return quiet(t.ownProposal);
-    if (signer) return quiet(t.alreadySigned);
+    // The server fills the finance head's slot first for someone with both roles, then finance's.
+    const canSign =
+      !signer &&
+      ((isFinanceHead && reward.missing.includes('financeHead')) ||
+        (isFinance && reward.missing.includes('finance')));
     return (
-      <Space>
-        <Button
-          size="small"
-          type="primary"
-          aria-label={`${t.signOff} ${name}`}
-          onClick={() => onAct('signOff')}
-        >
-          {t.signOff}
-        </Button>
+      <Space wrap>
+        {canSign ? (
+          <Button
+            size="small"
+            type="primary"
+            aria-label={`${t.signOff} ${name}`}
+            onClick={() => onAct('signOff')}
+          >
+            {t.signOff}
+          </Button>
+        ) : (
+          quiet(signer ? t.alreadySigned : t.notYourTier)
+        )}
         {isFinance ? (
           <Button size="small" aria-label={`${t.reject} ${name}`} onClick={() => onAct('reject')}>
             {t.reject}
