@@ -22,13 +22,14 @@ const texts = {
     title: '审计',
     chainTitle: '审计链',
     chainIntro:
-      '每条审计记录都含有前一条的哈希，任何改动、删除或插入都会使链断开。验证会从第一条走到链头；保存一份摘要到系统之外，以后可核对链头未被整体替换。',
+      '审计记录分布在多条哈希链上（按对象分片），每条记录都含有同链前一条的哈希，任何改动、删除或插入都会使链断开；每分钟把所有链头汇成一个摘要（默克尔根）。验证会走完每条链和摘要链；保存一份摘要到系统之外，以后可核对此前的记录未被改动。',
     verify: '验证审计链',
     download: '下载摘要',
     ok: '审计链完整',
     okDetail: '已核验 {checked} 条记录，链头为第 {seq} 条，哈希 {hash}',
     broken: '审计链在第 {seq} 条处断开',
     brokenReason: '原因：{reason}',
+    brokenChain: '断开的链：{chain}',
     attributes: '不一致的字段：{attributes}',
     checked: '已核验 {checked} 条记录',
     keptTitle: '按保存的摘要验证',
@@ -62,13 +63,14 @@ const texts = {
     title: 'Audit',
     chainTitle: 'Audit chain',
     chainIntro:
-      'Every audit entry holds the hash of the one before it, so any change, deletion or insertion breaks the chain. Verification walks it from the first entry to the head; keep a digest outside the system to check later that the head was not replaced wholesale.',
+      'Audit entries are spread over several hash chains (sharded by subject); every entry holds the hash of the one before it in its chain, so any change, deletion or insertion breaks it; every minute all chain heads are hashed into one digest (a Merkle root). Verification walks every chain and the digest chain; keep a digest outside the system to check later that nothing before it changed.',
     verify: 'Verify the audit chain',
     download: 'Download digest',
     ok: 'The audit chain is intact',
     okDetail: '{checked} entries checked; the head is entry {seq}, hash {hash}',
     broken: 'The audit chain is broken at entry {seq}',
     brokenReason: 'Reason: {reason}',
+    brokenChain: 'Broken chain: {chain}',
     attributes: 'Attributes that disagree: {attributes}',
     checked: '{checked} entries checked',
     keptTitle: 'Verify against a kept digest',
@@ -118,6 +120,10 @@ const REASONS: Record<BrokenReason, { zh: string; en: string }> = {
   digest_mismatch: {
     zh: '与保存的摘要不符：链在摘要之后被替换或截断',
     en: 'does not match the kept digest: the chain was replaced or cut after it',
+  },
+  root_mismatch: {
+    zh: '摘要的默克尔根与其所列链头不符：摘要被改动过',
+    en: 'the digest’s Merkle root does not match the heads it lists: the digest was changed',
   },
 };
 
@@ -340,6 +346,7 @@ function VerificationResult({ result, language }: { result: Verification; langua
       description={
         <div>
           <div>{fill(t.brokenReason, { reason: REASONS[result.reason][language] })}</div>
+          {result.chain === undefined ? null : <div>{fill(t.brokenChain, { chain: result.chain })}</div>}
           {result.attributes === undefined ? null : (
             <div>{fill(t.attributes, { attributes: result.attributes.join(', ') })}</div>
           )}
