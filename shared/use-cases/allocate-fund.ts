@@ -82,7 +82,14 @@ const OLDER_FIRST_LIMIT = 50;
 async function applyAllocation(
   deps: AllocateFundDeps,
   message: AllocateFundMessage,
-  options: { readonly olderFirst: boolean },
+  options: {
+    readonly olderFirst: boolean;
+    /**
+     * Serve the waitlist around the claim (default). Off when `serveWaitlist` itself applies an earlier
+     * decision: the claim then only takes its place, and the serving that called it goes on in order.
+     */
+    readonly serve?: boolean;
+  },
 ): Promise<AllocateFundOutcome> {
   const decisions = await deps.leads.decisions(message.leadId);
   const decision = decisions.find((d) => d.revision === message.revision);
@@ -92,6 +99,7 @@ async function applyAllocation(
   await releaseClaimsInOtherFunds(deps, decision, decisions);
   const ask = askOf(decision);
   const { fundId, leadId } = ask;
+  let olderDone = !options.olderFirst;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const current = await deps.funds.allocation(fundId, leadId);
@@ -100,11 +108,24 @@ async function applyAllocation(
     if (current === undefined) {
       if (ask.duplicate || ask.capFen === 0) return 'not_eligible';
       // Those decided earlier come first: their allocations (a lost or late message) and the waitlist.
-      if (options.olderFirst && attempt === 0) await allocateOlderDecisionsFirst(deps, ask);
-      await serveWaitlist(deps, fundId);
+      // Only while the fund has money to take: a claim on an empty fund joins the waitlist at its place in
+      // evaluation order, and so do the earlier ones whenever they come; before money goes to the waitlist
+      // again, `serveWaitlist` applies the earlier ones still missing. Applying them here on an empty fund
+      // made every consumer apply every allocation in flight (issue 18: 2.1 cancelled transactions per
+      // lead with five consumers per queue).
+      if (!olderDone && ((await deps.funds.balance(fundId))?.availableFen ?? 0) > 0) {
+        await allocateOlderDecisionsFirst(deps, ask);
+        olderDone = true;
+      }
+      // With the earlier ones applied just now, those before the first lead waiting are too.
+      if (options.serve !== false) {
+        await serveWaitlist(deps, fundId, { olderFirst: options.olderFirst && !olderDone });
+      }
     }
     const at = deps.clock.now().toISOString();
     const fund = await openFund(deps, fundId);
+    // Money came back after the look above: the earlier decisions first, then this claim again.
+    if (current === undefined && !olderDone && fund.availableFen > 0) continue;
     const step = unlessStale(() =>
       current === undefined ? claim(ask, fund, at) : adjust(current, ask, fund, at),
     );
@@ -122,7 +143,9 @@ async function applyAllocation(
       }),
     );
     if (!result.applied) continue; // the balance or the record moved under us: read again
-    if (step.move?.kind === 'release' || step.waitlist?.kind === 'leave') await serveWaitlist(deps, fundId);
+    if (options.serve !== false && (step.move?.kind === 'release' || step.waitlist?.kind === 'leave')) {
+      await serveWaitlist(deps, fundId, options);
+    }
     await reportAvailability(deps, fundId);
     return step.outcome;
   }
@@ -137,7 +160,8 @@ async function applyAllocation(
  */
 async function allocateOlderDecisionsFirst(
   deps: AllocateFundDeps,
-  ask: ReturnType<typeof askOf>,
+  ask: Pick<ReturnType<typeof askOf>, 'fundId' | 'leadId' | 'evaluatedAt'>,
+  serve = true,
 ): Promise<void> {
   const older = await deps.leads.duePending('allocation', {
     waitingSinceBefore: ask.evaluatedAt,
@@ -157,7 +181,7 @@ async function allocateOlderDecisionsFirst(
       fundId: ask.fundId,
     } as const;
     try {
-      await applyAllocation(deps, message, { olderFirst: false });
+      await applyAllocation(deps, message, { olderFirst: false, serve });
       await deps.leads.allocationSettled(work.leadId, work.revision);
     } catch {
       // Its own message or the reconciler will retry it, and report it if it keeps failing.
@@ -183,13 +207,30 @@ export function askOf(decision: DecisionRecord) {
  * what is available), and serving stops when the fund is empty. Safe to run concurrently and again:
  * every grant is conditional on the allocation still being the waitlisted one read.
  */
-export async function serveWaitlist(deps: FundDeps, fundId: string): Promise<number> {
+export async function serveWaitlist(
+  deps: FundDeps,
+  fundId: string,
+  options: { readonly olderFirst: boolean } = { olderFirst: true },
+): Promise<number> {
   let served = 0;
+  // Where the deps carry the pending work (every production caller's do), decisions made before the first
+  // lead waiting whose allocation has not arrived take their place first: a claim on an empty fund joined
+  // the waitlist without applying them (applyAllocation).
+  let olderPending = options.olderFirst ? withPendingWork(deps) : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const balance = await deps.funds.balance(fundId);
     if (balance === undefined || balance.availableFen <= 0) return served;
     const [entry] = await deps.funds.waitlist(fundId, 1);
     if (entry === undefined) return served;
+    if (olderPending !== undefined) {
+      await allocateOlderDecisionsFirst(
+        olderPending,
+        { fundId, leadId: entry.leadId, evaluatedAt: entry.evaluatedAt },
+        false,
+      );
+      olderPending = undefined;
+      continue;
+    }
     const at = deps.clock.now().toISOString();
     const current = await deps.funds.allocation(fundId, entry.leadId);
     const step =
@@ -217,6 +258,16 @@ export async function serveWaitlist(deps: FundDeps, fundId: string): Promise<num
     if (result.applied) served += 1;
   }
   return served;
+}
+
+/** The deps as the allocation use case needs them, when they carry the lead store's pending work. */
+function withPendingWork(deps: FundDeps): AllocateFundDeps | undefined {
+  const leads = (deps as { readonly leads?: Partial<AllocateFundDeps['leads']> }).leads;
+  return typeof leads?.duePending === 'function' &&
+    typeof leads.decisions === 'function' &&
+    typeof leads.allocationSettled === 'function'
+    ? (deps as AllocateFundDeps)
+    : undefined;
 }
 
 /**
