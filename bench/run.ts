@@ -2,6 +2,9 @@
  * `npm run bench` — every benchmark of issue 7, one after the other, then docs/benchmarks.md.
  * `npm run bench -- --quick`: fewer leads and samples (under 2 minutes), writes bench/results/ instead.
  * `--only engine|cold-start|pipeline|console|exports` runs one part (several `--only` allowed).
+ * The pipeline part runs twice, the single audit chain (AUDIT_SHARDS=1) then the sharded trail, each in a
+ * process and a local cloud of its own; `--leads N` and `--consumers N` change its lead count and the
+ * concurrent invocations per queue (default 5, as Lambda starts an SQS event source).
  * Exits non-zero when the engines disagree beyond a fen, or when a part fails.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,8 @@ const { values } = parseArgs({
     out: { type: 'string' },
     /** Re-render the doc from a saved result (bench/results/full.json) without measuring again. */
     from: { type: 'string' },
+    leads: { type: 'string' },
+    consumers: { type: 'string' },
   },
 });
 if (values.from !== undefined) {
@@ -41,6 +46,14 @@ for (const part of parts) {
 const settings = quick
   ? { leads: 20_000, rounds: 3, samples: 11, pipelineLeads: 100, clients: 10, pacedLeads: 20 }
   : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20, pacedLeads: 50 };
+const pipelineLeads = values.leads === undefined ? settings.pipelineLeads : Number(values.leads);
+const consumers = values.consumers === undefined ? undefined : Number(values.consumers);
+for (const [flag, value] of [
+  ['--leads', pipelineLeads],
+  ['--consumers', consumers ?? 1],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: a whole number above 0`);
+}
 /** Console: page loads per measure (each in a fresh browser context). */
 const pageLoads = quick ? 3 : 7;
 
@@ -53,6 +66,9 @@ let report: Report = {
   machine: machineAtStart,
   loadAfter: [],
   seconds: 0,
+  ...(values.only === undefined && values.leads === undefined && values.consumers === undefined
+    ? {}
+    : { command: `npm run bench -- ${process.argv.slice(2).join(' ')}` }),
 };
 
 if (parts.has('engine')) {
@@ -68,17 +84,21 @@ if (parts.has('cold-start')) {
   report = { ...report, coldStart: await runColdStartBench({ samples: settings.samples, log }) };
 }
 if (parts.has('pipeline')) {
-  log(`pipeline: ${settings.pipelineLeads} leads, ${settings.clients} clients…`);
-  report = {
-    ...report,
-    // Imported when asked for: it brings test helpers the other parts need not load.
-    pipeline: await (await import('./pipeline.ts')).runPipelineBench({
-      leads: settings.pipelineLeads,
-      clients: settings.clients,
-      pacedLeads: settings.pacedLeads,
-      log,
-    }),
-  };
+  log(`pipeline: ${pipelineLeads} leads, ${settings.clients} clients, single chain then sharded…`);
+  // Imported when asked for: it brings test helpers the other parts need not load.
+  const pipeline = await (await import('./pipeline.ts')).runPipelineComparison({
+    leads: pipelineLeads,
+    clients: settings.clients,
+    pacedLeads: settings.pacedLeads,
+    ...(consumers === undefined ? {} : { consumers }),
+    log,
+  });
+  report = { ...report, pipeline };
+  for (const design of pipeline.designs) {
+    log(
+      `  ${design.design}: ${design.leadsPerSecond.toFixed(1)} leads/s, 202 → decision p99 ${Math.round(design.decisionMs.p99)} ms (paced ${Math.round(design.paced.decisionMs.p99)} ms), ${design.cancelledPerLead.toFixed(2)} cancelled transactions per lead`,
+    );
+  }
 }
 
 if (parts.has('console')) {
