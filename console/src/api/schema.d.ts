@@ -1059,6 +1059,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/discretionary-rewards/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year’s rewards by decision (重奖, .xlsx or .csv), apart from the 2% rewards, with the year’s 合计
+         * @description Every reward by decision proposed in the year (Asia/Shanghai), oldest first, in every state. File name 重奖清单-<year>.<format>. Columns: 重奖编号 (Reward id); 线索编号 (Lead id); 受奖人类型 (Recipient type); 受奖人 (Recipient); 证件号（脱敏） (Credit code or resident ID (masked)); 金额 (Amount, 万元); 已支付金额 (Paid, 万元); 事由 (Reason); 集体决策 (Collective decision); 法律依据 (Legal basis); 状态 (Status); 提出人 (Proposed by); 提出日期 (Proposed on); 签批人 (Signed by); 支付日期 (Paid on); 支付凭证号 (Payment reference). A person's resident ID is masked. .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
+         */
+        get: operations["export-rewards:get:/discretionary-rewards/export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/export": {
         parameters: {
             query?: never;
@@ -9626,6 +9646,81 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The file, as an attachment named 奖励支付清单-<status>-<from>-<to>.xlsx|csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description In the cloud, a file too big for a Lambda response: fetch it from `Location` before `expiresAt` */
+            303: {
+                headers: {
+                    /** @description The pre-signed URL */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportLink"];
+                };
+            };
+            /** @description Invalid request: every bad field or parameter is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller’s role or sector does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-rewards:get:/discretionary-rewards/export": {
+        parameters: {
+            query: {
+                year: number;
+                /** @description xlsx (default: a titled sheet) or csv (one table, UTF-8 with BOM) */
+                format?: "xlsx" | "csv";
+            };
+            header?: {
+                /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment named 重奖清单-<year>.xlsx|csv */
             200: {
                 headers: {
                     [name: string]: unknown;

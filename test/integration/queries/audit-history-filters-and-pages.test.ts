@@ -12,7 +12,7 @@ import {
 /** GET /audit for an auditor: by subject, actor, action and period, newest first, page by page. */
 
 type AuditPage = {
-  items: { seq: number; action: string; subject: string; actor: { userId: string } }[];
+  items: { seq: number; at: string; action: string; subject: string; actor: { userId: string } }[];
   nextCursor: string | null;
 };
 
@@ -45,14 +45,15 @@ describe('GET /audit', () => {
     expect(items.every((item) => item.action === 'lead.received' && item.actor.userId === SUBMITTER)).toBe(
       true,
     );
-    const third = await api<AuditPage>(
-      'GET',
-      `/audit?actor=${SUBMITTER}&limit=1&cursor=${second.body.nextCursor}`,
-      {
-        token: auditor,
-      },
-    );
-    expect(third.body.items).toEqual([]);
+    // The end: no cursor (the chains merged know nothing is left), or one whose page is empty.
+    if (second.body.nextCursor !== null) {
+      const third = await api<AuditPage>(
+        'GET',
+        `/audit?actor=${SUBMITTER}&limit=1&cursor=${second.body.nextCursor}`,
+        { token: auditor },
+      );
+      expect(third.body.items).toEqual([]);
+    }
   });
 
   it('filters by action and period, and by subject with action together', async () => {
@@ -62,8 +63,9 @@ describe('GET /audit', () => {
     });
     expect(evaluated.status).toBe(200);
     expect(evaluated.body.items.every((item) => item.action === 'lead.evaluated')).toBe(true);
-    const seqs = evaluated.body.items.map((item) => item.seq);
-    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    // Newest first across the audit chains (a sequence number orders one chain only).
+    const times = evaluated.body.items.map((item) => item.at);
+    expect(times).toEqual([...times].sort().reverse());
     const one = await api<AuditPage>('GET', `/audit?subject=${leadIds[0]}&action=lead.evaluated`, {
       token: auditor,
     });
