@@ -553,12 +553,16 @@ const CHILD = fileURLToPath(new URL('./pipeline-child.ts', import.meta.url));
  * handlers read their configuration once per process, and each design gets a fresh DynamoDB Local, so
  * neither inherits the other's tables, JIT or queues. The baseline runs first.
  */
-export async function runPipelineComparison(options: PipelineOptions): Promise<PipelineComparison> {
-  const { log, ...childOptions } = options;
+export async function runPipelineComparison(
+  options: PipelineOptions & {
+    /** AUDIT_SHARDS of the sharded design; default unset, so the trail's default (shared/config.ts). */
+    readonly shards?: number;
+  },
+): Promise<PipelineComparison> {
+  const { log, shards, ...childOptions } = options;
   const designs: { design: PipelineDesign; auditShards: string | undefined }[] = [
     { design: 'single-chain', auditShards: '1' },
-    // The trail as deployed: AUDIT_SHARDS unset, so its default (shared/config.ts).
-    { design: 'sharded', auditShards: undefined },
+    { design: 'sharded', auditShards: shards === undefined ? undefined : String(shards) },
   ];
   const results: PipelineResult[] = [];
   const folder = mkdtempSync(join(tmpdir(), 'kfq-bench-pipeline-'));

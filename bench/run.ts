@@ -4,7 +4,8 @@
  * `--only engine|cold-start|pipeline|console|exports` runs one part (several `--only` allowed).
  * The pipeline part runs twice, the single audit chain (AUDIT_SHARDS=1) then the sharded trail, each in a
  * process and a local cloud of its own; `--leads N` and `--consumers N` change its lead count and the
- * concurrent invocations per queue (default 5, as Lambda starts an SQS event source).
+ * concurrent invocations per queue (default 5, as Lambda starts an SQS event source), `--shards N` the
+ * sharded design's AUDIT_SHARDS (default: the trail's own default).
  * Exits non-zero when the engines disagree beyond a fen, or when a part fails.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     from: { type: 'string' },
     leads: { type: 'string' },
     consumers: { type: 'string' },
+    shards: { type: 'string' },
   },
 });
 if (values.from !== undefined) {
@@ -48,9 +50,11 @@ const settings = quick
   : { leads: 100_000, rounds: 5, samples: 20, pipelineLeads: 1_000, clients: 20, pacedLeads: 50 };
 const pipelineLeads = values.leads === undefined ? settings.pipelineLeads : Number(values.leads);
 const consumers = values.consumers === undefined ? undefined : Number(values.consumers);
+const shards = values.shards === undefined ? undefined : Number(values.shards);
 for (const [flag, value] of [
   ['--leads', pipelineLeads],
   ['--consumers', consumers ?? 1],
+  ['--shards', shards ?? 2],
 ] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: a whole number above 0`);
 }
@@ -66,7 +70,10 @@ let report: Report = {
   machine: machineAtStart,
   loadAfter: [],
   seconds: 0,
-  ...(values.only === undefined && values.leads === undefined && values.consumers === undefined
+  ...(values.only === undefined &&
+  values.leads === undefined &&
+  values.consumers === undefined &&
+  values.shards === undefined
     ? {}
     : { command: `npm run bench -- ${process.argv.slice(2).join(' ')}` }),
 };
@@ -91,6 +98,7 @@ if (parts.has('pipeline')) {
     clients: settings.clients,
     pacedLeads: settings.pacedLeads,
     ...(consumers === undefined ? {} : { consumers }),
+    ...(shards === undefined ? {} : { shards }),
     log,
   });
   report = { ...report, pipeline };

@@ -437,7 +437,7 @@ function analysisLines(designs: readonly PipelineResult[]): string[] {
     `  and T from head read to commit, about W·T/S of the writes retry: here W = ${fmt(writesPerLead, 2)} writes per lead × ${fmt(settledRate, 1)} leads/s`,
     `  = ${fmt(writeRate, 0)}/s, T ≈ ${ms(mean('GetItemCommand'))} + ${ms(mean('TransactWriteItemsCommand'))} (mean GetItem + TransactWriteItems under this load), S = ${p.auditShards}: ${fmt(perWrite, 3)} per write,`,
     `  ${fmt(perWrite * writesPerLead, 2)} per lead expected, ${fmt(headConflicts / p.leads, 2)} measured. The rate grows with W·T: on a quiet machine T is a few ms`,
-    `  (docs/reliability.md: 2 ms per call alone); at ${fmt(PIPELINE_TARGETS.leadsPerSecond)} leads/s and T = 10 ms it would be ${fmt((writesPerLead * writesPerLead * PIPELINE_TARGETS.leadsPerSecond * 0.01) / p.auditShards, 2)} per lead with ${p.auditShards} chains`,
+    `  (../shared/docs/reliability.md: DynamoDB Local does ~900 puts/s one at a time); at ${fmt(PIPELINE_TARGETS.leadsPerSecond)} leads/s and T = 10 ms it would be ${fmt((writesPerLead * writesPerLead * PIPELINE_TARGETS.leadsPerSecond * 0.01) / p.auditShards, 2)} per lead with ${p.auditShards} chains`,
     `  (${fmt((writesPerLead * writesPerLead * PIPELINE_TARGETS.leadsPerSecond * 0.01) / 128, 2)} with 128).`,
     `- **The queue in front of the consumers**: ${p.clients} clients submitted ${fmt(p.submitsPerSecond, 1)} leads/s while decisions were stored at`,
     `  ${fmt(p.leadsPerSecond, 1)}/s, so the last lead waited about ${fmt(p.leads, 0)}/${fmt(p.leadsPerSecond, 1)} − ${fmt(p.leads, 0)}/${fmt(p.submitsPerSecond, 1)} = ${fmt(queueSeconds, 1)} s behind the others`,
