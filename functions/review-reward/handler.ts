@@ -46,6 +46,13 @@ import { approveReward, markPaid, recordCaseOutcome, rejectReward } from '#share
 import { RewardsQuerySchema } from '#shared/use-cases/rewards-query.ts';
 import { approveStage, payStage, type StageDeps, stagesOfLead } from '#shared/use-cases/staged-payment.ts';
 
+/** 201 for a new record; 200 with `Idempotent-Replayed: true` for a retry answered from the one stored. */
+function createdOrReplayed<T>(answer: { readonly record: T; readonly replayed: boolean }) {
+  return answer.replayed
+    ? { statusCode: 200, headers: { 'idempotent-replayed': 'true' }, body: answer.record }
+    : { statusCode: 201, body: answer.record };
+}
+
 /** Finance review routes, one function dispatching on the route key; each route is a thin chain. */
 export function createHandler(deps: StageDeps & ClawbackDeps & DiscretionaryDeps) {
   const leadId = (p: Readonly<Record<string, string>>) => p.id ?? '';
@@ -127,11 +134,7 @@ export function createHandler(deps: StageDeps & ClawbackDeps & DiscretionaryDeps
           reference: r.body.reference,
           idempotencyKey: optionalIdempotencyKey(r.headers),
         });
-        return {
-          statusCode: answer.replayed ? 200 : 201,
-          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
-          body: answer.record,
-        };
+        return createdOrReplayed(answer);
       },
     ),
     // Clawback (issue 17, part 6): proposed by finance, decided by another member, recovered into the fund.
@@ -151,11 +154,7 @@ export function createHandler(deps: StageDeps & ClawbackDeps & DiscretionaryDeps
           discretionaryRewardId: r.body.discretionaryRewardId,
           idempotencyKey: optionalIdempotencyKey(r.headers),
         });
-        return {
-          statusCode: answer.replayed ? 200 : 201,
-          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
-          body: answer.record,
-        };
+        return createdOrReplayed(answer);
       },
     ),
     'POST /leads/{id}/clawbacks/{clawbackId}/approval': withHttp(
@@ -194,11 +193,7 @@ export function createHandler(deps: StageDeps & ClawbackDeps & DiscretionaryDeps
           reference: r.body.reference,
           receivedOn: r.body.receivedOn,
         });
-        return {
-          statusCode: answer.replayed ? 200 : 201,
-          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
-          body: answer.record,
-        };
+        return createdOrReplayed(answer);
       },
     ),
     // Rewards by decision (重奖, issue 20): proposed, signed by the tiers, 公示, paid once, clawed back.
@@ -215,11 +210,7 @@ export function createHandler(deps: StageDeps & ClawbackDeps & DiscretionaryDeps
           body: r.body,
           idempotencyKey: optionalIdempotencyKey(r.headers),
         });
-        return {
-          statusCode: answer.replayed ? 200 : 201,
-          ...(answer.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
-          body: answer.record,
-        };
+        return createdOrReplayed(answer);
       },
     ),
     'POST /leads/{id}/discretionary-rewards/{rewardId}/approve': withHttp(

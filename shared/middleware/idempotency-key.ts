@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '#shared/errors.ts';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /** The key, where a route takes one but does not require it; a malformed key is a 400 naming the header. */
 export function optionalIdempotencyKey(headers: Readonly<Record<string, string>>): string | undefined {

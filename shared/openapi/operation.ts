@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { ZodOpenApiOperationObject } from 'zod-openapi';
+import { IDEMPOTENCY_KEY } from '#shared/middleware/idempotency-key.ts';
 
 /**
  * What each area (leads, projects, payout, import, exports) registers for a route; the rest (security,
@@ -14,6 +15,13 @@ export interface Operation {
   /** Error statuses beyond those every route can answer. */
   readonly errors?: readonly number[];
 }
+
+/** The optional `Idempotency-Key` header of a write route, as the middleware checks it. */
+export const optionalIdempotencyKeyHeader = (description: string) => ({
+  header: z.object({
+    'idempotency-key': z.string().regex(IDEMPOTENCY_KEY).optional().meta({ description }),
+  }),
+});
 
 /** A JSON response of this schema. */
 export const json = (schema: z.ZodType, description: string) => ({

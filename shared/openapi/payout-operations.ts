@@ -44,7 +44,7 @@ import {
   StageRecordSchema,
   StagesViewSchema,
 } from '#shared/schemas/stage.ts';
-import { body, json, type Operation } from './operation.ts';
+import { body, json, type Operation, optionalIdempotencyKeyHeader } from './operation.ts';
 
 export const payoutOperations: Readonly<Record<string, Operation>> = {
   'POST /leads/{id}/referrer-registration': {
@@ -110,15 +110,9 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
       'Record an objection received against a public notice (admin): it holds the payment until resolved',
     description:
       'With an `Idempotency-Key`, a retry answers the same objection (200, `Idempotent-Replayed: true`); the same key with another body is 409 `idempotency_key_reused`. Received after the deadline, it still holds the payment. Once the reward is paid: 409 `notice_closed` (a clawback matter). Audited `notice.objection_recorded` (the objector’s name masked).',
-    requestParams: {
-      header: z.object({
-        'idempotency-key': z
-          .string()
-          .regex(/^[\x21-\x7e]{1,128}$/)
-          .optional()
-          .meta({ description: 'Same key and body: same objection; same key, other body: 409' }),
-      }),
-    },
+    requestParams: optionalIdempotencyKeyHeader(
+      'Same key and body: same objection; same key, other body: 409',
+    ),
     requestBody: body(ObjectionBodySchema, 'ObjectionRequest'),
     responses: {
       201: json(
@@ -161,15 +155,9 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     summary: 'Mark one approved stage paid (finance; not anyone who approved the reward or the stage): once',
     description:
       'Stages are paid in order (409 `previous_stage_unpaid`), only once the 公示 has ended clean (409 `notice_open`, `objection_pending`, `objection_upheld`, checked again inside the transaction), with the condition still met (409 `stage_condition_not_met`). A stage is paid once: 409 `stage_already_paid`; with an `Idempotency-Key`, a retry answers the same payment (200, `Idempotent-Replayed: true`), the same key with another reference is 409 `idempotency_key_reused`. The last stage moves the lead and its review to PAID. Audited `reward.stage_paid`.',
-    requestParams: {
-      header: z.object({
-        'idempotency-key': z
-          .string()
-          .regex(/^[\x21-\x7e]{1,128}$/)
-          .optional()
-          .meta({ description: 'Same key and reference: the same payment; same key, other reference: 409' }),
-      }),
-    },
+    requestParams: optionalIdempotencyKeyHeader(
+      'Same key and reference: the same payment; same key, other reference: 409',
+    ),
     requestBody: body(StagePaidBodySchema, 'StagePaidRequest'),
     responses: { 201: json(StageRecordSchema, 'Paid'), 200: json(StageRecordSchema, 'A retry') },
     errors: [400, 403, 404, 409],
@@ -188,15 +176,9 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
     summary: 'Propose a clawback of a paid reward (finance): amount, reason, method refund or offset',
     description:
       'At most what was paid less what is proposed or approved already (409 `clawback_exceeds_paid`; nothing paid: 409 `not_paid`), checked again inside the transaction, so proposals at once never claim more. `offset` needs an introducer with a resident ID or credit code (409 `offset_not_possible`). Another member of finance decides it. Audited `reward.clawback_proposed`.',
-    requestParams: {
-      header: z.object({
-        'idempotency-key': z
-          .string()
-          .regex(/^[\x21-\x7e]{1,128}$/)
-          .optional()
-          .meta({ description: 'Same key and body: the same clawback (200); same key, another body: 409' }),
-      }),
-    },
+    requestParams: optionalIdempotencyKeyHeader(
+      'Same key and body: the same clawback (200); same key, another body: 409',
+    ),
     requestBody: body(ClawbackBodySchema, 'ClawbackRequest'),
     responses: {
       201: json(ClawbackRecordSchema.meta({ id: 'ClawbackRecord' }), 'Proposed'),
@@ -246,14 +228,9 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
       'Propose a reward by decision (重奖) for an intermediary or a professional team: recipient, amount, reason, collective decision, legal basis',
     description:
       'Who may propose, whether any is allowed, and the caps per lead and per year are the policy’s `payout.discretionary` (defaults: allowed, no caps, finance proposes, never from the conversion fund). 403 `not_a_proposer`; 409 `discretionary_not_allowed`, `legal_basis_missing` / `collective_decision_missing` (with `missing`), `discretionary_cap_exceeded` (`missing: [capPerLead|capPerYear]`), `second_referral_reward` (the recipient introduced the project and earns its 2% reward). Each reward is its own record; a lead may carry several. With an Idempotency-Key a retry answers the same reward (200).',
-    requestParams: {
-      header: z.object({
-        'idempotency-key': z
-          .string()
-          .regex(/^[\x21-\x7e]{1,128}$/)
-          .optional(),
-      }),
-    },
+    requestParams: optionalIdempotencyKeyHeader(
+      'Same key and body: the same reward (200); same key, another body: 409',
+    ),
     requestBody: body(DiscretionaryRewardBodySchema, 'DiscretionaryRewardRequest'),
     responses: {
       201: json(DiscretionaryRewardViewSchema, 'Proposed'),

@@ -36,7 +36,7 @@ import {
   RankingSchema,
 } from '#shared/use-cases/projects/project-reports.ts';
 import { SupervisionListSchema } from '#shared/use-cases/projects/supervise-projects.ts';
-import { body, json, type Operation } from './operation.ts';
+import { body, json, type Operation, optionalIdempotencyKeyHeader } from './operation.ts';
 
 const ProjectRecordView = ProjectRecordViewSchema.meta({ id: 'Project' });
 const SupervisionItem = SupervisionItemSchema.meta({ id: 'SupervisionItem' });
@@ -50,15 +50,7 @@ export const projectOperations: Readonly<Record<string, Operation>> = {
       'Register a project (a sector team for its own sector, or the admin); a signed lead may become it',
     description:
       'With an `Idempotency-Key` header a retry answers the same project (200, `Idempotent-Replayed: true`); the same key with another body is 409. `leadId` links a lead of the same sector (one project per lead) and takes over its investor, investment and category. `plannedStartMonth` is required for a 新开工 (`new`) project.',
-    requestParams: {
-      header: z.object({
-        'idempotency-key': z
-          .string()
-          .regex(/^[\x21-\x7e]{1,128}$/)
-          .optional()
-          .meta({ description: 'Optional: the same key and body answer the same project' }),
-      }),
-    },
+    requestParams: optionalIdempotencyKeyHeader('Optional: the same key and body answer the same project'),
     requestBody: body(CreateProjectBodySchema, 'ProjectRequest'),
     responses: {
       201: json(ProjectRecordView, 'Registered'),

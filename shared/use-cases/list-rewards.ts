@@ -109,6 +109,9 @@ export async function listRewards(
     cursor: query.cursor,
     limit: query.limit,
   });
+  // The published policies once per page, not once per lead: each decision's payout rules come from them.
+  let published: ReturnType<PolicyStore['all']> | undefined;
+  const policies = { all: () => (published ??= deps.policies.all()) };
   const items = await Promise.all(
     page.leads.map(async (lead) => {
       const decisions = await deps.leads.decisions(lead.leadId);
@@ -130,7 +133,7 @@ export async function listRewards(
         (review === undefined
           ? payoutGateRefusal(
               context,
-              await payoutSettingsFor(deps, decision),
+              await payoutSettingsFor({ policies }, decision),
               await deps.evidence.evidence(lead.leadId),
             )
           : undefined);

@@ -6524,6 +6524,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Same key and body: the same reward (200); same key, another body: 409 */
                 "idempotency-key"?: string;
                 /** @description The language of problem titles, details and field messages: zh-CN or en (q-values honoured); Chinese when absent or neither. Problems carry Content-Language. */
                 "Accept-Language"?: components["parameters"]["AcceptLanguage"];

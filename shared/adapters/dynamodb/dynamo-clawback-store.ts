@@ -15,7 +15,7 @@ import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import { fundTopUpItem } from './dynamo-fund-store.ts';
 import { queryAll } from './query-pages.ts';
 import { recordOf } from './stored-item.ts';
-import { TransactionConditionFailedError } from './transactions.ts';
+import { versionedPut, writtenUnlessRefused } from './transactions.ts';
 
 /**
  * Clawbacks (issue 17, part 6) in the Leads table:
@@ -159,25 +159,15 @@ export class DynamoClawbackStore implements ClawbackStore {
   }
 
   #moveTotals({ before, after }: TotalsMove): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.#table,
-        Item: marshall({ ...totalsKey(after.leadId, after.rewardId), ...after }),
-        ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'version = :version',
-        ExpressionAttributeValues:
-          before === undefined ? undefined : marshall({ ':version': before.version }),
-      },
-    };
+    return versionedPut(
+      this.#table,
+      marshall({ ...totalsKey(after.leadId, after.rewardId), ...after }),
+      before,
+    );
   }
 
-  async #write(audit: AuditEntryDraft, items: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.#audit.appendWithin(audit, items);
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionConditionFailedError) return false;
-      throw error;
-    }
+  #write(audit: AuditEntryDraft, items: TransactWriteItem[]): Promise<boolean> {
+    return writtenUnlessRefused(() => this.#audit.appendWithin(audit, items));
   }
 }
 

@@ -20,7 +20,7 @@ import { fundMoveItem } from './dynamo-fund-store.ts';
 import { noticeClearCheck, openNoticeItem } from './dynamo-notice-store.ts';
 import { queryAll } from './query-pages.ts';
 import { recordOf } from './stored-item.ts';
-import { TransactionConditionFailedError } from './transactions.ts';
+import { versionedPut, writtenUnlessRefused } from './transactions.ts';
 
 /**
  * Rewards by decision (issue 20) in the Leads table:
@@ -164,26 +164,11 @@ export class DynamoDiscretionaryStore implements DiscretionaryRewardStore {
   }
 
   #moveRecord({ before, after }: DiscretionaryMove): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.#table,
-        Item: marshall(this.#item(after), { removeUndefinedValues: true }),
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: marshall({ ':version': before.version }),
-      },
-    };
+    return versionedPut(this.#table, marshall(this.#item(after), { removeUndefinedValues: true }), before);
   }
 
   #moveCounter(key: Record<string, string>, { before, after }: CounterMove): TransactWriteItem {
-    return {
-      Put: {
-        TableName: this.#table,
-        Item: marshall({ ...key, ...after }),
-        ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'version = :version',
-        ExpressionAttributeValues:
-          before === undefined ? undefined : marshall({ ':version': before.version }),
-      },
-    };
+    return versionedPut(this.#table, marshall({ ...key, ...after }), before);
   }
 
   async #totals(key: Record<string, string>): Promise<DiscretionaryTotals | undefined> {
@@ -193,13 +178,7 @@ export class DynamoDiscretionaryStore implements DiscretionaryRewardStore {
     return Item === undefined ? undefined : recordOf(Item, DiscretionaryTotalsSchema, ['pk', 'sk']);
   }
 
-  async #write(audit: AuditEntryDraft, items: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.#audit.appendWithin(audit, items);
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionConditionFailedError) return false;
-      throw error;
-    }
+  #write(audit: AuditEntryDraft, items: TransactWriteItem[]): Promise<boolean> {
+    return writtenUnlessRefused(() => this.#audit.appendWithin(audit, items));
   }
 }

@@ -6,7 +6,7 @@ import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import { type ProjectSettings, ProjectSettingsSchema } from '#shared/schemas/project-settings.ts';
 import { type RatingsRecord, RatingsRecordSchema } from '#shared/schemas/projects.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
-import { TransactionConditionFailedError } from './transactions.ts';
+import { TransactionConditionFailedError, writtenUnlessRefused } from './transactions.ts';
 
 /**
  * Reference data of project tracking in the Reference table, each a series of revisions that are only
@@ -57,19 +57,15 @@ export class DynamoProjectReference implements ProjectReference {
     return rest;
   }
 
-  async #put(audit: AuditEntryDraft, items: Record<string, AttributeValue>[]): Promise<boolean> {
-    try {
-      await this.#audit.appendWithin(
+  #put(audit: AuditEntryDraft, items: Record<string, AttributeValue>[]): Promise<boolean> {
+    return writtenUnlessRefused(() =>
+      this.#audit.appendWithin(
         audit,
         items.map((item) => ({
           Put: { TableName: this.#table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
         })),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionConditionFailedError) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async settings(): Promise<{ settings: ProjectSettings; revision: number } | undefined> {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type AttributeValue,
   type DynamoDBClient,
   TransactionCanceledException,
   type TransactWriteItem,
@@ -47,4 +48,39 @@ export async function transactWrite(client: DynamoDBClient, items: TransactWrite
 /** Full jitter: a random wait up to 20 ms × 2^attempt, capped at 1 s. */
 export function backoffMs(attempt: number): number {
   return Math.random() * Math.min(1000, 20 * 2 ** attempt);
+}
+
+/**
+ * Whether an audited transaction was written: false when one of its conditions failed (the business
+ * answer "somebody moved it first"), any other error thrown.
+ */
+export async function writtenUnlessRefused(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionConditionFailedError) return false;
+    throw error;
+  }
+}
+
+/**
+ * The put of a record moved on only from the version read (`before` undefined: created only if absent):
+ * the optimistic lock of the counters and records that concurrent writers race for.
+ */
+export function versionedPut(
+  table: string,
+  item: Record<string, AttributeValue>,
+  before: { readonly version: number } | undefined,
+): TransactWriteItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: item,
+      ConditionExpression: before === undefined ? 'attribute_not_exists(pk)' : 'version = :version',
+      ...(before === undefined
+        ? {}
+        : { ExpressionAttributeValues: { ':version': { N: String(before.version) } } }),
+    },
+  };
 }
