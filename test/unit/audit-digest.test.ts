@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '#shared/domain/audit-chain.ts';
 import { digestBreakOf, headsMoved, rootOfHeads, sealDigest } from '#shared/domain/audit-digest.ts';
-import { chainForSubject, chainsOf, shardOf } from '#shared/domain/audit-shards.ts';
+import { ChainLeases, chainsOf, writableChainsOf } from '#shared/domain/audit-shards.ts';
 import { hashCanonical } from '#shared/domain/canonical-json.ts';
 import { merkleRoot } from '#shared/domain/merkle.ts';
 
@@ -42,20 +42,65 @@ describe('audit shards', () => {
     expect(chainsOf('main', shards)).toEqual(chains);
   });
 
-  it('keeps one subject in one chain, the single chain with one shard', () => {
-    expect(chainForSubject('main', 1, 'lead-1')).toBe('main');
-    expect(chainForSubject('main', 16, 'lead-1')).toBe(chainForSubject('main', 16, 'lead-1'));
-    expect(chainForSubject('main', 16, 'lead-1')).toBe(`main.${shardOf('lead-1', 16)}`);
+  it.each([
+    [1, ['main']],
+    [3, ['main.0', 'main.1', 'main.2']],
+  ])('%i shard(s): new entries go to %j, never to the chain of before', (shards, chains) => {
+    expect(writableChainsOf('main', shards)).toEqual(chains);
+  });
+});
+
+describe('chain leases: the chains one writer appends to', () => {
+  const chains = ['main.0', 'main.1', 'main.2', 'main.3'];
+  const head = (chain: string, seq: number) => ({ chain, seq, hash: String(seq).repeat(64).slice(0, 64) });
+  /** Picks the free chains in order: the first free one, so the tests know which. */
+  const first = () => 0;
+
+  it('hands a writer back the chain it held, with the head it wrote there', () => {
+    const leases = new ChainLeases(chains, first);
+    const taken = leases.take();
+    expect(taken).toEqual({ chain: 'main.0', head: undefined });
+    leases.release('main.0', head('main.0', 7));
+    expect(leases.take()).toEqual({ chain: 'main.0', head: head('main.0', 7) });
   });
 
-  it('spreads subjects over every shard, none with more than twice its share', () => {
-    const counts = new Array<number>(16).fill(0);
-    for (let n = 0; n < 16_000; n += 1) {
-      const shard = shardOf(`LEAD-${n}`, 16);
-      counts[shard] = (counts[shard] ?? 0) + 1;
-    }
-    expect(Math.min(...counts)).toBeGreaterThan(500);
-    expect(Math.max(...counts)).toBeLessThan(2000);
+  it('gives appends at once different chains, and reuses the most recently released first', () => {
+    const leases = new ChainLeases(chains, first);
+    const a = leases.take();
+    const b = leases.take();
+    const c = leases.take();
+    expect(new Set([a.chain, b.chain, c.chain]).size).toBe(3);
+    leases.release(b.chain, head(b.chain, 2));
+    leases.release(a.chain, head(a.chain, 1));
+    expect(leases.take()).toEqual({ chain: a.chain, head: head(a.chain, 1) });
+    expect(leases.take()).toEqual({ chain: b.chain, head: head(b.chain, 2) });
+  });
+
+  it('moves to another chain after losing one, and forgets the lost head', () => {
+    const leases = new ChainLeases(chains, first);
+    const lost = leases.take();
+    leases.drop(lost.chain);
+    const next = leases.take(lost.chain);
+    expect(next.chain).not.toBe(lost.chain);
+    expect(next.head).toBeUndefined();
+    leases.release(next.chain, head(next.chain, 1));
+    expect(leases.take(next.chain)).toEqual({ chain: 'main.0', head: undefined });
+  });
+
+  it('shares a chain when more appends run at once than there are chains, and keeps to the single chain', () => {
+    const leases = new ChainLeases(['a', 'b'], first);
+    const taken = [leases.take(), leases.take(), leases.take()].map((lease) => lease.chain);
+    expect(taken.slice(0, 2).sort()).toEqual(['a', 'b']);
+    expect(['a', 'b']).toContain(taken[2]);
+    const single = new ChainLeases(['main'], first);
+    single.drop(single.take().chain);
+    expect(single.take('main')).toEqual({ chain: 'main', head: undefined });
+  });
+
+  it('spreads writers that start at once over the chains at random', () => {
+    const used = new Set<string>();
+    for (let writer = 0; writer < 200; writer += 1) used.add(new ChainLeases(chains).take().chain);
+    expect([...used].sort()).toEqual(chains);
   });
 });
 

@@ -10,7 +10,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { emptyHead, sealEntry } from '#shared/domain/audit-chain.ts';
 import type { AuditDigestRecord } from '#shared/domain/audit-digest.ts';
-import { chainForSubject, chainsOf, digestChainOf } from '#shared/domain/audit-shards.ts';
+import { ChainLeases, chainsOf, digestChainOf, writableChainsOf } from '#shared/domain/audit-shards.ts';
 import { ValidationError } from '#shared/errors.ts';
 import type { AuditPage, AuditQuery, AuditTrail, StoredAuditEntry } from '#shared/ports/audit-trail.ts';
 import {
@@ -27,11 +27,13 @@ const MAX_APPEND_ATTEMPTS = 50;
 
 export interface AuditTrailOptions {
   /**
-   * How many hash chains entry writers spread over, by a hash of each entry's subject (issue 18). One
-   * (the default here) is the single chain `<chain>`; more write to `<chain>.0` … `<chain>.<n−1>` and
-   * keep `<chain>` as the chain written before sharding.
+   * How many hash chains entry writers spread over (issue 18). One (the default here) is the single chain
+   * `<chain>`; more write to `<chain>.0` … `<chain>.<n−1>` and keep `<chain>` as the chain written before
+   * sharding.
    */
   readonly shards?: number;
+  /** Picks among free chains (tests pin it); Math.random by default. */
+  readonly random?: () => number;
 }
 
 /** A digest's seq and hash could not be appended: another digest step took that sequence number. */
@@ -42,9 +44,10 @@ export class DigestSeqTakenError extends Error {
 /**
  * The audit trail as hash chains in DynamoDB, one partition per chain: entry N under
  * `attribute_not_exists`, and in the same transaction the chain's head record moved from N−1 to N under
- * a condition on N−1. Two writers racing for the same N of the same chain: one wins, the other re-reads
- * the head and tries N+1. With shards, an entry goes to the chain its subject hashes to, so writers for
- * other subjects never meet. Beside the chains, the chain of global digests over every chain's head
+ * a condition on N−1. Two writers racing for the same N of the same chain: one wins, the other tries
+ * again. With one chain the loser re-reads the head. With shards, each writer appends to chains it holds
+ * with the heads it wrote there ({@link ChainLeases}), so an append reads no head, and the loser of a race
+ * moves to another chain. Beside the chains, the chain of global digests over every chain's head
  * (pk `DIGEST#<chain>`, head `DIGESTHEAD#<chain>`). Nothing is ever updated or deleted.
  */
 export class DynamoAuditTrail implements AuditTrail {
@@ -53,6 +56,7 @@ export class DynamoAuditTrail implements AuditTrail {
   readonly #base: string;
   readonly #shards: number;
   readonly #chains: readonly string[];
+  readonly #leases: ChainLeases;
 
   constructor(client: DynamoDBClient, table: string, chain: string, options: AuditTrailOptions = {}) {
     this.#client = client;
@@ -60,6 +64,7 @@ export class DynamoAuditTrail implements AuditTrail {
     this.#base = chain;
     this.#shards = Math.max(1, Math.trunc(options.shards ?? 1));
     this.#chains = chainsOf(chain, this.#shards);
+    this.#leases = new ChainLeases(writableChainsOf(chain, this.#shards), options.random);
   }
 
   /** Every chain of the trail, the one written before sharding first. */
@@ -80,11 +85,6 @@ export class DynamoAuditTrail implements AuditTrail {
     return this.#shards > 1 ? this.digestChain : this.#base;
   }
 
-  /** The chain an entry about `subject` is appended to. */
-  chainFor(subject: string): string {
-    return chainForSubject(this.#base, this.#shards, subject);
-  }
-
   append(draft: AuditEntryDraft): Promise<AuditEntry> {
     return this.appendWithin(draft, []);
   }
@@ -95,9 +95,18 @@ export class DynamoAuditTrail implements AuditTrail {
    * {@link TransactionConditionFailedError} with indexes into `items`.
    */
   async appendWithin(draft: AuditEntryDraft, items: readonly TransactWriteItem[]): Promise<AuditEntry> {
-    const chain = this.chainFor(draft.subject);
+    let lost: string | undefined;
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
-      const head = await this.head(chain);
+      const lease = this.#leases.take(lost);
+      // The single chain of before reads its head every time: many writers share it.
+      const known = this.#shards > 1 ? lease.head : undefined;
+      let head: ChainHead;
+      try {
+        head = known ?? (await this.head(lease.chain));
+      } catch (error) {
+        this.#leases.release(lease.chain, undefined);
+        throw error;
+      }
       const entry = sealEntry(draft, head);
       try {
         await transactWrite(this.#client, [
@@ -105,16 +114,25 @@ export class DynamoAuditTrail implements AuditTrail {
           this.#moveHead(head, entry),
           ...items,
         ]);
+        this.#leases.release(lease.chain, headOf(entry));
         return entry;
       } catch (error) {
-        if (!(error instanceof TransactionConditionFailedError)) throw error;
+        if (!(error instanceof TransactionConditionFailedError)) {
+          // Maybe written, maybe not (a timeout): read the head next time.
+          this.#leases.release(lease.chain, undefined);
+          throw error;
+        }
+        const chainMoved = error.failedIndexes.some((index) => index < 2);
         const businessFailures = error.failedIndexes.filter((index) => index >= 2).map((index) => index - 2);
+        if (chainMoved) this.#leases.drop(lease.chain);
+        else this.#leases.release(lease.chain, head);
         if (businessFailures.length > 0) throw new TransactionConditionFailedError(businessFailures);
-        // Another writer took this sequence number: try again on the new head.
-        await sleep(backoffMs(Math.min(attempt, 5)));
+        // Another writer took this sequence number: another chain (or, with one, the new head).
+        lost = lease.chain;
+        if (known === undefined) await sleep(backoffMs(Math.min(attempt, 5)));
       }
     }
-    throw new Error(`Audit chain ${chain}: no sequence number after ${MAX_APPEND_ATTEMPTS} attempts`);
+    throw new Error(`Audit trail ${this.#base}: no sequence number after ${MAX_APPEND_ATTEMPTS} attempts`);
   }
 
   async head(chain: string = this.#base): Promise<ChainHead> {
@@ -338,6 +356,8 @@ export class DynamoAuditTrail implements AuditTrail {
     };
   }
 }
+
+const headOf = (entry: AuditEntry): ChainHead => ({ chain: entry.chain, seq: entry.seq, hash: entry.hash });
 
 const headKey = (chain: string): Record<string, AttributeValue> =>
   marshall({ pk: `HEAD#${chain}`, seq: HEAD_SEQ });

@@ -17,8 +17,8 @@ import { verifyAuditTrail } from '#shared/use-cases/verify-audit-trail.ts';
 import { api, localDynamoDb, tableName, tokenFor } from '#test/support/api.ts';
 
 /**
- * Issue 18: the trail as several hash chains (shards by subject) and a chain of global digests over their
- * heads. Every scenario runs on a trail of its own (`shard-<random>`, 4 shards), so tampering here never
+ * Issue 18: the trail as several hash chains (each writer appends to the chains it holds) and a chain of
+ * global digests over their heads. Every scenario runs on a trail of its own (`shard-<random>`, 4 shards), so tampering here never
  * touches the local cloud's `main`.
  */
 
@@ -37,19 +37,42 @@ interface Trail {
   readonly archive: FileDigestArchive;
 }
 
-/** A sharded trail with `perSubject` entries for each of `subjects` subjects, a second apart. */
+/** A client of its own that counts the calls of one command. */
+function countingClient(commandName: string) {
+  const counting = localDynamoDb();
+  let calls = 0;
+  counting.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === commandName) calls += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: `count${commandName}` },
+  );
+  return { client: counting, count: () => calls };
+}
+
+/** A writer (a process of its own) whose first pick among free chains is the `index`-th. */
+const writerPinnedTo = (base: string, index: number, counting = client) =>
+  new DynamoAuditTrail(counting, table, base, { shards: SHARDS, random: () => (index + 0.5) / SHARDS });
+
+/**
+ * A sharded trail with `perSubject` entries for each of `subjects` subjects, a second apart, each subject
+ * written by a writer of its own that starts on shard `(subject − 1) mod 4`.
+ */
 async function trailOf(
   subjects: number,
   perSubject: number,
   base = `shard-${randomUUID().slice(0, 8)}`,
 ): Promise<Trail> {
-  const trail = new DynamoAuditTrail(client, table, base, { shards: SHARDS });
+  const writers = Array.from({ length: subjects }, (_, index) => writerPinnedTo(base, index % SHARDS));
+  const trail = writers[0] as DynamoAuditTrail;
   const entries: AuditEntry[] = [];
   let second = 0;
   for (let round = 1; round <= perSubject; round += 1) {
     for (let subject = 1; subject <= subjects; subject += 1) {
       second += 1;
-      entries.push(await trail.append(draft(`lead-${subject}`, second, { round })));
+      const writer = writers[subject - 1] as DynamoAuditTrail;
+      entries.push(await writer.append(draft(`lead-${subject}`, second, { round })));
     }
   }
   const archiveDir = mkdtempSync(join(tmpdir(), 'kfq-digests-test-'));
@@ -132,19 +155,18 @@ async function forgeDigests(t: Trail): Promise<void> {
 }
 
 describe('a sharded audit trail', () => {
-  it('keeps each subject in one shard, verifies every chain, and names them', async () => {
-    const t = await trailOf(6, 3);
-    for (const subject of new Set(t.entries.map((entry) => entry.subject))) {
+  it('keeps each writer on the chain it holds, verifies every chain, and names them', async () => {
+    const t = await trailOf(4, 3);
+    for (const subject of [1, 2, 3, 4]) {
       const chains = new Set(
-        t.entries.filter((entry) => entry.subject === subject).map((entry) => entry.chain),
+        t.entries.filter((entry) => entry.subject === `lead-${subject}`).map((entry) => entry.chain),
       );
-      expect([...chains]).toEqual([t.trail.chainFor(subject)]);
+      expect([...chains]).toEqual([`${t.base}.${subject - 1}`]);
     }
-    expect(new Set(t.entries.map((entry) => entry.chain)).size).toBeGreaterThan(1);
     const verification = await verifyAuditTrail({ audit: t.trail });
     expect(verification).toMatchObject({
       ok: true,
-      checked: 18,
+      checked: 12,
       head: { chain: `${t.base}:digests`, seq: 0 },
     });
     expect(verification.ok && verification.chains?.map((chain) => chain.chain)).toEqual([
@@ -389,6 +411,41 @@ describe('a sharded audit trail', () => {
     const forged = Buffer.from(JSON.stringify({ p: { 'other.1': 3 } })).toString('base64url');
     await expect(t.trail.query({ limit: 4, cursor: forged })).rejects.toBeInstanceOf(ValidationError);
     await expect(t.trail.query({ limit: 4, cursor: 'not a cursor' })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('reads a head once per writer and chain, not once per append', async () => {
+    const reads = countingClient('GetItemCommand');
+    const writer = new DynamoAuditTrail(reads.client, table, `shard-${randomUUID().slice(0, 8)}`, {
+      shards: SHARDS,
+    });
+    const entries: AuditEntry[] = [];
+    for (let second = 1; second <= 10; second += 1)
+      entries.push(await writer.append(draft('lead-1', second)));
+    expect(reads.count()).toBe(1);
+    expect(new Set(entries.map((entry) => entry.chain)).size).toBe(1);
+    expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await verifyAuditTrail({ audit: writer })).toMatchObject({ ok: true, checked: 10 });
+    reads.client.destroy();
+  });
+
+  it('moves a writer whose chain another writer moved to another chain: one cancelled transaction, nothing lost', async () => {
+    const base = `shard-${randomUUID().slice(0, 8)}`;
+    const transactions = countingClient('TransactWriteItemsCommand');
+    const first = writerPinnedTo(base, 0, transactions.client);
+    const second = writerPinnedTo(base, 0);
+    const one = await first.append(draft('lead-1', 1));
+    const two = await second.append(draft('lead-2', 2));
+    expect([one.chain, one.seq, two.chain, two.seq]).toEqual([`${base}.0`, 1, `${base}.0`, 2]);
+    // `first` still holds `.0` at seq 1: its append is cancelled there and lands on another chain.
+    const three = await first.append(draft('lead-1', 3));
+    expect(three.chain).not.toBe(`${base}.0`);
+    expect(three.seq).toBe(1);
+    expect(transactions.count()).toBe(3);
+    const four = await first.append(draft('lead-1', 4));
+    expect([four.chain, four.seq]).toEqual([three.chain, 2]);
+    expect(transactions.count()).toBe(4);
+    expect(await verifyAuditTrail({ audit: first })).toMatchObject({ ok: true, checked: 4 });
+    transactions.client.destroy();
   });
 
   it('lets 12 writers for 12 subjects append at once with far fewer cancelled transactions than one chain', async () => {
