@@ -23,7 +23,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { LambdaHandler } from '#infra/local/lambda-runtime.ts';
+import { invokedFunctionId, type LambdaHandler } from '#infra/local/lambda-runtime.ts';
 import { type ExtraEventSource, startLocalCloud } from '#infra/local/local-cloud.ts';
 import type { LocalLog } from '#infra/local/log.ts';
 import { eventSources, functions } from '#infra/resources.ts';
@@ -79,6 +79,11 @@ export interface PipelineResult {
   /** POST sent → decision stored. */
   readonly endToEndMs: { readonly p50: number; readonly p95: number; readonly p99: number };
   readonly calls: Readonly<Record<string, CallStats>>;
+  /**
+   * The same calls by function, command and what they touched: `<function> | <service> <command> | <item
+   * kinds>` → count; a cancelled transaction also counts under `… cancelled on | <item> — <reason>`.
+   */
+  readonly callBreakdown: Readonly<Record<string, number>>;
   /** Leads sent one at a time at a steady rate well under the saturated one: an ordinary day's latency. */
   readonly paced: {
     readonly leads: number;
@@ -101,6 +106,7 @@ export interface PipelineResult {
     readonly conflictsRetried: number;
     readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number };
     readonly calls: Readonly<Record<string, CallStats>>;
+    readonly callBreakdown: Readonly<Record<string, number>>;
     readonly cancellationReasons: Readonly<Record<string, number>>;
   };
   readonly startSeconds: number;
@@ -119,10 +125,14 @@ const own = <T>(work: () => Promise<T>) => benchOwn.run(true, work);
 
 /** The item of a transaction, named by its key's kind (`HEAD#main.7` → audit chain head). */
 export function itemKind(item: TransactWriteItem | undefined): string {
-  const key: Record<string, AttributeValue> | undefined =
-    item?.Put?.Item ?? item?.Update?.Key ?? item?.Delete?.Key ?? item?.ConditionCheck?.Key;
+  return keyKind(item?.Put?.Item ?? item?.Update?.Key ?? item?.Delete?.Key ?? item?.ConditionCheck?.Key);
+}
+
+/** An item named by its key's kind (`pk`/`sk` prefixes of the tables' single-table design). */
+export function keyKind(key: Record<string, AttributeValue> | undefined): string {
   const pk = key?.pk?.S ?? '';
   const sk = key?.sk?.S ?? '';
+  if (pk === 'POLICY') return 'policy version';
   if (pk.startsWith('HEAD#')) return 'audit chain head';
   if (pk.startsWith('CHAIN#')) return 'audit entry';
   if (pk.startsWith('FUND#')) {
@@ -139,11 +149,61 @@ export function itemKind(item: TransactWriteItem | undefined): string {
   return `other (${prefix(pk)}#/${prefix(sk)})`;
 }
 
+interface CallInput {
+  readonly QueueUrl?: string;
+  readonly IndexName?: string;
+  readonly Key?: Record<string, AttributeValue>;
+  readonly Item?: Record<string, AttributeValue>;
+  readonly KeyConditionExpression?: string;
+  readonly ExpressionAttributeValues?: Record<string, AttributeValue>;
+  readonly TransactItems?: TransactWriteItem[];
+  readonly RequestItems?: Record<string, { Keys?: Record<string, AttributeValue>[] }>;
+}
+
+/**
+ * What one call touched, by kind: the item of a GetItem/PutItem/UpdateItem/DeleteItem, the index and
+ * partition of a Query (`pendingWork PENDING#…`), the items of a transaction or a BatchGetItem (each kind
+ * once, with its count when more than one), the queue of an SQS send.
+ */
+export function callTarget(input: CallInput): string {
+  if (input.QueueUrl !== undefined) return input.QueueUrl.slice(input.QueueUrl.lastIndexOf('/') + 1);
+  if (input.TransactItems !== undefined) return kindsOf(input.TransactItems.map(itemKind));
+  if (input.RequestItems !== undefined) {
+    return kindsOf(Object.values(input.RequestItems).flatMap((request) => (request.Keys ?? []).map(keyKind)));
+  }
+  if (input.KeyConditionExpression !== undefined) {
+    // The partition named by the first equality of the key condition (`pk = :pk`).
+    const placeholder = /=\s*(:\w+)/.exec(input.KeyConditionExpression)?.[1];
+    const value = placeholder === undefined ? undefined : input.ExpressionAttributeValues?.[placeholder]?.S;
+    const partition = value === undefined ? '?' : `${value.split('#')[0]}${value.includes('#') ? '#…' : ''}`;
+    return `${input.IndexName ?? 'table'} ${partition}`;
+  }
+  return keyKind(input.Key ?? input.Item);
+}
+
+function kindsOf(kinds: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return [...counts.entries()].map(([kind, count]) => (count > 1 ? `${count}× ${kind}` : kind)).join(' + ');
+}
+
+/** `<function> | <service> <command> | <what it touched>` → count: the handlers' calls broken down. */
+export type CallBreakdown = Map<string, number>;
+
 /** A middleware timing every call of an SDK client, by command name, and naming what cancelled a transaction. */
-function timing(service: string, into: Map<string, number[]>, reasons: Map<string, number>) {
+function timing(
+  service: string,
+  into: Map<string, number[]>,
+  reasons: Map<string, number>,
+  breakdown: CallBreakdown,
+) {
   return <I, O>(next: (args: I) => Promise<O>, context: { commandName?: string }) =>
     async (args: I): Promise<O> => {
       if (benchOwn.getStore() === true) return next(args);
+      const input = (args as { input?: CallInput }).input ?? {};
+      const command = (context.commandName ?? 'unknown').replace(/Command$/, '');
+      const by = `${invokedFunctionId() ?? 'bench (direct)'} | ${service} ${command} | ${callTarget(input)}`;
+      breakdown.set(by, (breakdown.get(by) ?? 0) + 1);
       const started = performance.now();
       try {
         return await next(args);
@@ -156,6 +216,8 @@ function timing(service: string, into: Map<string, number[]>, reasons: Map<strin
           if (reason.Code === undefined || reason.Code === 'None') continue;
           const key = `${itemKind(items?.[index])} — ${reason.Code}`;
           reasons.set(key, (reasons.get(key) ?? 0) + 1);
+          const charged = `${by.slice(0, by.indexOf(' | '))} | ${service} ${command} cancelled on | ${key}`;
+          breakdown.set(charged, (breakdown.get(charged) ?? 0) + 1);
         }
         throw error;
       } finally {
@@ -299,8 +361,9 @@ export async function runPipelineBench(options: PipelineOptions): Promise<Pipeli
     const auditShards = getConfig().AUDIT_SHARDS;
     const calls = new Map<string, number[]>();
     const reasons = new Map<string, number>();
-    dynamoDbClient.middlewareStack.add(timing('DynamoDB', calls, reasons), TIMING);
-    sqsClient.middlewareStack.add(timing('SQS', calls, reasons), TIMING);
+    const breakdown: CallBreakdown = new Map();
+    dynamoDbClient.middlewareStack.add(timing('DynamoDB', calls, reasons, breakdown), TIMING);
+    sqsClient.middlewareStack.add(timing('SQS', calls, reasons, breakdown), TIMING);
     const adapters = productionAdapters();
     const token = await cloud.tokenFor('sector:optoelectronics', 'bench-officer');
     const runId = Math.floor(Math.random() * 1_000_000);
@@ -377,6 +440,7 @@ export async function runPipelineBench(options: PipelineOptions): Promise<Pipeli
     await allocationsSettled(60_000);
     calls.clear();
     reasons.clear();
+    breakdown.clear();
     batches.length = 0;
 
     options.log?.(`  submitting ${options.leads} leads with ${options.clients} clients…`);
@@ -422,6 +486,7 @@ export async function runPipelineBench(options: PipelineOptions): Promise<Pipeli
       cores: availableParallelism(),
     };
     const leadCalls = summarize(calls);
+    const leadBreakdown = Object.fromEntries([...breakdown.entries()].sort());
     const submitServerErrors = serverErrors;
     const leadReasons = Object.fromEntries([...reasons.entries()].sort((a, b) => b[1] - a[1]));
     const cancelledTransactions = Object.entries(leadCalls)
@@ -473,6 +538,7 @@ export async function runPipelineBench(options: PipelineOptions): Promise<Pipeli
     });
     calls.clear();
     reasons.clear();
+    breakdown.clear();
     const allocationStart = performance.now();
     const allocationRuns = await Promise.all(
       allocationLeads.map(async (leadId) => {
@@ -504,6 +570,7 @@ export async function runPipelineBench(options: PipelineOptions): Promise<Pipeli
       decisionMs: three(submitted.map((lead, index) => (decided[index] as number) - lead.acceptedAt)),
       endToEndMs: three(submitted.map((lead, index) => (decided[index] as number) - lead.sentAt)),
       calls: leadCalls,
+      callBreakdown: leadBreakdown,
       paced: {
         leads: paced.length,
         perSecond: pacedPerSecond,
@@ -528,6 +595,7 @@ export async function runPipelineBench(options: PipelineOptions): Promise<Pipeli
         conflictsRetried: conflicts,
         latencyMs: three(allocationRuns.map((run) => run.ms)),
         calls: summarize(calls),
+        callBreakdown: Object.fromEntries([...breakdown.entries()].sort()),
         cancellationReasons: Object.fromEntries([...reasons.entries()].sort((a, b) => b[1] - a[1])),
       },
       startSeconds,

@@ -197,6 +197,24 @@ function callsTable(calls: PipelineResult['calls'], per: number, perName: string
   ];
 }
 
+/** The calls by function, command and the kinds of item they touched (bench/pipeline.ts `callTarget`). */
+function breakdownTable(
+  breakdown: PipelineResult['callBreakdown'] | undefined,
+  per: number,
+  perName: string,
+) {
+  if (breakdown === undefined) return [];
+  return [
+    '',
+    `| function | call | what it touched | count | per ${perName} |`,
+    '| --- | --- | --- | ---: | ---: |',
+    ...Object.entries(breakdown).map(([key, count]) => {
+      const [fn, call, target] = key.split(' | ');
+      return `| ${fn} | ${call} | ${target} | ${fmt(count)} | ${fmt(count / per, 2)} |`;
+    }),
+  ];
+}
+
 const three = (t: { p50: number; p95: number; p99: number }) => `${ms(t.p50)} / ${ms(t.p95)} / ${ms(t.p99)}`;
 
 /** Counts of calls whose name starts with `prefix` (failed ones apart). */
@@ -367,10 +385,18 @@ function pipelineSection(report: Report, designs: readonly PipelineResult[]): st
     '### Where the time goes',
     '',
     'Every DynamoDB and SQS call the handlers made, first POST → last allocation settled (submit, evaluate, allocate,',
-    'all on the module-scope clients; the pollers’ own ReceiveMessage/DeleteMessageBatch calls are not in it):',
+    'all on the module-scope clients; the pollers’ own ReceiveMessage/DeleteMessageBatch calls are not in it), then',
+    'the same calls by function and by the kinds of item each touched (a Query by its index and partition; a',
+    'cancelled transaction also under the item and reason DynamoDB named):',
   ];
   for (const p of designs) {
-    lines.push('', `**${designName(p)}**:`, '', ...callsTable(p.calls, p.leads, 'lead'));
+    lines.push(
+      '',
+      `**${designName(p)}**:`,
+      '',
+      ...callsTable(p.calls, p.leads, 'lead'),
+      ...breakdownTable(p.callBreakdown, p.leads, 'lead'),
+    );
   }
   lines.push('', 'The 50 concurrent allocations on one fund:');
   for (const p of designs) {
@@ -379,6 +405,7 @@ function pipelineSection(report: Report, designs: readonly PipelineResult[]): st
       `**${designName(p)}**:`,
       '',
       ...callsTable(p.allocation.calls, p.allocation.allocations, 'allocation'),
+      ...breakdownTable(p.allocation.callBreakdown, p.allocation.allocations, 'allocation'),
     );
   }
   const warnings = designs.flatMap((p) => p.warnings.map((w) => `${p.design}: ${w}`));

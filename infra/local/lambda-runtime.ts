@@ -121,6 +121,12 @@ function concurrentInvokeStore(): ConcurrentInvokeStore {
   return store;
 }
 
+/** The function an invocation runs (the pipeline benchmark charges each SDK call to its function). */
+const invokedFunction = new AsyncLocalStorage<string>();
+
+/** The id of the local function whose invocation the calling code runs in; undefined outside any. */
+export const invokedFunctionId = (): string | undefined => invokedFunction.getStore();
+
 /** Loads each entry module once (a warm Lambda), then calls it with a per-invocation context. */
 export function createInvoker(options: { readonly region: string; readonly accountId: string }): Invoker {
   const loaded = new Map<string, Promise<LambdaHandler>>();
@@ -159,8 +165,10 @@ export function createInvoker(options: { readonly region: string; readonly accou
         );
       });
       try {
-        const invocation = scopes.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
-          Promise.resolve().then(() => handler(event, context)),
+        const invocation = invokedFunction.run(fn.id, () =>
+          scopes.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () =>
+            Promise.resolve().then(() => handler(event, context)),
+          ),
         );
         return await Promise.race([invocation, timeout]);
       } finally {

@@ -36,6 +36,14 @@ export type FundChangeOutcome =
 export interface FundStore {
   balance(fundId: string): Promise<FundBalanceRecord | undefined>;
   allocation(fundId: string, leadId: string): Promise<Allocation | undefined>;
+  /** Both reads above in one request (read consistently, as each is). */
+  allocationAndBalance(
+    fundId: string,
+    leadId: string,
+  ): Promise<{
+    readonly allocation: Allocation | undefined;
+    readonly balance: FundBalanceRecord | undefined;
+  }>;
   /** In order of evaluation (oldest first). */
   waitlist(fundId: string, limit: number): Promise<WaitlistEntry[]>;
   /** Opens a fund with all of its total available; `exists` if a fund with this id is open already. */

@@ -41,6 +41,8 @@ export interface LeadStore {
     decision: DecisionRecord,
     audit: AuditEntryDraft,
     allocation?: { readonly fundId: string },
+    /** The lead as the caller read it: written back only if unchanged since, else read again. */
+    seen?: LeadRecord,
   ): Promise<RecordDecisionOutcome>;
   /**
    * The allocation of decision `revision` (or of a later one) is applied or found final: its pending mark

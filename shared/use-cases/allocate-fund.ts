@@ -102,7 +102,12 @@ async function applyAllocation(
   let olderDone = !options.olderFirst;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const current = await deps.funds.allocation(fundId, leadId);
+    // The lead's allocation and the fund's balance in one request. The balance is used while nothing was
+    // written since: the claim below is made on it, and its write's conditions refuse the claim if the
+    // balance moved meanwhile (the next attempt reads again).
+    const read = await deps.funds.allocationAndBalance(fundId, leadId);
+    const current = read.allocation;
+    let balance = read.balance;
     if (current !== undefined && current.revision >= ask.revision) return 'already_applied';
     if (current !== undefined && isFinal(current)) return 'final';
     if (current === undefined) {
@@ -113,17 +118,22 @@ async function applyAllocation(
       // again, `serveWaitlist` applies the earlier ones still missing. Applying them here on an empty fund
       // made every consumer apply every allocation in flight (issue 18: 2.1 cancelled transactions per
       // lead with five consumers per queue).
-      if (!olderDone && ((await deps.funds.balance(fundId))?.availableFen ?? 0) > 0) {
+      if (!olderDone && (balance?.availableFen ?? 0) > 0) {
         await allocateOlderDecisionsFirst(deps, ask);
         olderDone = true;
+        balance = undefined;
       }
       // With the earlier ones applied just now, those before the first lead waiting are too.
       if (options.serve !== false) {
-        await serveWaitlist(deps, fundId, { olderFirst: options.olderFirst && !olderDone });
+        const serving = await serveWaitlistFrom(deps, fundId, {
+          olderFirst: options.olderFirst && !olderDone,
+          balance,
+        });
+        if (serving.wrote) balance = undefined;
       }
     }
     const at = deps.clock.now().toISOString();
-    const fund = await openFund(deps, fundId);
+    const fund = balance === undefined ? await openFund(deps, fundId) : snapshotOf(balance);
     // Money came back after the look above: the earlier decisions first, then this claim again.
     if (current === undefined && !olderDone && fund.availableFen > 0) continue;
     const step = unlessStale(() =>
@@ -146,7 +156,8 @@ async function applyAllocation(
     if (options.serve !== false && (step.move?.kind === 'release' || step.waitlist?.kind === 'leave')) {
       await serveWaitlist(deps, fundId, options);
     }
-    await reportAvailability(deps, fundId);
+    // Availability changes only when money moves (a waitlist join moves none): the mover reports it.
+    if ((step.move?.amountFen ?? 0) > 0) await reportAvailability(deps, fundId);
     return step.outcome;
   }
   throw new Error(`Lead ${leadId}: fund ${fundId} changed under every one of ${MAX_ATTEMPTS} attempts`);
@@ -212,16 +223,32 @@ export async function serveWaitlist(
   fundId: string,
   options: { readonly olderFirst: boolean } = { olderFirst: true },
 ): Promise<number> {
+  return (await serveWaitlistFrom(deps, fundId, options)).served;
+}
+
+/**
+ * `serveWaitlist`, from a balance the caller has just read (`balance`, used for the first look only), and
+ * whether it wrote anything (after a write the caller's balance is out of date).
+ */
+async function serveWaitlistFrom(
+  deps: FundDeps,
+  fundId: string,
+  options: { readonly olderFirst: boolean; readonly balance?: FundBalanceRecord | undefined },
+): Promise<{ served: number; wrote: boolean }> {
   let served = 0;
+  let wrote = false;
+  let known = options.balance;
   // Where the deps carry the pending work (every production caller's do), decisions made before the first
   // lead waiting whose allocation has not arrived take their place first: a claim on an empty fund joined
   // the waitlist without applying them (applyAllocation).
   let olderPending = options.olderFirst ? withPendingWork(deps) : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const balance = await deps.funds.balance(fundId);
-    if (balance === undefined || balance.availableFen <= 0) return served;
+    const balance = known ?? (await deps.funds.balance(fundId));
+    known = undefined;
+    if (balance === undefined || balance.availableFen <= 0) return { served, wrote };
     const [entry] = await deps.funds.waitlist(fundId, 1);
-    if (entry === undefined) return served;
+    if (entry === undefined) return { served, wrote };
+    wrote = true; // from here on each pass may write (an earlier decision applied, a grant, a drop)
     if (olderPending !== undefined) {
       await allocateOlderDecisionsFirst(
         olderPending,
@@ -257,7 +284,7 @@ export async function serveWaitlist(
     );
     if (result.applied) served += 1;
   }
-  return served;
+  return { served, wrote };
 }
 
 /** The deps as the allocation use case needs them, when they carry the lead store's pending work. */

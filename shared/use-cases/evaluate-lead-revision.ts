@@ -104,6 +104,7 @@ export async function evaluateLeadRevision(
       },
     },
     asked === undefined ? undefined : { fundId: asked.fundId },
+    lead,
   );
   if (outcome === 'recorded') await forwardToAllocation(deps, record);
   return outcome;

@@ -18,6 +18,7 @@ import {
   type WaitlistEntry,
   WaitlistEntrySchema,
 } from '#shared/schemas/fund.ts';
+import { batchGet } from './batch-get.ts';
 import type { DynamoAuditTrail } from './dynamo-audit-trail.ts';
 import type { DynamoLeadStore } from './dynamo-lead-store.ts';
 import { policyPut } from './dynamo-policy-store.ts';
@@ -81,6 +82,20 @@ export class DynamoFundStore implements FundStore {
       }),
     );
     return Item === undefined ? undefined : AllocationSchema.parse(withWaitingSince(strip(Item)));
+  }
+
+  async allocationAndBalance(fundId: string, leadId: string) {
+    const items = await batchGet(this.#client, this.#table, [
+      marshall(allocationKey(fundId, leadId)),
+      marshall(balanceKey(fundId)),
+    ]);
+    let allocation: Allocation | undefined;
+    let balance: FundBalanceRecord | undefined;
+    for (const item of items) {
+      if (item.sk?.S === balanceKey(fundId).sk) balance = FundBalanceSchema.parse(strip(item));
+      else allocation = AllocationSchema.parse(withWaitingSince(strip(item)));
+    }
+    return { allocation, balance };
   }
 
   async waitlist(fundId: string, limit: number): Promise<WaitlistEntry[]> {

@@ -195,9 +195,28 @@ export class DynamoLeadStore
     decision: DecisionRecord,
     audit: AuditEntryDraft,
     allocation?: { readonly fundId: string },
+    seen?: LeadRecord,
   ): Promise<RecordDecisionOutcome> {
-    const current = await this.get(decision.leadId);
-    if (current === undefined) throw new Error(`Lead ${decision.leadId} does not exist`);
+    // The lead as the caller read it (the evaluation's one read) is written back only if it is still the
+    // stored one (`updatedAt`, which every write of the lead item sets); if it moved, read it again.
+    let current = seen ?? (await this.get(decision.leadId));
+    for (let attempt = 0; ; attempt += 1) {
+      if (current === undefined) throw new Error(`Lead ${decision.leadId} does not exist`);
+      const outcome = await this.#writeDecision(decision, audit, allocation, current);
+      if (outcome !== 'lead_moved') return outcome;
+      if (attempt >= 8) throw new Error(`Lead ${decision.leadId}: changed under every decision write`);
+      current = await this.get(decision.leadId);
+      if (current !== undefined && current.latestRevision !== decision.revision - 1)
+        return 'already_recorded';
+    }
+  }
+
+  async #writeDecision(
+    decision: DecisionRecord,
+    audit: AuditEntryDraft,
+    allocation: { readonly fundId: string } | undefined,
+    current: LeadRecord,
+  ): Promise<RecordDecisionOutcome | 'lead_moved'> {
     // The re-evaluation that was pending is this decision: its marks go (deliberately, not by omission).
     const { pendingRevision: _decided, pendingReportedBy: _reporter, ...settled } = current;
     const moved: LeadRecord = {
@@ -228,8 +247,11 @@ export class DynamoLeadStore
               { ...leadKey(moved.leadId), ...indexKeys(moved), ...moved },
               { removeUndefinedValues: true },
             ),
-            ConditionExpression: 'latestRevision = :previous',
-            ExpressionAttributeValues: marshall({ ':previous': decision.revision - 1 }),
+            ConditionExpression: 'latestRevision = :previous AND updatedAt = :seen',
+            ExpressionAttributeValues: marshall({
+              ':previous': decision.revision - 1,
+              ':seen': current.updatedAt,
+            }),
           },
         },
         // Only revision N can be waiting here (a report needs the lead at N−1), so no condition.
@@ -254,8 +276,11 @@ export class DynamoLeadStore
       ]);
       return 'recorded';
     } catch (error) {
-      if (error instanceof TransactionConditionFailedError) return 'already_recorded';
-      throw error;
+      if (!(error instanceof TransactionConditionFailedError)) throw error;
+      // The revision is there already; or only the lead item moved (another write since it was read).
+      return error.failedIndexes.includes(0) || !error.failedIndexes.includes(1)
+        ? 'already_recorded'
+        : 'lead_moved';
     }
   }
 

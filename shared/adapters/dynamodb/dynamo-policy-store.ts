@@ -34,23 +34,43 @@ export function policyPut(table: string, policy: Policy) {
 export class DynamoPolicyStore implements PolicyStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
+  /**
+   * Versions parsed before, by version id: a published version is never rewritten (`policyPut` puts it
+   * only if absent), so its document is read and parsed once per process. The same parsed object also
+   * keeps what the engine derives from it once (`perPolicy`: its rules, its hash).
+   */
+  readonly #parsed = new Map<string, Policy>();
 
   constructor(client: DynamoDBClient, table: string) {
     this.#client = client;
     this.#table = table;
   }
 
+  /**
+   * Every published version. Which versions there are is read each time (one may have been published a
+   * moment ago, effective back to a lead's submission), keys only; the documents only when one is new.
+   */
   async all(): Promise<readonly Policy[]> {
-    const policies: Policy[] = [];
-    const items = queryAll(this.#client, {
+    const versions: string[] = [];
+    for await (const item of this.#query('sk')) versions.push(String(unmarshall(item).sk));
+    if (versions.some((version) => !this.#parsed.has(version))) {
+      for await (const item of this.#query()) {
+        const { sk, document } = unmarshall(item);
+        if (!this.#parsed.has(String(sk))) {
+          this.#parsed.set(String(sk), PolicySchema.parse(JSON.parse(String(document))));
+        }
+      }
+    }
+    return versions.flatMap((version) => this.#parsed.get(version) ?? []);
+  }
+
+  #query(projection?: string) {
+    return queryAll(this.#client, {
       TableName: this.#table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: marshall({ ':pk': PARTITION }),
+      ...(projection === undefined ? {} : { ProjectionExpression: projection }),
     });
-    for await (const item of items) {
-      policies.push(PolicySchema.parse(JSON.parse(String(unmarshall(item).document))));
-    }
-    return policies;
   }
 
   async publish(policy: Policy): Promise<'published' | 'version_exists'> {

@@ -109,6 +109,7 @@ export function afterApply(
   return {
     balance: (id) => funds.balance(id),
     allocation: (id, lead) => funds.allocation(id, lead),
+    allocationAndBalance: (id, lead) => funds.allocationAndBalance(id, lead),
     waitlist: (id, limit) => funds.waitlist(id, limit),
     open: (fund, audit) => funds.open(fund, audit),
     apply: async (change, audit) => {
