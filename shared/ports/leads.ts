@@ -1,7 +1,7 @@
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { InputHashForm } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
-import type { DecisionRecord, LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
+import type { DecisionFundAsk, DecisionRecord, LeadRecord, LeadStatus } from '#shared/schemas/lead-record.ts';
 
 export type CreateLeadOutcome = 'created' | 'lead_exists' | 'project_taken';
 export type RecordDecisionOutcome = 'recorded' | 'already_recorded';
@@ -37,6 +37,8 @@ export interface LeadStore {
    * transaction revision N stops waiting for evaluation and, when the decision asks the fund for something
    * (`allocation`), its allocation is marked pending (see shared/ports/pending-work.ts).
    */
+  /** Each decision revision of a lead as the fund allocation reads it (its fund result), oldest first. */
+  fundAsks(leadId: string): Promise<DecisionFundAsk[]>;
   recordDecision(
     decision: DecisionRecord,
     audit: AuditEntryDraft,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DecisionSchema, InputHashFormSchema } from '#shared/schemas/decision.ts';
+import { DecisionSchema, FundResultSchema, InputHashFormSchema } from '#shared/schemas/decision.ts';
 import type { Lead } from '#shared/schemas/lead.ts';
 
 export const LEAD_STATUSES = [
@@ -92,3 +92,15 @@ export const DecisionRecordSchema = z.object({
   investmentReportedBy: z.object({ userId: z.string(), role: z.string() }).optional(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+/**
+ * What the fund allocation reads of a decision revision: its fund result and what decides whether it may
+ * claim (adjustments), without the lead, the explanations and the other rules it does not use.
+ */
+export const DecisionFundAskSchema = DecisionRecordSchema.pick({
+  leadId: true,
+  revision: true,
+  evaluatedAt: true,
+  adjustments: true,
+}).extend({ decision: z.object({ fund: FundResultSchema }) });
+export type DecisionFundAsk = z.infer<typeof DecisionFundAskSchema>;

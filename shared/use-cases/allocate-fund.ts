@@ -29,7 +29,7 @@ import type { PendingWorkStore } from '#shared/ports/pending-work.ts';
 import type { LeadTransition } from '#shared/ports/reviews.ts';
 import type { AuditEntryDraft } from '#shared/schemas/audit-entry.ts';
 import type { FundBalanceRecord } from '#shared/schemas/fund.ts';
-import type { DecisionRecord } from '#shared/schemas/lead-record.ts';
+import type { DecisionFundAsk } from '#shared/schemas/lead-record.ts';
 import type { AllocateFundMessage } from '#shared/schemas/messages.ts';
 
 export interface FundDeps {
@@ -39,7 +39,7 @@ export interface FundDeps {
 }
 
 export interface AllocateFundDeps extends FundDeps {
-  readonly leads: Pick<LeadStore, 'decisions' | 'allocationSettled'> & Pick<PendingWorkStore, 'duePending'>;
+  readonly leads: Pick<LeadStore, 'fundAsks' | 'allocationSettled'> & Pick<PendingWorkStore, 'duePending'>;
 }
 
 export class DecisionNotFoundError extends Error {
@@ -91,7 +91,7 @@ async function applyAllocation(
     readonly serve?: boolean;
   },
 ): Promise<AllocateFundOutcome> {
-  const decisions = await deps.leads.decisions(message.leadId);
+  const decisions = await deps.leads.fundAsks(message.leadId);
   const decision = decisions.find((d) => d.revision === message.revision);
   if (decision === undefined) {
     throw new DecisionNotFoundError(`Lead ${message.leadId} has no decision revision ${message.revision}.`);
@@ -201,7 +201,7 @@ async function allocateOlderDecisionsFirst(
 }
 
 /** What a decision revision asks of its fund. */
-export function askOf(decision: DecisionRecord) {
+export function askOf(decision: DecisionFundAsk) {
   const fund = decision.decision.fund;
   return {
     fundId: fund.fundId,
@@ -291,7 +291,7 @@ async function serveWaitlistFrom(
 function withPendingWork(deps: FundDeps): AllocateFundDeps | undefined {
   const leads = (deps as { readonly leads?: Partial<AllocateFundDeps['leads']> }).leads;
   return typeof leads?.duePending === 'function' &&
-    typeof leads.decisions === 'function' &&
+    typeof leads.fundAsks === 'function' &&
     typeof leads.allocationSettled === 'function'
     ? (deps as AllocateFundDeps)
     : undefined;
@@ -303,8 +303,8 @@ function withPendingWork(deps: FundDeps): AllocateFundDeps | undefined {
  */
 async function releaseClaimsInOtherFunds(
   deps: FundDeps,
-  decision: DecisionRecord,
-  decisions: readonly DecisionRecord[],
+  decision: DecisionFundAsk,
+  decisions: readonly DecisionFundAsk[],
 ): Promise<void> {
   const fundId = decision.decision.fund.fundId;
   const others = new Set(

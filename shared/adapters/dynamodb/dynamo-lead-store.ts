@@ -36,6 +36,8 @@ import {
   ReviewRecordSchema,
 } from '#shared/schemas/fund.ts';
 import {
+  type DecisionFundAsk,
+  DecisionFundAskSchema,
   type DecisionRecord,
   DecisionRecordSchema,
   type LeadRecord,
@@ -294,6 +296,28 @@ export class DynamoLeadStore
     });
     for await (const item of items) records.push(fromItem(item, DecisionRecordSchema));
     return records;
+  }
+
+  async fundAsks(leadId: string): Promise<DecisionFundAsk[]> {
+    const asks: DecisionFundAsk[] = [];
+    const items = queryAll(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :decision)',
+      ExpressionAttributeValues: marshall({ ':pk': `LEAD#${leadId}`, ':decision': 'DECISION#' }),
+      // Only what the allocation uses: the decision's lead and texts are most of the item.
+      ProjectionExpression: '#leadId, #revision, #evaluatedAt, #adjustments, #decision.#fund',
+      ExpressionAttributeNames: {
+        '#leadId': 'leadId',
+        '#revision': 'revision',
+        '#evaluatedAt': 'evaluatedAt',
+        '#adjustments': 'adjustments',
+        '#decision': 'decision',
+        '#fund': 'fund',
+      },
+      ConsistentRead: true,
+    });
+    for await (const item of items) asks.push(DecisionFundAskSchema.parse(unmarshall(item)));
+    return asks;
   }
 
   async recordEvaluationFailure(
