@@ -417,7 +417,9 @@ async function auditTrail(context: CheckContext): Promise<AuditEntryLite[]> {
       details: record(entry.details),
     };
   });
-  return entries.sort((a, b) => a.seq - b.seq);
+  // Oldest first. GET /audit answers newest first by time across the chains; a seq orders one chain only,
+  // and one lead's steps may sit in different chains (each writer appends to its own).
+  return entries.reverse();
 }
 
 /** Every invariant, from the last observation, the audit trail, its verification and the lead list. */

@@ -217,9 +217,8 @@ describe('staged payment on the local engines', () => {
     expect(await codeOf(pay(deps, leadId, 2, 'stage-payer-3'))).toBe('stage_already_paid');
 
     const trail = await adapters.audit.query({ subject: leadId, limit: 50 });
-    const staged = trail.entries
-      .filter((entry) => entry.action.startsWith('reward.stage_'))
-      .sort((a, b) => a.seq - b.seq);
+    // Oldest first: the history comes newest first by time (its entries may sit in different chains).
+    const staged = trail.entries.filter((entry) => entry.action.startsWith('reward.stage_')).reverse();
     expect(staged.map((e) => [e.action, e.details.stage, e.details.amountFen, e.actor.userId])).toEqual([
       ['reward.stage_approved', 1, first, 'stage-approver'],
       ['reward.stage_paid', 1, first, 'stage-payer'],
