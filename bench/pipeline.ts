@@ -31,6 +31,7 @@ import { allocateFund } from '#shared/use-cases/allocate-fund.ts';
 import { makeValidUscc } from '#test/fixtures/identifiers.ts';
 import { leadInput } from '#test/fixtures/leads.ts';
 import { afterApply, fundTestKit } from '#test/integration/fund/fund-support.ts';
+import { processCpuSeconds } from './lib/process-cpu.ts';
 import { mean, percentile } from './lib/stats.ts';
 
 export interface CallStats {
@@ -242,18 +243,6 @@ function summarize(into: Map<string, number[]>): Record<string, CallStats> {
     out[key] = { count: values.length, meanMs: mean(values), p95Ms: percentile(values, 95) };
   }
   return out;
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
-function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100 a second).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const ownCpuSeconds = () => {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runColdStartBench } from './cold-start.ts';
 import { runConsoleBench } from './console.ts';
+import { runDynamoDbLocalCosts } from './dynamodb-local-costs.ts';
 import { runEngineBench } from './engine.ts';
 import { runExportsBench } from './exports.ts';
 import { machine } from './lib/machine.ts';
@@ -101,7 +102,14 @@ if (parts.has('pipeline')) {
     ...(shards === undefined ? {} : { shards }),
     log,
   });
-  report = { ...report, pipeline };
+  log('DynamoDB Local alone: its CPU per audited transaction and per read…');
+  const dynamoDbLocal = await runDynamoDbLocalCosts({
+    writers: 16,
+    callsPerRound: quick ? 800 : 1_600,
+    rounds: quick ? 2 : 3,
+    log,
+  });
+  report = { ...report, pipeline, dynamoDbLocal };
   for (const design of pipeline.designs) {
     log(
       `  ${design.design}: ${design.leadsPerSecond.toFixed(1)} leads/s, 202 → decision p99 ${Math.round(design.decisionMs.p99)} ms (paced ${Math.round(design.paced.decisionMs.p99)} ms), ${design.cancelledPerLead.toFixed(2)} cancelled transactions per lead`,

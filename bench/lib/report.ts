@@ -1,6 +1,7 @@
 /** Turns the three results into docs/benchmarks.md (and the console output of `npm run bench`). */
 import type { ColdStartResult, ColdStartRow } from '../cold-start.ts';
 import { type ConsoleBenchResult, consoleSection, consoleSummaryRows } from '../console.ts';
+import type { DynamoDbLocalCosts } from '../dynamodb-local-costs.ts';
 import type { EngineResult } from '../engine.ts';
 import { type ExportsBenchResult, exportsSection, exportsSummaryRows } from '../exports.ts';
 import type { PipelineComparison, PipelineResult } from '../pipeline.ts';
@@ -20,6 +21,8 @@ export interface Report {
   readonly coldStart?: ColdStartResult;
   /** Both designs (a result saved before the comparison holds one run). */
   readonly pipeline?: PipelineComparison | PipelineResult;
+  /** DynamoDB Local alone, measured with the pipeline: its CPU per call. */
+  readonly dynamoDbLocal?: DynamoDbLocalCosts;
   readonly console?: ConsoleBenchResult;
   readonly exports?: ExportsBenchResult;
 }
@@ -250,7 +253,28 @@ export function designsOf(pipeline: PipelineComparison | PipelineResult): readon
   return 'designs' in pipeline ? pipeline.designs : [pipeline];
 }
 
-function pipelineSummaryRows(designs: readonly PipelineResult[]): string[] {
+/**
+ * The least CPU a lead costs in DynamoDB Local alone, from the calls the sharded run made per lead and the
+ * engine's own CPU per call measured apart: what no change to our code can go below while each lead keeps
+ * its audited transactions.
+ */
+export function dynamoDbLocalFloor(p: PipelineResult, costs: DynamoDbLocalCosts) {
+  const attempts = callCount(p, 'DynamoDB TransactWriteItemsCommand') / p.leads;
+  const others = callCount(p, 'DynamoDB') / p.leads - attempts;
+  const cpuMsPerLead = attempts * costs.cpuMsPerTransaction + others * costs.cpuMsPerGet;
+  return {
+    attempts,
+    others,
+    cpuMsPerLead,
+    leadsPerSecond: (1000 * p.cpuSeconds.cores) / cpuMsPerLead,
+    measuredCpuMsPerLead: (1000 * p.cpuSeconds.dynamoDbLocal) / p.leads,
+  };
+}
+
+function pipelineSummaryRows(
+  designs: readonly PipelineResult[],
+  costs: DynamoDbLocalCosts | undefined,
+): string[] {
   const sharded = designs.find((d) => d.design === 'sharded') ?? designs[designs.length - 1];
   if (sharded === undefined) return [];
   const base = designs.find((d) => d.design === 'single-chain');
@@ -263,6 +287,11 @@ function pipelineSummaryRows(designs: readonly PipelineResult[]): string[] {
     `| 202 → decision p99, paced (${sharded.paced.perSecond} leads/s) | ${beside((p) => ms(p.paced.decisionMs.p99))} | < ${PIPELINE_TARGETS.pacedP99Ms} ms | ${met(t.paced)} |`,
     `| cancelled transactions per lead | ${beside((p) => fmt(p.cancelledPerLead, 2))} | < ${PIPELINE_TARGETS.cancelledPerLead} | ${met(t.cancelled)} |`,
     `| 50 concurrent allocations on one fund | ${beside((p) => `${fmt(p.allocation.perSecond, 1)}/s, ${p.allocation.conflictsRetried} conflicts retried`)} | | |`,
+    ...(costs === undefined
+      ? []
+      : [
+          `| leads/s 2 cores carry at DynamoDB Local's least CPU per lead (${ms(dynamoDbLocalFloor(sharded, costs).cpuMsPerLead)}) plus the rest of the stack's measured CPU (${ms((1000 * sharded.cpuSeconds.node) / sharded.leads)}) | ${fmt((1000 * sharded.cpuSeconds.cores) / (dynamoDbLocalFloor(sharded, costs).cpuMsPerLead + (1000 * sharded.cpuSeconds.node) / sharded.leads), 0)} | ≥ ${PIPELINE_TARGETS.leadsPerSecond} needed | |`,
+        ]),
   ];
 }
 
@@ -459,13 +488,12 @@ function analysisLines(designs: readonly PipelineResult[]): string[] {
     `  ${ms(neededCpuMs)} per lead, or about ${fmt(Math.ceil((cpuPerLeadMs * PIPELINE_TARGETS.leadsPerSecond) / 1000), 0)} cores at this cost. Nothing in the pipeline waits on another writer`,
     '  any more for long enough to explain the gap: the local stack is CPU-bound, and on this shared machine other',
     '  engineers’ test suites take part of the two cores (the load average above).',
-    `- **Two writers on one chain**: an append reads its chain's head and writes entry + head under a condition on`,
-    `  it; it is cancelled when another write moved that head in between. With W audited writes/s spread over S chains`,
-    `  and T from head read to commit, about W·T/S of the writes retry: here W = ${fmt(writesPerLead, 2)} writes per lead × ${fmt(settledRate, 1)} leads/s`,
-    `  = ${fmt(writeRate, 0)}/s, T ≈ ${ms(mean('GetItemCommand'))} + ${ms(mean('TransactWriteItemsCommand'))} (mean GetItem + TransactWriteItems under this load), S = ${p.auditShards}: ${fmt(perWrite, 3)} per write,`,
-    `  ${fmt(perWrite * writesPerLead, 2)} per lead expected, ${fmt(headConflicts / p.leads, 2)} measured. The rate grows with W·T: on a quiet machine T is a few ms`,
-    `  (../shared/docs/reliability.md: DynamoDB Local does ~900 puts/s one at a time); at ${fmt(PIPELINE_TARGETS.leadsPerSecond)} leads/s and T = 10 ms it would be ${fmt((writesPerLead * writesPerLead * PIPELINE_TARGETS.leadsPerSecond * 0.01) / p.auditShards, 2)} per lead with ${p.auditShards} chains`,
-    `  (${fmt((writesPerLead * writesPerLead * PIPELINE_TARGETS.leadsPerSecond * 0.01) / 128, 2)} with 128).`,
+    `- **Two writers on one chain**: each writer appends to a chain it holds, with the head it wrote there, under a`,
+    '  condition on that head (no head read); a transaction is cancelled on a head only when another writer moved it,',
+    '  that is when two writers picked the same chain, and the loser then moves to another chain at random',
+    `  (docs/audit-trail.md). Here ${fmt(headConflicts)} of ${fmt(attempts)} transactions (${fmt(headConflicts / p.leads, 2)} per lead) were cancelled on a head, with ${p.auditShards} chains`,
+    `  and ${p.consumers} consumers per queue; the subject-hashed chains of before cancelled W·T/S of the writes (W audited`,
+    `  writes/s, T from head read to commit, S chains): here that would be ${fmt(writesPerLead, 2)} × ${fmt(settledRate, 1)} leads/s × ${ms(windowMs)} / ${p.auditShards} = ${fmt(perWrite * writesPerLead, 2)} per lead.`,
     `- **The queue in front of the consumers**: ${p.clients} clients submitted ${fmt(p.submitsPerSecond, 1)} leads/s while decisions were stored at`,
     `  ${fmt(p.leadsPerSecond, 1)}/s, so the last lead waited about ${fmt(p.leads, 0)}/${fmt(p.leadsPerSecond, 1)} − ${fmt(p.leads, 0)}/${fmt(p.submitsPerSecond, 1)} = ${fmt(queueSeconds, 1)} s behind the others`,
     `  (202 → decision p99 ${ms(p.decisionMs.p99)}): saturated latency is this queue, and it stays under 5 s only while the consumers keep up`,
@@ -481,6 +509,42 @@ function analysisLines(designs: readonly PipelineResult[]): string[] {
     '  allocation at a time in order, by design; what scales is the number of funds and the empty-fund path.',
   );
   return lines;
+}
+
+/** DynamoDB Local alone: its CPU per call, and the least CPU a lead costs there. */
+function floorSection(designs: readonly PipelineResult[], costs: DynamoDbLocalCosts): string[] {
+  const sharded = designs.find((d) => d.design === 'sharded');
+  if (sharded === undefined) return [];
+  const floor = dynamoDbLocalFloor(sharded, costs);
+  const budgetMs = (1000 * sharded.cpuSeconds.cores) / PIPELINE_TARGETS.leadsPerSecond;
+  const nodeMs = (1000 * sharded.cpuSeconds.node) / sharded.leads;
+  const withNodeLeadsPerSecond = (1000 * sharded.cpuSeconds.cores) / (floor.cpuMsPerLead + nodeMs);
+  const round = (r: DynamoDbLocalCosts['transactions'][number]) =>
+    `${fmt(r.calls)} in ${fmt(r.seconds, 1)} s: ${fmt(r.calls / r.seconds, 0)}/s, ${fmt((1000 * r.cpuSeconds) / r.calls, 2)} ms`;
+  return [
+    '### The floor: DynamoDB Local alone',
+    '',
+    'Measured apart in the same run (`bench/dynamodb-local-costs.ts`): a fresh DynamoDB Local with the real tables and',
+    `indexes, ${costs.writers} writers at once, each on a chain of its own (nothing cancelled), after a warm-up round; the JVM's`,
+    'CPU (user + system, from /proc) per call. The transaction is one audited write as the pipeline makes it: the',
+    'audit entry (three index keys), the chain head, the lead (five index keys) and its pending-work mark.',
+    '',
+    '| call | rounds: calls, time, rate, JVM CPU per call | median CPU per call |',
+    '| --- | --- | ---: |',
+    `| TransactWriteItems, 4 items | ${costs.transactions.map(round).join('; ')} | ${fmt(costs.cpuMsPerTransaction, 2)} ms |`,
+    `| GetItem, consistent, a lead | ${costs.gets.map(round).join('; ')} | ${fmt(costs.cpuMsPerGet, 2)} ms |`,
+    '',
+    `The sharded run made ${fmt(floor.attempts, 2)} transaction attempts and ${fmt(floor.others, 2)} other DynamoDB calls per lead, so DynamoDB Local`,
+    `alone spends at least ${fmt(floor.attempts, 2)} × ${fmt(costs.cpuMsPerTransaction, 2)} + ${fmt(floor.others, 2)} × ${fmt(costs.cpuMsPerGet, 2)} = **${ms(floor.cpuMsPerLead)} of CPU per lead** (the run measured`,
+    `${ms(floor.measuredCpuMsPerLead)}: its transactions carry more items and its queries read more). ${fmt(PIPELINE_TARGETS.leadsPerSecond)} leads/s on ${sharded.cpuSeconds.cores} cores leaves`,
+    `**${ms(budgetMs)} of CPU per lead for everything**: DynamoDB Local's floor alone takes ${fmt((100 * floor.cpuMsPerLead) / budgetMs, 0)}% of it, and the rest of`,
+    `the stack (the gateway with its JWT check, the handlers, the SDK, the SQS server) measured ${ms(nodeMs)} per lead in the run.`,
+    `At the floor plus that, ${sharded.cpuSeconds.cores} cores carry at most **${fmt(withNodeLeadsPerSecond, 0)} leads/s**. Every lead needs its three audited transactions`,
+    '(intake, decision, allocation: each a state change written together with its audit entry, or not at all;',
+    '../shared/docs/reliability.md), so 100 leads/s is beyond this 2-core machine with DynamoDB Local as the engine,',
+    'and with it the saturated p99 of 1,000 leads from 20 clients (the queue in front of the consumers grows while',
+    'intake outruns them).',
+  ];
 }
 
 function reasonsTable(
@@ -506,7 +570,7 @@ function reasonsTable(
 const SCALE = `## AWS: what the sharded trail changes, and what 10× and 1000× need now
 
 Nothing below is measured on AWS. The rates per lead come from section 3 (about 3 audited write transactions,
-19 DynamoDB calls and 2 SQS messages per lead); the latencies are assumptions stated where used (in-Region
+about 8 DynamoDB calls and 2 SQS messages per lead); the latencies are assumptions stated where used (in-Region
 DynamoDB: a consistent GetItem ~5 ms, a TransactWriteItems ~15–25 ms); the limits are AWS's published
 defaults. "Today" is a zone's ordinary load, a few leads per second at a burst; 10× is tens per second (a
 province's zones on one deployment, a campaign week), 1000× thousands per second.
@@ -514,12 +578,13 @@ province's zones on one deployment, a campaign week), 1000× thousands per secon
 **What the shards change.** Before, every write transaction of the pipeline moved one chain head under a
 condition, so one append succeeded per head version: at T ≈ 20–30 ms from head read to commit, some 30–50
 audited writes/s for the whole deployment, 10–17 leads/s, whatever Lambda scaled to (the old estimate: 15–30).
-Now each chain has about one writer at a time and there are 32 of them (\`AUDIT_SHARDS\`, by a hash of the
-entry's subject, so one lead's entries stay in order in one chain): the ceiling is some 32 × 40 ≈ 1,300
-audited writes/s, ~400 leads/s. Retries come before that: a write is cancelled when another write to its
-chain lands between its head read and its commit, about W·T/S of the writes (W audited writes/s, S chains;
-section 3 checks this against the measured count). At 30 leads/s (W = 90/s), T = 25 ms: 0.07 per write,
-0.2 per lead; at 100 leads/s, 0.7 per lead with 32 chains, 0.2 with 128.
+Now there are 32 chains (\`AUDIT_SHARDS\`) and each writer (a Lambda instance) appends to a chain it holds,
+with the head it wrote there, so an append reads no head and nothing else waits on it: the ceiling is some
+32 × 40 ≈ 1,300 audited writes/s, ~400 leads/s. Conflicts come only from two instances that picked the same
+chain; the loser moves to another at random, so they settle while the writing instances are fewer than the
+chains. Concurrency is rate × duration: at 30 leads/s (90 audited writes/s of ~25 ms) about 2–3 instances
+write at once, far below 32. Set \`AUDIT_SHARDS\` above the writing functions' \`maximumConcurrency\` sum:
+with more instances than chains some share one and retry.
 
 **The single items and keys that stay hot** (DynamoDB: one partition key value takes about 1,000 write units/s;
 a transactional write costs 2 units per item up to 1 KB; two transactions on one item at once cancel one of
@@ -545,12 +610,12 @@ requests/s per account and Region (burst 5,000). DynamoDB on demand: a table's d
 units/s; at 30–40 units per lead (three transactions of 4–6 items, the marks and indexes: an estimate from the
 items each write path names) 1000× needs about 100,000, and a new table serves 4,000 writes/s at first.
 
-**At 10×** nothing in the design has to change now. The trail's retries stay near 0.2 per lead and cost a
-head read each; the fund item is below its conflict rate; every GSI key is far below 1,000 writes/s; Lambda
+**At 10×** nothing in the design has to change now. The trail's retries stay near zero while the writing
+instances are fewer than the chains; the fund item is below its conflict rate; every GSI key is far below 1,000 writes/s; Lambda
 needs a few tens of concurrent executions. Set \`maximumConcurrency\` on both event sources (a burst must not
 turn into a hundred consumers racing for one fund), alarm on \`TransactionConflict\`, throttles and the age of
-the oldest pending mark, and raise \`AUDIT_SHARDS\` (64 or 128: the retry rate falls with the count) if the
-audit retries climb; the cost is one more query per chain for \`GET /audit\` and the digest's head reads.
+the oldest pending mark, and raise \`AUDIT_SHARDS\` (64 or 128) if the writing functions' concurrency grows past
+it; the cost is one more query per chain for \`GET /audit\` and the digest's head reads.
 
 **At 1000×** every single item or key above must be split or taken off the hot path:
 - Audit: no chain can take 280 conditional appends/s, and thousands of chains would make \`GET /audit\` and
@@ -606,13 +671,15 @@ export function renderReport(report: Report): string {
       `| init (import + one answer) median, fastest–slowest | ${ms(Math.min(...inits))}–${ms(Math.max(...inits))} (baseline ${ms(coldStart.baseline.initMedianMs)}) | < 100 ms each | ${met(coldStart.rows.every((row) => row.initMet))} (${coldStart.rows.filter((row) => row.initMet).length}/${coldStart.rows.length}) |`,
     );
   }
-  if (pipeline !== undefined) lines.push(...pipelineSummaryRows(designsOf(pipeline)));
+  if (pipeline !== undefined) lines.push(...pipelineSummaryRows(designsOf(pipeline), report.dynamoDbLocal));
   if (report.console !== undefined) lines.push(...consoleSummaryRows(report.console));
   if (report.exports !== undefined) lines.push(...exportsSummaryRows(report.exports));
   lines.push('');
   if (engine !== undefined) lines.push(...engineSection(report, engine), '');
   if (coldStart !== undefined) lines.push(...coldStartSection(report, coldStart), '');
   if (pipeline !== undefined) lines.push(...pipelineSection(report, designsOf(pipeline)), '');
+  if (pipeline !== undefined && report.dynamoDbLocal !== undefined)
+    lines.push(...floorSection(designsOf(pipeline), report.dynamoDbLocal), '');
   if (report.console !== undefined) lines.push(...consoleSection(report.mode, report.console), '');
   if (report.exports !== undefined) lines.push(...exportsSection(report.mode, report.exports), '');
   lines.push(SCALE, '');
