@@ -32,8 +32,8 @@ import { fmt, kb, median } from './lib/stats.ts';
 
 export const FCP_TARGET_MS = 1000;
 export const LIST_USABLE_TARGET_MS = 1500;
-const SECTOR = 'optoelectronics';
-const OFFICER = 'bench-officer';
+export const SECTOR = 'optoelectronics';
+export const OFFICER = 'bench-officer';
 
 export interface Timings {
   readonly values: readonly number[];
@@ -90,7 +90,7 @@ function uscc(run: number, index: number): string {
   return makeValidUscc(`9137150${String(run).padStart(6, '0').slice(0, 6)}${String(index).padStart(4, '0')}`);
 }
 
-async function submitLeads(cloud: LocalCloud, count: number): Promise<string[]> {
+export async function submitLeads(cloud: LocalCloud, count: number): Promise<string[]> {
   const token = await cloud.tokenFor(`sector:${SECTOR}`, OFFICER);
   const run = Math.floor(Math.random() * 1_000_000);
   const ids: string[] = [];
@@ -200,7 +200,7 @@ async function cloneLeads(cloud: LocalCloud, templateId: string, count: number):
  * (when given) a first row other than `before`. Evaluated as an expression by the driver: the console's CSP
  * forbids eval, so page.waitForFunction (which evaluates its predicate in the page) cannot run there.
  */
-function listDrawn(before: string | null = null): string {
+export function listDrawn(before: string | null = null): string {
   return `new Promise((resolve) => {
     const check = () => {
       const row = document.querySelector('table tbody tr.ant-table-row');

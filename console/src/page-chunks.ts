@@ -53,7 +53,8 @@ export function chunkForPath(path: string): keyof typeof pageChunks | undefined 
   }
 }
 
-export function preloadPageOf(path: string): void {
+/** Starts loading the chunk of the page at this path; resolves once it is loaded (never rejects). */
+export function preloadPageOf(path: string): Promise<unknown> {
   const chunk = chunkForPath(path);
-  if (chunk !== undefined) void pageChunks[chunk]();
+  return chunk === undefined ? Promise.resolve() : pageChunks[chunk]().catch(() => undefined);
 }

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { keptLanguage, LANGUAGE_KEY } from './kept-language.ts';
 
 /**
  * The console's language: Chinese first, English on the toggle, remembered per browser. Each page keeps its
@@ -6,17 +7,8 @@ import { useSyncExternalStore } from 'react';
  */
 export type Language = 'zh' | 'en';
 
-const KEY = 'kfq.console.language';
 const listeners = new Set<() => void>();
-let language: Language = readKept();
-
-function readKept(): Language {
-  try {
-    return window.localStorage.getItem(KEY) === 'en' ? 'en' : 'zh';
-  } catch {
-    return 'zh';
-  }
-}
+let language: Language = keptLanguage();
 
 export function currentLanguage(): Language {
   return language;
@@ -24,7 +16,7 @@ export function currentLanguage(): Language {
 
 export function setLanguage(next: Language): void {
   language = next;
-  window.localStorage.setItem(KEY, next);
+  window.localStorage.setItem(LANGUAGE_KEY, next);
   document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
   for (const listener of listeners) listener();
 }
