@@ -3,45 +3,6 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * rc-table (antd's Table) measures the scroll bar's width when any table mounts: it inserts a <style> and a
- * probe element, forces a style recalculation and a layout against the whole antd stylesheet, removes both,
- * then renders the table a second time. The width serves only a fixed header (`scroll.y`) or a sticky one,
- * which no console table has; measured only then, a list page's first render skips that work. The build
- * fails if rc-table's code changes shape, rather than silently measuring again.
- */
-function tableScrollBarMeasuredOnlyForFixedHeader(): Plugin {
-  const measuring = `  useLayoutEffect(() => {
-    if (!tailor || !useInternalHooks) {
-      if (scrollBodyRef.current instanceof Element) {
-        setScrollbarSize(getTargetScrollBarSize(scrollBodyRef.current).width);
-      } else {
-        setScrollbarSize(getTargetScrollBarSize(scrollBodyContainerRef.current).width);
-      }
-    }
-  }, []);`;
-  return {
-    name: 'table-scroll-bar-measured-only-for-fixed-header',
-    transform(code, id) {
-      if (!/[\\/]@rc-component[\\/]table[\\/]es[\\/]Table\.js$/.test(id)) return undefined;
-      if (!code.includes(measuring)) {
-        throw new Error(
-          `${id}: the scroll bar measurement changed; review this plugin in console/vite.config.ts`,
-        );
-      }
-      return code.replace(
-        measuring,
-        measuring
-          .replace(
-            'if (!tailor || !useInternalHooks) {',
-            'if ((fixHeader || isSticky) && (!tailor || !useInternalHooks)) {',
-          )
-          .replace('}, []);', '}, [fixHeader || isSticky]);'),
-      );
-    },
-  };
-}
-
-/**
  * The console is a static single-page app under `/console/`, served by the local gateway (`npm start`) and,
  * in the cloud, by CloudFront from S3. Routes are split into their own chunks (React.lazy), so the first
  * page loads only the shell; ECharts comes with the pages that draw charts.
@@ -78,7 +39,7 @@ function bootScriptFirst(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
-  plugins: [react(), tableScrollBarMeasuredOnlyForFixedHeader(), bootScriptFirst()],
+  plugins: [react(), bootScriptFirst()],
   // The console checks identifiers and reads amounts with the very domain code the API uses.
   resolve: {
     alias: [
