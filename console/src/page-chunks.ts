@@ -53,8 +53,7 @@ export function chunkForPath(path: string): keyof typeof pageChunks | undefined 
   }
 }
 
-/** Starts loading the chunk of the page at this path; resolves once it is loaded (never rejects). */
-export function preloadPageOf(path: string): Promise<unknown> {
+export function preloadPageOf(path: string): void {
   const chunk = chunkForPath(path);
-  return chunk === undefined ? Promise.resolve() : pageChunks[chunk]().catch(() => undefined);
+  if (chunk !== undefined) void pageChunks[chunk]();
 }

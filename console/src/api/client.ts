@@ -49,19 +49,6 @@ function build() {
 /** The typed API client: paths, bodies and answers come from the generated OpenAPI types. */
 export let api = build();
 
-/**
- * An answer the start-up script asked for (src/early.ts), as the typed client would have given it: `data`
- * when it succeeded, `error` (the problem) otherwise, and a 401 ends the session as the client's does.
- */
-export async function answerOf(
-  answer: Promise<Response>,
-): Promise<{ data?: unknown; error?: unknown; response: Response }> {
-  const response = await answer;
-  if (response.status === 401) signOut('expired');
-  const body: unknown = await response.json().catch(() => undefined);
-  return response.ok ? { data: body, response } : { error: body, response };
-}
-
 /** The problem of a failed call, or a generic one when the answer was not problem+json. */
 export function problemOf(error: unknown, status: number): Problem {
   if (typeof error === 'object' && error !== null && 'type' in error && 'title' in error) {

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { answerOf, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { components } from '../api/schema.d.ts';
-import { takeEarlyAnswer } from '../early.ts';
 import { useSession } from './session.ts';
 
 export type Me = components['schemas']['Me'];
@@ -14,10 +13,7 @@ const known = new Map<string, Me | undefined>();
 function fetchMe(token: string): Promise<Me | undefined> {
   let pending = asked.get(token);
   if (pending === undefined) {
-    // Asked by the start-up script already (src/early.ts) when it could: taken over, not asked again.
-    const early = takeEarlyAnswer(token, '/me');
-    const answer = early === undefined ? api.GET('/me') : (answerOf(early) as Promise<{ data?: Me }>);
-    pending = answer.then(({ data }) => {
+    pending = api.GET('/me').then(({ data }) => {
       known.set(token, data);
       return data;
     });
@@ -26,9 +22,9 @@ function fetchMe(token: string): Promise<Me | undefined> {
   return pending;
 }
 
-/** Starts `GET /me` before the first render needs it; resolves once it is answered (never rejects). */
-export function prefetchMe(token: string): Promise<unknown> {
-  return fetchMe(token).catch(() => undefined);
+/** Starts `GET /me` before the first render needs it. */
+export function prefetchMe(token: string): void {
+  void fetchMe(token);
 }
 
 /** The signed-in caller as the API reads the token (`GET /me`); undefined while loading or signed out. */

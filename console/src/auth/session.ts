@@ -1,7 +1,6 @@
 import type { UserManager } from 'oidc-client-ts';
 import { useSyncExternalStore } from 'react';
 import { currentLanguage } from '../i18n/language.ts';
-import { TOKEN_KEY, usable } from './token.ts';
 
 /**
  * Who is signed in. Locally `GET /dev/sign-in?role=&user=` mints a dev token and redirects here with it in
@@ -28,6 +27,7 @@ export interface RuntimeConfig {
   readonly auth: AuthSettings;
 }
 
+const TOKEN_KEY = 'kfq.console.token';
 const BASE = '/console';
 
 interface SessionState {
@@ -46,6 +46,19 @@ function uiLocale(): string {
 function publish(next: SessionState) {
   state = next;
   for (const listener of listeners) listener();
+}
+
+function expiresAt(token: string): number {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? ''));
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function usable(token: string | null | undefined): token is string {
+  return typeof token === 'string' && token.length > 0 && expiresAt(token) > Date.now();
 }
 
 /** Reads the configuration, finishes a sign-in that is coming back, and restores a kept session. */

@@ -1,5 +1,4 @@
 import { useSyncExternalStore } from 'react';
-import { keptLanguage, LANGUAGE_KEY } from './kept-language.ts';
 
 /**
  * The console's language: Chinese first, English on the toggle, remembered per browser. Each page keeps its
@@ -7,8 +6,17 @@ import { keptLanguage, LANGUAGE_KEY } from './kept-language.ts';
  */
 export type Language = 'zh' | 'en';
 
+const KEY = 'kfq.console.language';
 const listeners = new Set<() => void>();
-let language: Language = keptLanguage();
+let language: Language = readKept();
+
+function readKept(): Language {
+  try {
+    return window.localStorage.getItem(KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
 
 export function currentLanguage(): Language {
   return language;
@@ -16,7 +24,7 @@ export function currentLanguage(): Language {
 
 export function setLanguage(next: Language): void {
   language = next;
-  window.localStorage.setItem(LANGUAGE_KEY, next);
+  window.localStorage.setItem(KEY, next);
   document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
   for (const listener of listeners) listener();
 }
