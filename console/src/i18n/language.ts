@@ -48,3 +48,8 @@ export function useTexts<T extends Record<string, string>>(texts: { readonly zh:
 export function pick(language: Language, bilingual: { readonly zh: string; readonly en: string }): string {
   return bilingual[language];
 }
+
+/** A text with its `{name}` placeholders filled in; a name without a value leaves nothing. */
+export function fill(text: string, values: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+}

@@ -8,7 +8,7 @@ import type { components } from '../../api/schema.d.ts';
 import { QUIET_TEXT } from '../../components/a11y.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, useLanguage, useTexts } from '../../i18n/language.ts';
 
 type DiscretionaryYear = components['schemas']['DiscretionaryYear'];
 type Item = DiscretionaryYear['items'][number];
@@ -69,9 +69,6 @@ const texts = {
     failed: 'Could not read the rewards by decision',
   },
 };
-
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
 /** The current year in Beijing, where the server counts a reward's year. */
 function beijingYear(): number {

@@ -1,5 +1,4 @@
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -26,7 +25,8 @@ import { QUIET_TEXT } from '../../components/a11y.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { type Language, useLanguage, useTexts } from '../../i18n/language.ts';
+import { type Refusal, RefusalAlert } from '../../components/RefusalAlert.tsx';
+import { fill, type Language, useLanguage, useTexts } from '../../i18n/language.ts';
 
 type ClawbacksView = components['schemas']['ClawbacksView'];
 type Clawback = ClawbacksView['clawbacks'][number];
@@ -228,9 +228,6 @@ const FIELD_OF_CONFLICT: Readonly<Record<string, 'amount' | 'method'>> = {
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
-
 function refusalWords(problem: Problem, language: Language): string | undefined {
   const code = problem.code ?? (problem.status === 403 ? 'maker_checker' : undefined);
   return code === undefined ? undefined : REFUSALS[code]?.[language];
@@ -239,26 +236,6 @@ function refusalWords(problem: Problem, language: Language): string | undefined 
 /** Today in Beijing (the server checks the refund's date against its own Asia/Shanghai day). */
 function beijingToday(): Dayjs {
   return dayjs(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10));
-}
-
-interface Refusal {
-  readonly words: string | undefined;
-  readonly problem: Problem;
-}
-
-function RefusalAlert({ refusal, t }: { refusal: Refusal | undefined; t: Texts }) {
-  if (refusal === undefined) return null;
-  const detail = refusal.problem.detail || refusal.problem.title;
-  return (
-    <Alert
-      type="error"
-      showIcon
-      role="alert"
-      style={{ marginBottom: 16 }}
-      title={refusal.words ?? t.refused}
-      description={detail === '' ? undefined : `${t.serverSaid}${detail}`}
-    />
-  );
 }
 
 /**
@@ -434,7 +411,7 @@ export function ClawbackSection({
           ]}
         />
         <div style={{ marginTop: 16 }}>
-          <RefusalAlert refusal={refusal} t={t} />
+          <RefusalAlert refusal={refusal} refusedTitle={t.refused} serverSaid={t.serverSaid} />
           <Table<Clawback>
             rowKey="clawbackId"
             size="small"
@@ -841,7 +818,7 @@ function ProposeForm({
         style={{ maxWidth: 720 }}
         initialValues={{ method: 'refund' }}
       >
-        <RefusalAlert refusal={refusal} t={t} />
+        <RefusalAlert refusal={refusal} refusedTitle={t.refused} serverSaid={t.serverSaid} />
         <Form.Item
           name="amount"
           label={t.proposeAmount}

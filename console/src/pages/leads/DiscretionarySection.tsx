@@ -1,5 +1,4 @@
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -24,7 +23,8 @@ import { QUIET_TEXT } from '../../components/a11y.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { type Language, useLanguage, useTexts } from '../../i18n/language.ts';
+import { type Refusal, RefusalAlert } from '../../components/RefusalAlert.tsx';
+import { fill, type Language, useLanguage, useTexts } from '../../i18n/language.ts';
 
 type Reward = components['schemas']['DiscretionaryReward'];
 type RewardState = Reward['state'];
@@ -279,32 +279,9 @@ const FIELDS_OF_MISSING: Readonly<Record<string, string[][]>> = {
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
-
-interface Refusal {
-  readonly words: string | undefined;
-  readonly problem: Problem;
-}
-
 function refusalOf(problem: Problem, language: Language): Refusal {
   const code = problem.code;
   return { words: code === undefined ? undefined : REFUSALS[code]?.[language], problem };
-}
-
-function RefusalAlert({ refusal, t }: { refusal: Refusal | undefined; t: Texts }) {
-  if (refusal === undefined) return null;
-  const detail = refusal.problem.detail || refusal.problem.title;
-  return (
-    <Alert
-      type="error"
-      showIcon
-      role="alert"
-      style={{ marginBottom: 16 }}
-      title={refusal.words ?? t.refused}
-      description={detail === '' ? undefined : `${t.serverSaid}${detail}`}
-    />
-  );
 }
 
 /**
@@ -360,7 +337,7 @@ export function DiscretionarySection({
           {t.title}
         </Typography.Title>
         <Typography.Paragraph style={QUIET_TEXT}>{t.rule}</Typography.Paragraph>
-        <RefusalAlert refusal={refusal} t={t} />
+        <RefusalAlert refusal={refusal} refusedTitle={t.refused} serverSaid={t.serverSaid} />
         {items.length === 0 ? (
           <Typography.Paragraph>{t.none}</Typography.Paragraph>
         ) : (
@@ -917,7 +894,7 @@ function ProposeForm({
         style={{ maxWidth: 720 }}
         initialValues={{ recipient: { type: 'professional_team' } }}
       >
-        <RefusalAlert refusal={refusal} t={t} />
+        <RefusalAlert refusal={refusal} refusedTitle={t.refused} serverSaid={t.serverSaid} />
         <Form.Item name={['recipient', 'type']} label={t.recipientType} rules={[{ required: true }]}>
           <Radio.Group
             aria-label={t.recipientType}

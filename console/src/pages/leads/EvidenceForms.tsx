@@ -22,7 +22,7 @@ import { useMe } from '../../auth/me.ts';
 import { AmountInput, amountRules } from '../../components/AmountInput.tsx';
 import { showProblemOnFields } from '../../components/form-problems.ts';
 import { formatInstant } from '../../components/instant.ts';
-import { type Language, useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, type Language, useLanguage, useTexts } from '../../i18n/language.ts';
 
 const texts = {
   zh: {
@@ -161,9 +161,6 @@ const KIND_NAMES: Record<ReportKind, { zh: string; en: string }> = {
 };
 
 const APART = ['land', 'rent', 'workingCapital', 'outsideConstructionPeriod'] as const;
-
-const fill = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (_whole, key: string) => String(values[key] ?? ''));
 
 /** The latest entry of a kind: entries are never edited, a later one supersedes (as the API reads them). */
 function latestOf<K extends EvidenceRecord['kind']>(

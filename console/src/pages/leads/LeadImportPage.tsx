@@ -8,7 +8,7 @@ import { downloadFile } from '../../api/download.ts';
 import type { components } from '../../api/schema.d.ts';
 import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useTexts } from '../../i18n/language.ts';
+import { fill, useTexts } from '../../i18n/language.ts';
 
 const texts = {
   zh: {
@@ -78,9 +78,6 @@ type ImportAnswer = components['schemas']['LeadImportAccepted'];
 type RefusedRow = components['schemas']['ImportRefusedRow'];
 type ImportView = components['schemas']['LeadImport'];
 type Mode = ImportAnswer['mode'];
-
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
 /**
  * 导入线索: the template, the upload, then each row's fate — the accepted rows with links to their leads

@@ -22,7 +22,7 @@ import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
 import { formatInstant } from '../../components/instant.ts';
 import { type LeadStatus, LeadStatusTag, leadStatusName } from '../../components/LeadStatusTag.tsx';
-import { type Language, pick, useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, type Language, pick, useLanguage, useTexts } from '../../i18n/language.ts';
 import { NoticeSection } from '../notices/NoticeSection.tsx';
 import { ActualInvestmentForm } from './ActualInvestmentForm.tsx';
 import { ClawbackSection } from './ClawbackSection.tsx';
@@ -249,9 +249,6 @@ const REPORTABLE: readonly LeadStatus[] = ['PENDING_FINANCE', 'PENDING_CASE_REVI
 /** Polls while the pipeline works on the lead: every second, for at most two minutes. */
 const POLL_MS = 1000;
 const MAX_POLLS = 120;
-
-const fill = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (_whole, key: string) => String(values[key] ?? ''));
 
 /** The pipeline is still working on the lead: its decision, a re-evaluation, or the fund's answer. */
 function inProgress(view: LeadView): boolean {

@@ -16,7 +16,7 @@ import { useState } from 'react';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
-import { pick, useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, pick, useLanguage, useTexts } from '../../i18n/language.ts';
 
 const texts = {
   zh: {
@@ -126,9 +126,6 @@ const FIELDS = [
   ...PARTIES.flatMap((party) => [`confirmations.${party}.name`, `confirmations.${party}.on`]),
   'note',
 ];
-
-const fill = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (_whole, key: string) => String(values[key] ?? ''));
 
 const day = (value: Dayjs) => value.format('YYYY-MM-DD');
 

@@ -6,7 +6,7 @@ import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { pick, useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, pick, useLanguage, useTexts } from '../../i18n/language.ts';
 import { PaymentDeductions } from './PaymentDeductions.tsx';
 
 type StagesView = components['schemas']['StagesView'];
@@ -82,9 +82,6 @@ const NOWRAP = { whiteSpace: 'nowrap' } as const;
 export function readStages(leadId: string) {
   return api.GET('/leads/{id}/stages', { params: { path: { id: leadId } } });
 }
-
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
 /**
  * 分期支付 (issue 17, part 5) on the lead page: the stages of a reward the policy splits, each with its

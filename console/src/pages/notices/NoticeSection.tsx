@@ -5,7 +5,7 @@ import type { components } from '../../api/schema.d.ts';
 import { QUIET_TEXT } from '../../components/a11y.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
-import { useTexts } from '../../i18n/language.ts';
+import { fill, useTexts } from '../../i18n/language.ts';
 
 type Notice = components['schemas']['NoticeView'];
 type Objection = Notice['objections'][number];
@@ -90,9 +90,6 @@ const texts = {
     failed: 'Could not read the public notice',
   },
 };
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
 
 // Dark text on a pale ground (contrast ≥ 4.5:1, which antd's preset tag colours do not all reach); the
 // colour only repeats the words.

@@ -8,7 +8,7 @@ import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
 import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
 import { definedOnly, ExportButtons } from '../../components/ExportButtons.tsx';
-import { useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, useLanguage, useTexts } from '../../i18n/language.ts';
 import { defaultLedgerMonth, kindName, LightTag, majorName, stageName } from './project-names.tsx';
 
 type Ledger = components['schemas']['MonthlyLedger'];
@@ -74,9 +74,6 @@ const texts = {
     failed: 'Could not read the ledger',
   },
 };
-
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
 /** 项目台账: the monthly ledger (GET /reports/monthly) with its 合计 row; a project opens its page. */
 export default function ProjectLedgerPage() {

@@ -22,7 +22,7 @@ import { roleKinds, useMe } from '../../auth/me.ts';
 import { AmountInput } from '../../components/AmountInput.tsx';
 import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
 import { showProblemOnFields } from '../../components/form-problems.ts';
-import { useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, useLanguage, useTexts } from '../../i18n/language.ts';
 import {
   defaultLedgerMonth,
   kindName,
@@ -170,9 +170,6 @@ const texts = {
     none: '—',
   },
 };
-
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
 /** A project: its figures and light for a month, its stages, plans and monthly reports; a team records them. */
 export default function ProjectPage() {

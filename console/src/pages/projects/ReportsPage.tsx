@@ -6,7 +6,7 @@ import { formatFen } from '#shared/domain/money-format.ts';
 import { api, type Problem, problemOf } from '../../api/client.ts';
 import type { components } from '../../api/schema.d.ts';
 import { QUIET_TEXT, VISUALLY_HIDDEN } from '../../components/a11y.ts';
-import { useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, useLanguage, useTexts } from '../../i18n/language.ts';
 
 type Review = components['schemas']['HalfYearReview'];
 type Ranking = components['schemas']['TeamRanking'];
@@ -79,9 +79,6 @@ const texts = {
     failed: 'Could not read the report',
   },
 };
-
-const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
 
 /** 报表: the half-year review with its paragraph, and the half-year ranking of the sector teams. */
 export default function ReportsPage() {

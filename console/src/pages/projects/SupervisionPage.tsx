@@ -7,7 +7,7 @@ import type { components } from '../../api/schema.d.ts';
 import { roleKinds, useMe } from '../../auth/me.ts';
 import { QUIET_TEXT } from '../../components/a11y.ts';
 import { ListTable } from '../../components/ListTable.tsx';
-import { useLanguage, useTexts } from '../../i18n/language.ts';
+import { fill, useLanguage, useTexts } from '../../i18n/language.ts';
 import { type Level, LevelTag, levelName } from './project-names.tsx';
 
 type Item = components['schemas']['SupervisionItem'];
@@ -74,9 +74,6 @@ const texts = {
     failed: 'Could not read the supervision items',
   },
 };
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
 
 /** 督办: the items of the daily run, open ones first; the project's team (or the admin) resolves them. */
 export default function SupervisionPage() {
