@@ -1,5 +1,5 @@
 import { routeAccess } from '#infra/resources.ts';
-import { keyedHashingAdapters } from '#shared/adapters/hashing-adapters.ts';
+import { keyedHashingAdapters, withPoliciesAsStored } from '#shared/adapters/hashing-adapters.ts';
 import { withHttp } from '#shared/middleware/with-http.ts';
 import { type ReplayDecisionDeps, replayDecision, revisionOf } from '#shared/use-cases/replay-decision.ts';
 
@@ -14,4 +14,4 @@ export function createHandler(deps: ReplayDecisionDeps) {
   }));
 }
 
-export const handler = createHandler(keyedHashingAdapters());
+export const handler = createHandler(withPoliciesAsStored(keyedHashingAdapters()));

@@ -1,4 +1,6 @@
+import { dynamoDbClient } from './aws-clients.ts';
 import { productionAdapters } from './composition.ts';
+import { DynamoPolicyStore } from './dynamodb/dynamo-policy-store.ts';
 import { configuredIdentifierKeys } from './identifier-keys.ts';
 import { readSecretsManagerSecret } from './secrets-manager.ts';
 
@@ -11,4 +13,15 @@ import { readSecretsManagerSecret } from './secrets-manager.ts';
 export function keyedHashingAdapters() {
   const adapters = productionAdapters();
   return { ...adapters, identifierKeys: configuredIdentifierKeys(adapters.config, readSecretsManagerSecret) };
+}
+
+/**
+ * For a replay: the policies read as stored on every call, never a version this process parsed before, so
+ * a policy document changed in the table replays as changed (`policyHashMatches: false`).
+ */
+export function withPoliciesAsStored<T extends ReturnType<typeof keyedHashingAdapters>>(adapters: T): T {
+  return {
+    ...adapters,
+    policies: new DynamoPolicyStore(dynamoDbClient, adapters.config.REFERENCE_TABLE, { reuseParsed: false }),
+  };
 }

@@ -40,10 +40,16 @@ export class DynamoPolicyStore implements PolicyStore {
    * keeps what the engine derives from it once (`perPolicy`: its rules, its hash).
    */
   readonly #parsed = new Map<string, Policy>();
+  readonly #reuseParsed: boolean;
 
-  constructor(client: DynamoDBClient, table: string) {
+  /**
+   * `reuseParsed: false` reads and parses every document on every call: for a replay, which proves what is
+   * stored now (a document changed in the table since this process parsed it must not replay as intact).
+   */
+  constructor(client: DynamoDBClient, table: string, options: { readonly reuseParsed?: boolean } = {}) {
     this.#client = client;
     this.#table = table;
+    this.#reuseParsed = options.reuseParsed ?? true;
   }
 
   /**
@@ -51,6 +57,7 @@ export class DynamoPolicyStore implements PolicyStore {
    * moment ago, effective back to a lead's submission), keys only; the documents only when one is new.
    */
   async all(): Promise<readonly Policy[]> {
+    if (!this.#reuseParsed) this.#parsed.clear();
     const versions: string[] = [];
     for await (const item of this.#query('sk')) versions.push(String(unmarshall(item).sk));
     if (versions.some((version) => !this.#parsed.has(version))) {

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandInput, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditTrail } from '#shared/adapters/dynamodb/dynamo-audit-trail.ts';
@@ -91,6 +91,36 @@ describe('the published policy versions', () => {
       }),
     );
     expect((await policies.all()).length).toBe(Count);
+  });
+
+  it('are read as stored on every call by the store a replay uses: a document changed since is seen', async () => {
+    const reference = tableName('REFERENCE_TABLE');
+    const kept = new DynamoPolicyStore(client, reference);
+    const replays = new DynamoPolicyStore(client, reference, { reuseParsed: false });
+    const published: Policy = {
+      ...DEFAULT_POLICY,
+      version: `kfq-tamper-${randomInt(1e9)}`,
+      effectiveFrom: `2097-0${randomInt(1, 10)}-1${randomInt(0, 10)}T00:00:00+08:00`,
+    };
+    expect(await kept.publish(published)).toBe('published');
+    const byVersion = async (store: DynamoPolicyStore) =>
+      (await store.all()).find((policy) => policy.version === published.version);
+    expect(await byVersion(kept)).toEqual(published);
+    expect(await byVersion(replays)).toEqual(published);
+    // Someone with write access to the table rewrites the published document.
+    const rewritten = { ...published, title: { zh: '改写', en: 'rewritten' } };
+    await client.send(
+      new UpdateItemCommand({
+        TableName: reference,
+        Key: marshall({ pk: 'POLICY', sk: published.version }),
+        UpdateExpression: 'SET #document = :document',
+        ExpressionAttributeNames: { '#document': 'document' },
+        ExpressionAttributeValues: marshall({ ':document': JSON.stringify(rewritten) }),
+      }),
+    );
+    expect(await byVersion(replays)).toEqual(rewritten);
+    // The evaluation's store keeps the version it parsed (versions are never rewritten by the API).
+    expect(await byVersion(kept)).toEqual(published);
   });
 });
 
