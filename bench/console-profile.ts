@@ -9,13 +9,15 @@
  * - `--no-minify`: serves an unminified build, so the profile names functions (its timings are not the bench's).
  * - `--ab`: two builds (`npx vite build console --outDir <dir>`) served by one stack, loads alternating A, B,
  *   A, ... and reported apart: on a shared machine a comparison at the same moment is the only fair one.
+ * - `--as-window-opens`: navigates the moment the page's window opens, not once Chromium is idle (see
+ *   `chromiumIdle` in bench/console.ts).
  */
 import { copyFileSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalCloud } from '#infra/local/local-cloud.ts';
 import { launchBrowser } from '#test/browser/support/chromium.ts';
 import { buildConsoleSnapshot } from '#test/browser/support/global-setup.ts';
-import { listDrawn, OFFICER, SECTOR, submitLeads } from './console.ts';
+import { chromiumIdle, freshContext, listDrawn, OFFICER, SECTOR, submitLeads } from './console.ts';
 import { median } from './lib/stats.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -93,12 +95,9 @@ try {
   };
   const tracing = process.argv.includes('--trace');
   for (let load = 0; load < loads; load += 1) {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+    const context = await freshContext(browser);
     const page = await context.newPage();
+    if (!process.argv.includes('--as-window-opens')) await chromiumIdle(browserCdp);
     const traced = tracing && load === loads - 1;
     if (traced) {
       await browser.startTracing(page, {
@@ -236,7 +235,7 @@ function summarise(events: readonly TraceEvent[], usableMs: number): void {
     for (const node of data?.cpuProfile?.nodes ?? []) {
       nodes.set(node.id, {
         name: node.callFrame.functionName || '(anonymous)',
-        url: node.callFrame.url.replace(/.*\/console\//, ''),
+        url: (node.callFrame.url ?? '').replace(/.*\/console\//, ''),
         line: node.callFrame.lineNumber,
         ...(node.parent === undefined ? {} : { parent: node.parent }),
       });
