@@ -93,6 +93,18 @@ export function deciderRefusal(userId: string, clawback: ClawbackRecord): LocalT
   };
 }
 
+/**
+ * Why `userId` may not record the refund of a clawback (undefined: they may). Recording it returns money to
+ * the fund, so, like a payment, it is done by nobody who proposed or approved the clawback.
+ */
+export function refundRecorderRefusal(userId: string, clawback: ClawbackRecord): LocalText | undefined {
+  if (clawback.proposedBy.userId !== userId && clawback.decision?.by.userId !== userId) return undefined;
+  return {
+    zh: `追回 ${clawback.clawbackId} 由您提出（或审批），退款到账须由财务部门的另一人登记。`,
+    en: `You proposed (or approved) clawback ${clawback.clawbackId}: another member of finance records its refund.`,
+  };
+}
+
 export interface OffsetDeductionPlan {
   readonly offset: OpenOffset;
   readonly amountFen: number;

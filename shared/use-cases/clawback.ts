@@ -14,6 +14,7 @@ import {
   planOffsetDeductions,
   proposalRefusal,
   recoverySummary,
+  refundRecorderRefusal,
   totalsAfter,
 } from '#shared/domain/clawback.ts';
 import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
@@ -341,7 +342,10 @@ export async function decideClawback(
   throw decidedAlready(await proposedClawback(deps, lead.leadId, command.clawbackId));
 }
 
-/** A refund received: the clawback recovered and its money back in the fund, in one transaction. */
+/**
+ * A refund received: the clawback recovered and its money back in the fund, in one transaction. Recorded by
+ * a member of finance who neither proposed nor approved it (as a payment is), since it raises the fund.
+ */
 export async function recordRefundReceived(
   deps: ClawbackDeps,
   command: {
@@ -354,6 +358,9 @@ export async function recordRefundReceived(
 ): Promise<{ record: ClawbackRecord; replayed: boolean }> {
   const { lead } = await paidLead(deps, command.leadId);
   const before = await proposedClawback(deps, lead.leadId, command.clawbackId);
+  // Before the replay: the proposer or approver is refused even with the reference already recorded.
+  const refusal = refundRecorderRefusal(command.principal.userId, before);
+  if (refusal !== undefined) throw new ForbiddenError(refusal, 'maker_checker');
   if (before.method !== 'refund') {
     throw new ConflictError('not_a_refund', {
       zh: `追回 ${before.clawbackId} 以抵扣方式追回，在同一引荐人以后的奖励支付时自动抵扣，不登记退款。`,

@@ -7,6 +7,7 @@ import {
   planOffsetDeductions,
   proposalRefusal,
   recoverySummary,
+  refundRecorderRefusal,
   totalsAfter,
 } from '#shared/domain/clawback.ts';
 import {
@@ -72,6 +73,31 @@ describe('who decides', () => {
   it('not the proposer', () => {
     expect(deciderRefusal('fin-a', record)?.zh).toContain('须由财务部门另一人审批');
     expect(deciderRefusal('fin-b', record)).toBeUndefined();
+  });
+});
+
+describe('who records a refund received', () => {
+  const approved = {
+    clawbackId: 'cb_1',
+    proposedBy: { userId: 'fin-a', role: 'finance' },
+    decision: { outcome: 'approved', by: { userId: 'fin-b', role: 'finance' }, at: '', note: null },
+  } as ClawbackRecord;
+  it.each([
+    ['the proposer', 'fin-a', true],
+    ['the approver', 'fin-b', true],
+    ['a third member of finance', 'fin-c', false],
+  ])('%s: refused %s', (_who, userId, refused) => {
+    const refusal = refundRecorderRefusal(userId, approved);
+    expect(refusal !== undefined).toBe(refused);
+    if (refused) {
+      expect(refusal?.zh).toBe('追回 cb_1 由您提出（或审批），退款到账须由财务部门的另一人登记。');
+      expect(refusal?.en).toContain('another member of finance records its refund');
+    }
+  });
+  it('not yet decided: only the proposer is known', () => {
+    const proposed = { ...approved, decision: null } as ClawbackRecord;
+    expect(refundRecorderRefusal('fin-a', proposed)).toBeDefined();
+    expect(refundRecorderRefusal('fin-b', proposed)).toBeUndefined();
   });
 });
 

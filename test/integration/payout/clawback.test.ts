@@ -129,6 +129,31 @@ describe('clawback on the local engines', () => {
         receivedOn: '2030-01-01',
       }),
     ).rejects.toMatchObject({ problems: [{ field: 'receivedOn' }] });
+    // Neither the proposer nor the approver records the refund (it raises the fund): nothing stored.
+    for (const who of ['fin-a', 'fin-b']) {
+      await expect(
+        recordRefundReceived(deps, {
+          principal: finance(who),
+          leadId,
+          clawbackId: proposed.clawbackId,
+          reference: 'REFUND-1',
+          receivedOn: today,
+        }),
+      ).rejects.toMatchObject({ name: 'ForbiddenError', code: 'maker_checker' });
+    }
+    expect(await adapters.funds.balance(kit.fundId)).toEqual(before);
+    expect((await clawbacksOf(deps, leadId)).clawbacks[0]).toMatchObject({
+      state: 'APPROVED',
+      receivedFen: 0,
+      refund: null,
+    });
+    const refusedEntries = await adapters.audit.query({
+      subject: leadId,
+      action: 'reward.clawback_refund_received',
+      limit: 5,
+    });
+    expect(refusedEntries.entries).toEqual([]);
+    // A third member of finance records it.
     const received = await recordRefundReceived(deps, {
       principal: finance('fin-c'),
       leadId,
@@ -149,6 +174,16 @@ describe('clawback on the local engines', () => {
       receivedOn: today,
     });
     expect(again.replayed).toBe(true);
+    // The same reference from the approver is no replay: still refused.
+    await expect(
+      recordRefundReceived(deps, {
+        principal: finance('fin-b'),
+        leadId,
+        clawbackId: proposed.clawbackId,
+        reference: 'REFUND-1',
+        receivedOn: today,
+      }),
+    ).rejects.toMatchObject({ code: 'maker_checker' });
     await expect(
       recordRefundReceived(deps, {
         principal: finance('fin-c'),
@@ -177,6 +212,8 @@ describe('clawback on the local engines', () => {
     const reversal = entries.find((e) => e.action === 'reward.clawback_approved');
     expect(reversal?.details).toMatchObject({ reversalFen: -100_000_000, proposedBy: 'fin-a' });
     expect(reversal?.actor.userId).toBe('fin-b');
+    const refundEntry = entries.find((e) => e.action === 'reward.clawback_refund_received');
+    expect(refundEntry?.actor.userId).toBe('fin-c');
   });
 
   it('proposals at once never claim more than was paid', async () => {

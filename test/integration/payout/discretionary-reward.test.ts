@@ -207,7 +207,7 @@ describe('a reward by decision on the local engines', () => {
       note: undefined,
     });
     await recordRefundReceived(deps, {
-      principal: finance('fin-d'),
+      principal: finance('fin-e'), // neither its proposer nor its approver
       leadId,
       clawbackId: clawback.clawbackId,
       reference: 'TK-1',
