@@ -9,7 +9,7 @@ import { completePayoutPrerequisites, endNoticePeriod } from '#test/support/payo
 /**
  * Issue 17, part 6, over HTTP under kfq-2019 with every payout gate on: a lead goes through registration,
  * evidence, approval, 公示 and payment; then a refund clawback (proposed, refused to its proposer, approved
- * by another, received into the fund) and an offset clawback deducted from the same introducer's next
+ * by another, its refund refused to both and recorded by a third, received into the fund) and an offset clawback deducted from the same introducer's next
  * reward. Each lead's introducer is one nobody else uses: an open offset follows its introducer to any lead.
  */
 
@@ -18,6 +18,9 @@ beforeAll(async () => {
 });
 
 interface Problem {
+  type?: string;
+  title?: string;
+  detail?: string;
   code?: string;
   errors?: { field: string }[];
 }
@@ -65,6 +68,8 @@ describe('clawback over HTTP', () => {
     const { leadId } = await paidLead(randomUscc());
     const proposer = await fin('proposer');
     const checker = await fin('checker');
+    // The refund raises the fund: recorded by a third member of finance, as a payment is.
+    const recorder = await fin('recorder');
     const auditor = await tokenFor('auditor', 'clawback-auditor');
 
     const bad = await api<Problem>('POST', `/leads/${leadId}/clawbacks`, {
@@ -117,24 +122,42 @@ describe('clawback over HTTP', () => {
 
     const fundBefore = await api<Fund>('GET', `/funds/${DEFAULT_FUND.fundId}`, { token: checker });
     const badDay = await api<Problem>('POST', `/leads/${leadId}/clawbacks/${clawbackId}/refund`, {
-      token: checker,
+      token: recorder,
       body: { reference: 'REFUND-1', receivedOn: '2099-01-01' },
     });
     expect(badDay.status).toBe(400);
     expect(badDay.body.errors?.map((e) => e.field)).toEqual(['receivedOn']);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const recordAs = (token: string) =>
+      api<Problem>('POST', `/leads/${leadId}/clawbacks/${clawbackId}/refund`, {
+        token,
+        headers: { 'accept-language': 'zh-CN' },
+        body: { reference: 'REFUND-1', receivedOn: today },
+      });
+    for (const token of [proposer, checker]) {
+      const refused = await recordAs(token);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        type: '/problems/forbidden',
+        code: 'maker_checker',
+        title: '无权操作',
+        detail: `追回 ${clawbackId} 由您提出（或审批），退款到账须由财务部门的另一人登记。`,
+      });
+    }
     const refund = await api<Clawback>('POST', `/leads/${leadId}/clawbacks/${clawbackId}/refund`, {
-      token: checker,
+      token: recorder,
       body: { reference: 'REFUND-1', receivedOn: today },
     });
     expect(refund.status).toBe(201);
     expect(refund.body).toMatchObject({ state: 'RECOVERED', receivedFen: 100_000_000 });
     const retry = await api<Clawback>('POST', `/leads/${leadId}/clawbacks/${clawbackId}/refund`, {
-      token: checker,
+      token: recorder,
       body: { reference: 'REFUND-1', receivedOn: today },
     });
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    // The approver sending the recorded reference gets no replay: still 403.
+    expect((await recordAs(checker)).status).toBe(403);
     const fundAfter = await api<Fund>('GET', `/funds/${DEFAULT_FUND.fundId}`, { token: checker });
     // Other tests move the shared fund too; the total only ever grows by top-ups and recoveries.
     expect(fundAfter.body.totalFen - fundBefore.body.totalFen).toBeGreaterThanOrEqual(100_000_000);

@@ -514,7 +514,7 @@ export interface paths {
         put?: never;
         /**
          * Record an approved refund clawback’s money received (finance): it returns to the fund
-         * @description In one transaction the clawback becomes RECOVERED and the fund’s total and available rise by the amount (then the fund’s waitlist is served). `receivedOn` between the proposal day and today (else 400). The same reference again: 200 with `Idempotent-Replayed: true`; another: 409 `already_recovered`. An offset: 409 `not_a_refund`; not approved: 409 `clawback_not_approved`. Audited `reward.clawback_refund_received`.
+         * @description In one transaction the clawback becomes RECOVERED and the fund’s total and available rise by the amount (then the fund’s waitlist is served). `receivedOn` between the proposal day and today (else 400). Recorded by a member of finance who neither proposed nor approved the clawback, as a payment is (it raises the fund): the proposer or the approver gets 403 `maker_checker`, even with the reference already recorded, and nothing is stored. The same reference again: 200 with `Idempotent-Replayed: true`; another: 409 `already_recovered`. An offset: 409 `not_a_refund`; not approved: 409 `clawback_not_approved`. Audited `reward.clawback_refund_received`.
          */
         post: operations["review-reward:post:/leads/{id}/clawbacks/{clawbackId}/refund"];
         delete?: never;
