@@ -8,14 +8,15 @@ import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn 
  * 追回 (issue 17, part 6) in Chromium: a reward of 240万 approved and paid; on the lead page one member of
  * finance proposes a refund clawback of 100万 (more than is claimable is refused on its field first), is
  * shown no 批准 for their own proposal but the rule in words; another member approves it, the summary shows
- * paid / recovered / net, and records the refund received: 已追回, back in the fund.
+ * paid / recovered / net, and is shown no 登记退款到账 but the rule in words; a third member records the
+ * refund received: 已追回, back in the fund.
  */
 
 const browser = setUpBrowser();
 const SLOW = { timeout: 30_000 };
 
 describe('追回 on the lead page', () => {
-  it('finance proposes a refund clawback, another approves it and records the refund received', async () => {
+  it('finance proposes a refund clawback, another approves it, a third records the refund received', async () => {
     const run = randomUUID().slice(0, 8);
     // An introducer nobody else uses: an approved offset would be deducted from any later payment to the
     // same introducer, other tests' leads included (this journey uses a refund, but keeps apart anyway).
@@ -81,25 +82,47 @@ describe('追回 on the lead page', () => {
     expect(await figures()).toContain('净额140万元');
     expect(await figures()).toContain('已退回基金0元');
 
-    // The refund arrives: recorded with its reference and date (today in Beijing, the form's default).
-    await row.getByRole('button', { name: '登记退款到账 追回 100万元' }).click();
-    const refund = checker.getByRole('dialog');
+    // The approver does not record the refund (it raises the fund): no button, the rule in words instead.
+    await row.getByText('由您审批的追回，退款到账须由财务部门另一人登记').waitFor();
+    expect(await theirs.getByRole('button', { name: /^登记退款到账/ }).count()).toBe(0);
+    expectCleanConsole(checker);
+
+    // The refund arrives: a third member of finance records it with its reference and date (today in
+    // Beijing, the form's default).
+    const recorder = await browser.newPage();
+    const recorderId = `fin-cb-3-${run}`;
+    await signIn(recorder, 'finance', recorderId, `/console/leads/${leadId}`);
+    const recorderSection = recorder.getByRole('region', { name: '追回' });
+    // The list's row only: the summary's rows (a table too) show 已追回 and 100万元 as well.
+    const recorderRow = recorderSection
+      .getByRole('table', { name: '本线索的追回记录（从早到晚）' })
+      .getByRole('row')
+      .filter({ hasText: '100万元' });
+    await recorderRow.getByRole('button', { name: '登记退款到账 追回 100万元' }).click(SLOW);
+    const refund = recorder.getByRole('dialog');
     await refund.getByLabel('退款凭证号').fill(`REFUND-${run}`);
     await refund.getByRole('button', { name: '确认' }).click();
-    await row.getByText('已追回', { exact: true }).waitFor();
-    await row.getByText(`退款凭证：REFUND-${run}`).waitFor();
-    await summary.getByText('100万元', { exact: true }).first().waitFor();
-    expect(await figures()).toContain('已退回基金100万元');
-    expect(await figures()).toContain('可追回余额140万元');
-    await checker.mouse.move(0, 0);
-    await expectAccessible(checker);
-    await screenshot(checker, 'payout-clawback');
-    expectCleanConsole(checker);
+    await recorderRow.getByText('已追回', { exact: true }).waitFor();
+    await recorderRow.getByText(`退款凭证：REFUND-${run}`).waitFor();
+    const recorderSummary = recorderSection.getByTestId('clawback-summary');
+    await recorderSummary.getByText('100万元', { exact: true }).first().waitFor();
+    const recorderFigures = (await recorderSummary.textContent())?.replace(/\s+/g, '') ?? '';
+    expect(recorderFigures).toContain('已退回基金100万元');
+    expect(recorderFigures).toContain('可追回余额140万元');
+    await recorder.mouse.move(0, 0);
+    await expectAccessible(recorder);
+    await screenshot(recorder, 'payout-clawback');
+    expectCleanConsole(recorder);
 
     // What the page showed is what the API holds, as an auditor reads it.
     const view = await api<{
       summary: Record<string, number>;
-      clawbacks: { state: string; proposedBy: { userId: string }; decision: { by: { userId: string } } }[];
+      clawbacks: {
+        state: string;
+        proposedBy: { userId: string };
+        decision: { by: { userId: string } };
+        refund: { recordedBy: { userId: string } };
+      }[];
     }>('GET', `/leads/${leadId}/clawbacks`, { token: await tokenFor('auditor') });
     expect(view.body.summary).toEqual({
       grossFen: 240_000_000,
@@ -107,8 +130,13 @@ describe('追回 on the lead page', () => {
       netFen: 140_000_000,
       receivedFen: 100_000_000,
     });
-    expect(view.body.clawbacks.map((c) => [c.state, c.proposedBy.userId, c.decision.by.userId])).toEqual([
-      ['RECOVERED', proposerId, `fin-cb-2-${run}`],
-    ]);
+    expect(
+      view.body.clawbacks.map((c) => [
+        c.state,
+        c.proposedBy.userId,
+        c.decision.by.userId,
+        c.refund.recordedBy.userId,
+      ]),
+    ).toEqual([['RECOVERED', proposerId, `fin-cb-2-${run}`, recorderId]]);
   }, 120_000);
 });

@@ -72,6 +72,8 @@ const texts = {
     note: '意见：{note}',
     mine: '（您）',
     ownProposal: '由您提出的追回须由财务部门另一人审批',
+    refundNotByProposer: '由您提出的追回，退款到账须由财务部门另一人登记',
+    refundNotByApprover: '由您审批的追回，退款到账须由财务部门另一人登记',
     approve: '批准',
     rowName: '追回 {amount}',
     reject: '驳回',
@@ -141,6 +143,8 @@ const texts = {
     note: 'Note: {note}',
     mine: ' (you)',
     ownProposal: 'You proposed this clawback: another member of finance must decide it',
+    refundNotByProposer: 'You proposed this clawback: another member of finance records its refund',
+    refundNotByApprover: 'You approved this clawback: another member of finance records its refund',
     approve: 'Approve',
     rowName: 'the clawback of {amount}',
     reject: 'Reject',
@@ -220,6 +224,12 @@ const REFUSALS: Readonly<Record<string, { zh: string; en: string }>> = {
   },
 };
 
+/** A refund's maker-checker: whoever proposed or approved the clawback does not record its refund. */
+const REFUND_MAKER_CHECKER = {
+  zh: '由您提出或审批的追回，退款到账须由财务部门另一人登记',
+  en: 'You proposed or approved this clawback: another member of finance records its refund',
+};
+
 /** Which field of the proposal form a 409 concerns. */
 const FIELD_OF_CONFLICT: Readonly<Record<string, 'amount' | 'method'>> = {
   clawback_exceeds_paid: 'amount',
@@ -228,8 +238,13 @@ const FIELD_OF_CONFLICT: Readonly<Record<string, 'amount' | 'method'>> = {
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
-function refusalWords(problem: Problem, language: Language): string | undefined {
+function refusalWords(
+  problem: Problem,
+  language: Language,
+  action: 'decision' | 'refund' = 'decision',
+): string | undefined {
   const code = problem.code ?? (problem.status === 403 ? 'maker_checker' : undefined);
+  if (action === 'refund' && code === 'maker_checker') return REFUND_MAKER_CHECKER[language];
   return code === undefined ? undefined : REFUSALS[code]?.[language];
 }
 
@@ -242,7 +257,8 @@ function beijingToday(): Dayjs {
  * 追回 (issue 17, part 6) on the lead page, once something of the reward is paid: paid, recovered, net
  * and back in the fund; every clawback with its method, reason, status, who proposed and who decided, a
  * refund's reference and date or an offset's deductions. Finance (`canAct`) proposes one (申请追回),
- * decides another's (批准 / 驳回: never its own), and records a refund received (登记退款到账).
+ * decides another's (批准 / 驳回: never its own), and records a refund received (登记退款到账: never for a
+ * clawback it proposed or approved).
  */
 export function ClawbackSection({
   leadId,
@@ -276,8 +292,8 @@ export function ClawbackSection({
   }, [load]);
 
   /** A refusal of a row's action, in words; what changed meanwhile is read again. */
-  const refused = async (problem: Problem) => {
-    setRefusal({ words: refusalWords(problem, language), problem });
+  const refused = async (problem: Problem, action: 'decision' | 'refund' = 'decision') => {
+    setRefusal({ words: refusalWords(problem, language, action), problem });
     if (problem.status === 409) await load();
   };
 
@@ -460,7 +476,7 @@ export function ClawbackSection({
             onClose={() => setRefunding(undefined)}
             onRefused={async (problem) => {
               setRefunding(undefined);
-              await refused(problem);
+              await refused(problem, 'refund');
             }}
             onDone={async () => {
               void message.success(t.recordedRefund);
@@ -565,6 +581,14 @@ function RowActions({
     );
   }
   if (clawback.state === 'APPROVED' && clawback.method === 'refund') {
+    // Recording the refund raises the fund: like a payment, by nobody who proposed or approved it.
+    if (clawback.proposedBy.userId === userId || clawback.decision?.by.userId === userId) {
+      return (
+        <Typography.Text style={QUIET_TEXT}>
+          {clawback.proposedBy.userId === userId ? t.refundNotByProposer : t.refundNotByApprover}
+        </Typography.Text>
+      );
+    }
     return (
       <Button
         size="small"
