@@ -169,14 +169,19 @@ export function signOffSlot(
   };
 }
 
-/** A record as the API shows it: the recipient's resident ID masked, what is missing, the notice's dates. */
+/**
+ * A record as the API shows it: the recipient's resident ID masked, what is missing, the notice's dates,
+ * the project's name (as recorded, else `leadProjectName`: the lead's, for a reward recorded without one).
+ */
 export function discretionaryView(
   record: DiscretionaryRewardRecord,
   notice: { noticeId: string; objectionDeadline: string; endsAt: string } | undefined,
+  leadProjectName?: string,
 ): DiscretionaryRewardView {
   const { idempotencyKey: _key, version: _version, recipient, ...rest } = record;
   return {
     ...rest,
+    projectName: record.projectName ?? leadProjectName ?? null,
     recipient: {
       type: recipient.type,
       name: recipient.name,

@@ -268,6 +268,8 @@ export const payoutOperations: Readonly<Record<string, Operation>> = {
   'GET /discretionary-rewards': {
     summary:
       'A year’s rewards by decision with their totals (proposed, approved, paid, rejected), apart from the 2% rewards',
+    description:
+      'Each item names its project (`projectName`, 项目名称) beside its `leadId`: recorded at proposal, or for a reward proposed before it was recorded, read from the lead (a project’s name never changes after submission); null only when the lead is not found. A person’s resident ID is masked.',
     requestParams: { query: DiscretionaryYearQuerySchema },
     responses: { 200: json(DiscretionaryYearSchema.meta({ id: 'DiscretionaryYear' }), 'The year') },
     errors: [400],

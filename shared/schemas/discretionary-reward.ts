@@ -63,6 +63,11 @@ export const DiscretionarySignOffSchema = z.object({
 export const DiscretionaryRewardRecordSchema = z.object({
   rewardId: z.string(),
   leadId: z.string(),
+  /**
+   * The lead's project name (项目名称) at proposal, so that finance reads rewards by project, not by lead id.
+   * Absent on rewards proposed before it was recorded: readers take it from the lead (`withProjectNames`).
+   */
+  projectName: z.string().optional(),
   /** Stored whole, as the lead's introducer is; every view masks a resident ID. */
   recipient: RecipientSchema,
   amountFen: fenSchema,
@@ -109,6 +114,14 @@ export const DiscretionaryRewardViewSchema = DiscretionaryRewardRecordSchema.omi
     name: z.string(),
     uscc: z.string().optional(),
     residentIdMasked: z.string().optional(),
+  }),
+  /**
+   * The project's name: as recorded at proposal, or for a reward proposed before names were recorded, the
+   * lead's (no route renames a project, so it is the same name); null only when the lead is not found.
+   */
+  projectName: z.string().nullable().meta({
+    description:
+      'The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found',
   }),
   /** Sign-offs still needed before approval. */
   missing: z.array(z.enum(['finance', 'financeHead'])),

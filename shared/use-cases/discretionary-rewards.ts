@@ -42,6 +42,7 @@ import type { LeadRecord } from '#shared/schemas/lead-record.ts';
 import type { NoticeRecord } from '#shared/schemas/notice.ts';
 import { type FundDeps, reportAvailability } from './allocate-fund.ts';
 import { afterOffsets, offsetsForPayment } from './clawback.ts';
+import { withProjectNames } from './discretionary-project-names.ts';
 import { calendarOf, settingsOf } from './projects/project-context.ts';
 import { payoutSettingsFor, refuseUntilNoticeClear } from './review-reward.ts';
 
@@ -156,7 +157,7 @@ export async function proposeDiscretionary(
           en: `Idempotency-Key ${command.idempotencyKey ?? ''} was used for another reward (${existing.rewardId}).`,
         });
       }
-      return { record: discretionaryView(existing, undefined), replayed: true };
+      return { record: discretionaryView(existing, undefined, lead.lead.projectName), replayed: true };
     }
     const now = deps.clock.now();
     const year = Number(shanghaiDateOf(now).slice(0, 4));
@@ -183,6 +184,7 @@ export async function proposeDiscretionary(
     const record: DiscretionaryRewardRecord = {
       rewardId,
       leadId: lead.leadId,
+      projectName: lead.lead.projectName,
       recipient: body.recipient,
       amountFen: body.amount,
       reason: body.reason,
@@ -336,7 +338,7 @@ export async function signOffDiscretionary(
     );
     if (outcome === 'signed') {
       if (complete && after.fundId !== null) await reportAvailability(deps, after.fundId);
-      return discretionaryView(after, notice);
+      return discretionaryView(after, notice, lead.lead.projectName);
     }
   }
   throw notProposed(await rewardOf(deps, lead.leadId, command.rewardId));
@@ -377,7 +379,7 @@ export async function rejectDiscretionary(
       },
       audit(at, by, 'reward.discretionary_rejected', after, { reason: command.reason }),
     );
-    if (outcome === 'rejected') return discretionaryView(after, undefined);
+    if (outcome === 'rejected') return discretionaryView(after, undefined, lead.lead.projectName);
   }
   throw notProposed(await rewardOf(deps, lead.leadId, command.rewardId));
 }
@@ -449,23 +451,31 @@ export async function payDiscretionary(
     });
   }
   await afterOffsets(deps, offsets);
-  return discretionaryView(after, notice);
+  return discretionaryView(after, notice, lead.lead.projectName);
 }
 
-async function withNotices(deps: DiscretionaryDeps, records: readonly DiscretionaryRewardRecord[]) {
+async function withNotices(
+  deps: DiscretionaryDeps,
+  records: readonly DiscretionaryRewardRecord[],
+  leadProjectName?: string,
+) {
   return Promise.all(
     records.map(async (record) =>
       discretionaryView(
         record,
         record.noticeId === null ? undefined : await deps.notices.notice(record.leadId, record.rewardId),
+        leadProjectName,
       ),
     ),
   );
 }
 
 export async function discretionaryOfLead(deps: DiscretionaryDeps, leadId: string) {
-  await leadOf(deps, leadId);
-  return { leadId, items: await withNotices(deps, await deps.discretionary.rewards(leadId)) };
+  const lead = await leadOf(deps, leadId);
+  return {
+    leadId,
+    items: await withNotices(deps, await deps.discretionary.rewards(leadId), lead.lead.projectName),
+  };
 }
 
 /** A year's rewards by decision with their totals, apart from the 2% rewards (issue 20). */
@@ -475,7 +485,8 @@ export async function discretionaryOfYear(deps: DiscretionaryDeps, year: number)
     records.filter((r) => states.includes(r.state)).reduce((total, r) => total + r.amountFen, 0);
   return {
     year,
-    items: await withNotices(deps, records),
+    // Rewards proposed before the project name was recorded take their lead's (withProjectNames).
+    items: await withNotices(deps, await withProjectNames(deps.leads, records)),
     totals: {
       proposedFen: sum(['PROPOSED']),
       approvedFen: sum(['APPROVED', 'PAID']),

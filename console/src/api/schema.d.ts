@@ -608,7 +608,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A year’s rewards by decision with their totals (proposed, approved, paid, rejected), apart from the 2% rewards */
+        /**
+         * A year’s rewards by decision with their totals (proposed, approved, paid, rejected), apart from the 2% rewards
+         * @description Each item names its project (`projectName`, 项目名称) beside its `leadId`: recorded at proposal, or for a reward proposed before it was recorded, read from the lead (a project’s name never changes after submission); null only when the lead is not found. A person’s resident ID is masked.
+         */
         get: operations["review-reward:get:/discretionary-rewards"];
         put?: never;
         post?: never;
@@ -1068,7 +1071,7 @@ export interface paths {
         };
         /**
          * A year’s rewards by decision (重奖, .xlsx or .csv), apart from the 2% rewards, with the year’s 合计
-         * @description Every reward by decision proposed in the year (Asia/Shanghai), oldest first, in every state. File name 重奖清单-<year>.<format>. Columns: 重奖编号 (Reward id); 线索编号 (Lead id); 受奖人类型 (Recipient type); 受奖人 (Recipient); 证件号（脱敏） (Credit code or resident ID (masked)); 金额 (Amount, 万元); 已支付金额 (Paid, 万元); 事由 (Reason); 集体决策 (Collective decision); 法律依据 (Legal basis); 状态 (Status); 提出人 (Proposed by); 提出日期 (Proposed on); 签批人 (Signed by); 支付日期 (Paid on); 支付凭证号 (Payment reference). A person's resident ID is masked. .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
+         * @description Every reward by decision proposed in the year (Asia/Shanghai), oldest first, in every state. File name 重奖清单-<year>.<format>. Columns: 重奖编号 (Reward id); 线索编号 (Lead id); 项目名称 (Project); 受奖人类型 (Recipient type); 受奖人 (Recipient); 证件号（脱敏） (Credit code or resident ID (masked)); 金额 (Amount, 万元); 已支付金额 (Paid, 万元); 事由 (Reason); 集体决策 (Collective decision); 法律依据 (Legal basis); 状态 (Status); 提出人 (Proposed by); 提出日期 (Proposed on); 签批人 (Signed by); 支付日期 (Paid on); 支付凭证号 (Payment reference). A person's resident ID is masked. .xlsx: a title row, 填报单位 and the date, 单位：万元 where amounts are in 万元, a frozen header with an autofilter, a 合计 row summed from integer fen where there are amounts (stored as exact numbers with a display format), text always stored as text, no formula anywhere; a second sheet 说明 lists each column in Chinese and English. .csv: the same columns as one table, UTF-8 with a BOM, CRLF, text quoted, text beginning with = + - @ tab or CR prefixed with an apostrophe. Bigger than 4 MB (a setting) in the cloud: 303 with Location a pre-signed URL (≤ 15 minutes) and the body {url, expiresAt}.
          */
         get: operations["export-rewards:get:/discretionary-rewards/export"];
         put?: never;
@@ -2844,6 +2847,8 @@ export interface components {
         DiscretionaryReward: {
             rewardId: string;
             leadId: string;
+            /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+            projectName: string | null;
             recipient: {
                 /** @enum {string} */
                 type: "intermediary" | "professional_team";
@@ -2925,6 +2930,8 @@ export interface components {
             items: {
                 rewardId: string;
                 leadId: string;
+                /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                projectName: string | null;
                 recipient: {
                     /** @enum {string} */
                     type: "intermediary" | "professional_team";
@@ -6550,6 +6557,8 @@ export interface operations {
                     "application/json": {
                         rewardId: string;
                         leadId: string;
+                        /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                        projectName: string | null;
                         recipient: {
                             /** @enum {string} */
                             type: "intermediary" | "professional_team";
@@ -6637,6 +6646,8 @@ export interface operations {
                     "application/json": {
                         rewardId: string;
                         leadId: string;
+                        /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                        projectName: string | null;
                         recipient: {
                             /** @enum {string} */
                             type: "intermediary" | "professional_team";
@@ -6801,6 +6812,8 @@ export interface operations {
                     "application/json": {
                         rewardId: string;
                         leadId: string;
+                        /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                        projectName: string | null;
                         recipient: {
                             /** @enum {string} */
                             type: "intermediary" | "professional_team";
@@ -6888,6 +6901,8 @@ export interface operations {
                     "application/json": {
                         rewardId: string;
                         leadId: string;
+                        /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                        projectName: string | null;
                         recipient: {
                             /** @enum {string} */
                             type: "intermediary" | "professional_team";
@@ -7052,6 +7067,8 @@ export interface operations {
                     "application/json": {
                         rewardId: string;
                         leadId: string;
+                        /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                        projectName: string | null;
                         recipient: {
                             /** @enum {string} */
                             type: "intermediary" | "professional_team";
@@ -7216,6 +7233,8 @@ export interface operations {
                     "application/json": {
                         rewardId: string;
                         leadId: string;
+                        /** @description The project’s name (项目名称), as recorded at proposal or, for a reward proposed before it was recorded, the lead’s; null only when the lead is not found */
+                        projectName: string | null;
                         recipient: {
                             /** @enum {string} */
                             type: "intermediary" | "professional_team";

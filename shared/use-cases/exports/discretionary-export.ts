@@ -8,8 +8,10 @@ import { maskResidentId } from '#shared/domain/identifiers.ts';
 import { shanghaiDateOf } from '#shared/domain/projects/shanghai-time.ts';
 import type { DiscretionaryRewardStore } from '#shared/ports/discretionary-rewards.ts';
 import type { ExportFile } from '#shared/ports/export-delivery.ts';
+import type { LeadStore } from '#shared/ports/leads.ts';
 import type { DiscretionaryRewardRecord } from '#shared/schemas/discretionary-reward.ts';
 import type { Column } from '#shared/sheets/columns.ts';
+import { withProjectNames } from '../discretionary-project-names.ts';
 import { ExportFormatSchema, tableFile } from './export-format.ts';
 
 export const DiscretionaryExportQuerySchema = z
@@ -22,6 +24,8 @@ export type DiscretionaryExportQuery = z.output<typeof DiscretionaryExportQueryS
 
 export interface DiscretionaryExportDeps {
   readonly discretionary: Pick<DiscretionaryRewardStore, 'ofYear'>;
+  /** The lead of a reward proposed before its project name was recorded, for that name. */
+  readonly leads: Pick<LeadStore, 'get'>;
   readonly clock: { now(): Date };
   readonly zoneUnit: string;
 }
@@ -39,6 +43,13 @@ const day = (instant: string | null | undefined) =>
 export const DISCRETIONARY_COLUMNS: readonly Column<DiscretionaryRewardRecord>[] = [
   { header: '重奖编号', en: 'Reward id', kind: 'text', value: (r) => r.rewardId, width: 30 },
   { header: '线索编号', en: 'Lead id', kind: 'text', value: (r) => r.leadId, width: 30 },
+  {
+    header: '项目名称',
+    en: 'Project',
+    kind: 'text',
+    value: (r) => r.projectName ?? null,
+    width: 30,
+  },
   {
     header: '受奖人类型',
     en: 'Recipient type',
@@ -102,7 +113,8 @@ export async function exportDiscretionaryRewards(
   deps: DiscretionaryExportDeps,
   query: DiscretionaryExportQuery,
 ): Promise<ExportFile> {
-  const records = await deps.discretionary.ofYear(query.year);
+  // Rewards proposed before the project name was recorded take their lead's (withProjectNames).
+  const records = await withProjectNames(deps.leads, await deps.discretionary.ofYear(query.year));
   return tableFile(
     query.format,
     `重奖清单-${query.year}`,

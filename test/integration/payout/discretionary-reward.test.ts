@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Adapters } from '#shared/adapters/composition.ts';
 import type { Principal } from '#shared/auth/principal.ts';
@@ -20,9 +22,10 @@ import {
   rejectDiscretionary,
   signOffDiscretionary,
 } from '#shared/use-cases/discretionary-rewards.ts';
+import { exportDiscretionaryRewards } from '#shared/use-cases/exports/discretionary-export.ts';
 import { listPublicNotices, recordObjection, resolveObjection } from '#shared/use-cases/public-notices.ts';
 import { ENTERPRISE_USCC } from '#test/fixtures/leads.ts';
-import { randomUscc, useLocalCloudEnv } from '#test/support/api.ts';
+import { localDynamoDb, randomUscc, tableName, useLocalCloudEnv } from '#test/support/api.ts';
 import { PAYOUT_GATES_OFF } from '#test/support/payout-prerequisites.ts';
 import { finance, fundTestKit } from '../fund/fund-support.ts';
 
@@ -256,6 +259,10 @@ describe('a reward by decision on the local engines', () => {
     }
     const ofYear = await discretionaryOfYear(deps, year);
     expect(ofYear.totals).toMatchObject({ proposedFen: 90_000_000, count: 3 });
+    // Each item names its project (the fixture lead's), its lead id kept beside it.
+    expect(ofYear.items.map((item) => [item.projectName, item.leadId])).toEqual(
+      Array.from({ length: 3 }, () => ['智能光电信息产业园', leadId]),
+    );
     const [firstReward] = ofYear.items;
     if (firstReward === undefined) throw new Error('no reward');
     await rejectDiscretionary(deps, {
@@ -306,5 +313,65 @@ describe('a reward by decision on the local engines', () => {
     expect((before?.availableFen ?? 0) - (after?.availableFen ?? 0)).toBe(20_000_000);
     expect((after?.committedFen ?? 0) - (before?.committedFen ?? 0)).toBe(20_000_000);
     expect(after?.totalFen).toBe(before?.totalFen);
+  });
+
+  it('names the project in the year’s list and the 重奖清单, for a reward stored before names were recorded too', async () => {
+    const year = 2040 + randomInt(0, 50);
+    const clock = pinnedClock(new Date(`${year}-04-01T02:00:00.000Z`));
+    const { deps, leadId } = await setUp(clock, ALLOWED);
+    const projectName = (await adapters.leads.get(leadId))?.lead.projectName;
+    expect(projectName).toBe('智能光电信息产业园');
+    const named = await proposeDiscretionary(deps, {
+      principal: finance('fin-p'),
+      leadId,
+      body: rewardBody('1000000'),
+    });
+    expect(named.record.projectName).toBe(projectName);
+    const legacy = await proposeDiscretionary(deps, {
+      principal: finance('fin-p'),
+      leadId,
+      body: rewardBody('2000000'),
+    });
+    // Recorded at proposal, on the stored record itself.
+    expect((await adapters.discretionary.rewards(leadId)).map((r) => r.projectName)).toEqual([
+      projectName,
+      projectName,
+    ]);
+    // A reward as stored before the name was recorded: no projectName attribute.
+    const client = localDynamoDb();
+    try {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName('LEADS_TABLE'),
+          Key: marshall({ pk: `LEAD#${leadId}`, sk: `DISCRETIONARY#${legacy.record.rewardId}` }),
+          UpdateExpression: 'REMOVE projectName',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const stored = await adapters.discretionary.rewards(leadId);
+    expect(stored.find((r) => r.rewardId === legacy.record.rewardId)).not.toHaveProperty('projectName');
+
+    // The list reads the lead's name for it.
+    const ofYear = await discretionaryOfYear(deps, year);
+    expect(ofYear.items.map((item) => [item.rewardId, item.leadId, item.projectName])).toEqual([
+      [named.record.rewardId, leadId, projectName],
+      [legacy.record.rewardId, leadId, projectName],
+    ]);
+
+    // The 重奖清单: 项目名称 right after 线索编号, on both rows.
+    const file = await exportDiscretionaryRewards(
+      { discretionary: adapters.discretionary, leads: adapters.leads, clock, zoneUnit: '经开区招商局' },
+      { year, format: 'csv' },
+    );
+    const lines = Buffer.from(file.bytes).toString('utf8').split('\r\n');
+    expect(lines[0]).toContain('"线索编号","项目名称"');
+    for (const rewardId of [named.record.rewardId, legacy.record.rewardId]) {
+      expect(lines.find((line) => line.startsWith(`"${rewardId}"`))).toContain(
+        `"${rewardId}","${leadId}","${projectName}"`,
+      );
+    }
   });
 });
