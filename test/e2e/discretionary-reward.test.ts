@@ -34,7 +34,11 @@ const fin = (name: string) => tokenFor('finance', `${name}-${randomUUID().slice(
 describe('rewards by decision over HTTP', () => {
   it('proposal, 409 naming what is missing, two tiers, 公示 with an objection, payment, clawback, report and export', async () => {
     const sector = await tokenFor('sector:optoelectronics', `officer-${randomUUID().slice(0, 8)}`);
-    const leadId = await submit(sector, leadInput({ investor: freshInvestor(), fundRequest: undefined }));
+    const projectName = `光电显示模组项目-${randomUUID().slice(0, 6)}`;
+    const leadId = await submit(
+      sector,
+      leadInput({ investor: freshInvestor(), fundRequest: undefined, projectName }),
+    );
     await waitForEvaluation(sector, leadId);
     const [proposer, signer, payer] = await Promise.all([fin('proposer'), fin('signer'), fin('payer')]);
     const head = await tokenFor('finance-head', `head-${randomUUID().slice(0, 8)}`);
@@ -154,13 +158,17 @@ describe('rewards by decision over HTTP', () => {
     expect(reversal.status).toBe(200);
 
     const year = Number(today.slice(0, 4));
-    const report = await api<{ items: { rewardId: string; state: string }[]; totals: { paidFen: number } }>(
-      'GET',
-      `/discretionary-rewards?year=${year}`,
-      { token: auditor },
-    );
+    const report = await api<{
+      items: { rewardId: string; leadId: string; projectName: string | null; state: string }[];
+      totals: { paidFen: number };
+    }>('GET', `/discretionary-rewards?year=${year}`, { token: auditor });
     expect(report.status).toBe(200);
-    expect(report.body.items.find((r) => r.rewardId === rewardId)?.state).toBe('PAID');
+    // Named by its project, its lead id kept beside it.
+    expect(report.body.items.find((r) => r.rewardId === rewardId)).toMatchObject({
+      state: 'PAID',
+      leadId,
+      projectName,
+    });
     expect(report.body.totals.paidFen).toBeGreaterThanOrEqual(60_000_000);
     const csv = await api<string>('GET', `/discretionary-rewards/export?year=${year}&format=csv`, {
       token: auditor,
@@ -169,6 +177,12 @@ describe('rewards by decision over HTTP', () => {
     const text = typeof csv.body === 'string' ? csv.body : JSON.stringify(csv.body);
     expect(text).toContain(rewardId);
     expect(text).toContain('已支付');
+    // 重奖清单: 项目名称 beside 线索编号, on the header and on the reward's row.
+    const lines = text.split('\r\n');
+    expect(lines[0]).toContain('"线索编号","项目名称"');
+    expect(lines.find((line) => line.startsWith(`"${rewardId}"`))).toContain(
+      `"${rewardId}","${leadId}","${projectName}"`,
+    );
 
     const actions = (
       await api<{ items: { action: string }[] }>('GET', `/audit?subject=${leadId}&limit=100`, {
