@@ -9,7 +9,8 @@ import { expectAccessible, expectCleanConsole, screenshot, setUpBrowser, signIn 
  * 重奖 (issue 20) in Chromium: on an evaluated lead one member of finance proposes a reward of 30万 to a
  * professional team, first without a legal basis (refused with a 409 that names it, in words), then
  * complete; another signs it off (30万 is within the first tier: one finance sign-off) and it is approved,
- * its 公示 deadline shown; once the notice has ended a third marks it paid; 重奖汇总 counts it in the year.
+ * its 公示 deadline shown; once the notice has ended a third marks it paid; 重奖汇总 counts it in the year
+ * and finds it by its project's name (linking to the lead, the lead id beneath).
  */
 
 const browser = setUpBrowser();
@@ -23,7 +24,8 @@ function yesterdayInBeijing(): string {
 describe('重奖 on the lead page and in 重奖汇总', () => {
   it('finance proposes a reward by decision, another signs it off, a third pays it after the notice', async () => {
     const run = randomUUID().slice(0, 8);
-    const { leadId } = await evaluatedLead('optoelectronics');
+    const projectName = `光电显示模组项目${run}`;
+    const { leadId } = await evaluatedLead('optoelectronics', undefined, { projectName });
     const team = `聊城专业招商团队${run}`;
     const uscc = randomUscc();
     const proposerId = `fin-dr-1-${run}`;
@@ -102,7 +104,7 @@ describe('重奖 on the lead page and in 重奖汇总', () => {
     await toPay.getByText(`凭证号 PAY-DR-${run}`, { exact: false }).waitFor();
     expectCleanConsole(payer);
 
-    // 重奖汇总: the year's totals count it, its row links the lead.
+    // 重奖汇总: the year's totals count it; its row is found by the project's name, which links the lead.
     const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
     const totals = await api<{ totals: { paidFen: number; count: number } }>(
       'GET',
@@ -115,8 +117,12 @@ describe('重奖 on the lead page and in 重奖汇总', () => {
     const row = payer
       .getByRole('table', { name: `${year} 年的重奖` })
       .getByRole('row')
-      .filter({ hasText: leadId });
+      .filter({ hasText: projectName });
     await row.getByText('已支付', { exact: true }).waitFor();
+    expect(await row.getByRole('link', { name: projectName, exact: true }).getAttribute('href')).toBe(
+      `/console/leads/${leadId}`,
+    );
+    await row.getByText(`线索编号 ${leadId}`, { exact: true }).waitFor();
     expect(await row.textContent()).toContain(team);
     expect(await row.textContent()).toContain('30万元');
     expect(await row.textContent()).toContain(proposerId);

@@ -27,7 +27,8 @@ const texts = {
     count: '笔数',
     caption: '{year} 年的重奖',
     none: '该年度暂无重奖。',
-    lead: '线索',
+    project: '项目名称',
+    leadId: '线索编号 {leadId}',
     recipient: '受奖人',
     intermediary: '中介机构',
     professional_team: '专业团队',
@@ -54,7 +55,8 @@ const texts = {
     count: 'Count',
     caption: 'The rewards by decision of {year}',
     none: 'No rewards by decision this year.',
-    lead: 'Lead',
+    project: 'Project',
+    leadId: 'Lead {leadId}',
     recipient: 'Recipient',
     intermediary: 'Intermediary',
     professional_team: 'Professional team',
@@ -77,7 +79,8 @@ function beijingYear(): number {
 
 /**
  * 重奖汇总 (issue 20): the year's rewards by decision, apart from the 2% rewards: totals proposed, approved,
- * paid and rejected, and each reward with its lead, recipient, amount, status, proposer and date.
+ * paid and rejected, and each reward with its project (named, linking to its lead, the lead id beneath),
+ * recipient, amount, status, proposer and date.
  */
 export default function DiscretionaryRewardsPage() {
   const t = useTexts(texts);
@@ -109,9 +112,21 @@ export default function DiscretionaryRewardsPage() {
   const years = Array.from({ length: 7 }, (_, i) => current + 1 - i);
   const columns: ColumnsType<Item> = [
     {
-      title: t.lead,
-      dataIndex: 'leadId',
-      render: (leadId: string) => <Link to={`/leads/${encodeURIComponent(leadId)}`}>{leadId}</Link>,
+      title: t.project,
+      key: 'project',
+      // Finance knows projects by name; the lead id stays beneath. The API names every reward's project
+      // (from its lead for rewards recorded before names were); null only when the lead is gone, and then
+      // the link shows the lead id alone.
+      render: (_, item) => (
+        <>
+          <Link to={`/leads/${encodeURIComponent(item.leadId)}`} style={{ display: 'block' }}>
+            {item.projectName ?? item.leadId}
+          </Link>
+          {item.projectName === null ? null : (
+            <Typography.Text style={QUIET_TEXT}>{fill(t.leadId, { leadId: item.leadId })}</Typography.Text>
+          )}
+        </>
+      ),
     },
     {
       title: t.recipient,
