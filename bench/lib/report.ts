@@ -677,6 +677,11 @@ export function renderReport(report: Report): string {
   if (report.console !== undefined) lines.push(...consoleSummaryRows(report.console));
   if (report.exports !== undefined) lines.push(...exportsSummaryRows(report.exports));
   lines.push('');
+  const elsewhere = [
+    ...(report.console === undefined ? ['the console (`--only console`: docs/benchmarks-console.md)'] : []),
+    ...(report.exports === undefined ? ['the exports (`--only exports`: docs/benchmarks-exports.md)'] : []),
+  ];
+  if (elsewhere.length > 0) lines.push(`Not in this run: ${elsewhere.join('; ')}.`, '');
   if (engine !== undefined) lines.push(...engineSection(report, engine), '');
   if (coldStart !== undefined) lines.push(...coldStartSection(report, coldStart), '');
   if (pipeline !== undefined) lines.push(...pipelineSection(report, designsOf(pipeline)), '');
