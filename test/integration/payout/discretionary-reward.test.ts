@@ -354,12 +354,15 @@ describe('a reward by decision on the local engines', () => {
     const stored = await adapters.discretionary.rewards(leadId);
     expect(stored.find((r) => r.rewardId === legacy.record.rewardId)).not.toHaveProperty('projectName');
 
-    // The list reads the lead's name for it.
+    // The list reads the lead's name for it (both proposed at the pinned clock's instant: compared by id).
     const ofYear = await discretionaryOfYear(deps, year);
-    expect(ofYear.items.map((item) => [item.rewardId, item.leadId, item.projectName])).toEqual([
-      [named.record.rewardId, leadId, projectName],
-      [legacy.record.rewardId, leadId, projectName],
-    ]);
+    const byId = (a: readonly unknown[], b: readonly unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(ofYear.items.map((item) => [item.rewardId, item.leadId, item.projectName]).sort(byId)).toEqual(
+      [
+        [named.record.rewardId, leadId, projectName],
+        [legacy.record.rewardId, leadId, projectName],
+      ].sort(byId),
+    );
 
     // The 重奖清单: 项目名称 right after 线索编号, on both rows.
     const file = await exportDiscretionaryRewards(
