@@ -14,10 +14,17 @@
  */
 import { copyFileSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalCloud } from '#infra/local/local-cloud.ts';
 import { launchBrowser } from '#test/browser/support/chromium.ts';
 import { buildConsoleSnapshot } from '#test/browser/support/global-setup.ts';
-import { chromiumIdle, freshContext, listDrawn, OFFICER, SECTOR, submitLeads } from './console.ts';
+import {
+  chromiumIdle,
+  consoleBenchStack,
+  freshContext,
+  listDrawn,
+  OFFICER,
+  SECTOR,
+  submitLeads,
+} from './console.ts';
 import { median } from './lib/stats.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -58,14 +65,7 @@ async function unminifiedBuild(): Promise<string> {
   });
   return outDir;
 }
-const cloud = await startLocalCloud({
-  port: 0,
-  seed: true,
-  demo: false,
-  schedules: false,
-  consoleDir,
-  log: () => {},
-});
+const cloud = await consoleBenchStack(consoleDir, () => {});
 const browser = await launchBrowser();
 
 interface TraceEvent {

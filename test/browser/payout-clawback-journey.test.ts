@@ -104,6 +104,7 @@ describe('追回 on the lead page', () => {
     await refund.getByRole('button', { name: '确认' }).click();
     await recorderRow.getByText('已追回', { exact: true }).waitFor();
     await recorderRow.getByText(`退款凭证：REFUND-${run}`).waitFor();
+    await recorderRow.getByText(`登记人：${recorderId}`).waitFor();
     const recorderSummary = recorderSection.getByTestId('clawback-summary');
     await recorderSummary.getByText('100万元', { exact: true }).first().waitFor();
     const recorderFigures = (await recorderSummary.textContent())?.replace(/\s+/g, '') ?? '';

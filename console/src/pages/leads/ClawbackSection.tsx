@@ -36,7 +36,7 @@ type State = Clawback['state'];
 const texts = {
   zh: {
     title: '追回',
-    rule: '追回由财务部门一人提出、另一人审批；批准后作为冲减记录入账，原支付记录不作修改。退款到账后款项退回专项基金；抵扣方式从同一引荐人下次奖励中扣除。',
+    rule: '追回由财务部门一人提出、另一人审批；批准后作为冲减记录入账，原支付记录不作修改。退款到账由提出人、审批人以外的财务人员登记，款项退回专项基金；抵扣方式从同一引荐人下次奖励中扣除。',
     summary: '追回汇总',
     gross: '已支付',
     recovered: '已追回',
@@ -62,6 +62,7 @@ const texts = {
     RECOVERED: '已追回',
     refundReference: '退款凭证',
     receivedOn: '到账日期',
+    refundRecordedBy: '登记人',
     refundPending: '待登记退款到账',
     deductions: '抵扣记录',
     deductedFrom: '从线索 {lead}{stage} 的支付中抵扣 {amount}（{at}）',
@@ -107,7 +108,7 @@ const texts = {
   },
   en: {
     title: 'Clawback',
-    rule: 'One member of finance proposes a clawback and another approves it; once approved it is booked as a reversal entry and the payment itself is never changed. A refund returns to the conversion fund once received; an offset is deducted from the same introducer’s next reward.',
+    rule: 'One member of finance proposes a clawback and another approves it; once approved it is booked as a reversal entry and the payment itself is never changed. A refund received is recorded by a member of finance who neither proposed nor approved it, and returns to the conversion fund; an offset is deducted from the same introducer’s next reward.',
     summary: 'Clawback summary',
     gross: 'Paid',
     recovered: 'Recovered',
@@ -133,6 +134,7 @@ const texts = {
     RECOVERED: 'Recovered',
     refundReference: 'Refund reference',
     receivedOn: 'Received on',
+    refundRecordedBy: 'Recorded by',
     refundPending: 'Refund not yet received',
     deductions: 'Deductions',
     deductedFrom: 'Deducted {amount} from the payment of lead {lead}{stage} ({at})',
@@ -503,6 +505,9 @@ function Recovery({ clawback, t, language }: { clawback: Clawback; t: Texts; lan
         </span>
         <span style={{ display: 'block', ...NOWRAP }}>
           {t.receivedOn}：{refund.receivedOn}
+        </span>
+        <span style={{ display: 'block' }}>
+          {t.refundRecordedBy}：{refund.recordedBy.userId}
         </span>
       </>
     );
